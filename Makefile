@@ -1,0 +1,44 @@
+# Forewarn: `make run` (fresh machine → the app on http://127.0.0.1:8000 with real data) and
+# `make test` (the whole suite). Both create .venv and install what they need.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+# A local mirror of the sources (no internet needed); empty → download from the origins.
+MIRROR ?= $(firstword $(wildcard ../shared/data))
+HOST   ?= 127.0.0.1
+PORT   ?= 8000
+
+.PHONY: install data run test lint bench clean
+
+$(BIN)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+	$(BIN)/pip install -q -e .
+	touch $@
+
+$(BIN)/.installed-test: $(BIN)/.installed
+	$(BIN)/pip install -q -e '.[test]'
+	touch $@
+
+install: $(BIN)/.installed
+
+data: install
+	$(BIN)/forewarn data fetch $(if $(MIRROR),--from $(MIRROR))
+	$(BIN)/forewarn db init
+	$(BIN)/forewarn import
+	$(BIN)/forewarn setup
+
+run: data
+	$(BIN)/forewarn serve --host $(HOST) --port $(PORT)
+
+lint: $(BIN)/.installed-test
+	$(BIN)/ruff check forewarn tests benchmarks
+
+test: lint
+	$(BIN)/python -m pytest
+
+bench: data
+	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
+
+clean:
+	rm -rf $(VENV) .pytest_cache

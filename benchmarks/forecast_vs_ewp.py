@@ -1,0 +1,107 @@
+"""Forewarn's forecasting models against the Early Warning Project's own fully-out-of-sample
+(FOOS) record, on the same 5,032 country-years (1994-2024, 39 onsets).
+
+For each model: the 31-origin backtest is run, its predictions are exported to CSV in the
+format of `forewarn forecast backtest --output` (ccode, ewp_name, year, risk, rank), and that
+CSV file, read back, is what is scored. `--csv FILE` scores a CSV the CLI exported instead
+(no backtest is run). The EWP row is the EWP's own FOOS file scored by the same code.
+
+    python benchmarks/forecast_vs_ewp.py [--raw DIR] [--models ensemble,enet,...]
+        [--retune-every 3] [--csv FILE] [--bootstrap 1000] [--out DIR]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import tempfile
+import time
+from pathlib import Path
+
+import pandas as pd
+
+from forewarn.data import readers
+from forewarn.forecast import metrics, protocol, registry, report, service
+from forewarn.settings import get_settings
+
+COLUMNS = ["auc", "aupr", "brier", "log_loss", "top30"]
+
+
+def score_csv(path: Path, foos: pd.DataFrame) -> dict:
+    scored = protocol.score_like_ewp(service.read_predictions_csv(path), foos)
+    out = metrics.score_all(scored["mk_onset"], scored["risk"], scored["rank"])
+    out["decades"] = report.decade_auc(scored)
+    out["scored"] = scored
+    return out
+
+
+def fmt_row(name: str, m: dict, seconds: str, cpu: str) -> str:
+    return (f"{name:<16} {m['auc']:7.3f} {m['aupr']:7.3f} {m['brier']:9.5f} "
+            f"{m['log_loss']:8.4f} {m['top30']:7.0f} {seconds:>9} {cpu:>8}   "
+            + " ".join(f"{v:.3f}" for v in m["decades"].values()))
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--raw", type=Path, default=get_settings().raw_dir)
+    parser.add_argument("--models", default=",".join(registry.MODELS))
+    parser.add_argument("--retune-every", type=int, default=registry.RETUNE_EVERY)
+    parser.add_argument("--csv", type=Path, help="score this exported CSV instead")
+    parser.add_argument("--bootstrap", type=int, default=1000,
+                        help="resamples for P(better than EWP) of the first model (0: none)")
+    parser.add_argument("--out", type=Path, help="where to keep the CSVs (default: temp)")
+    args = parser.parse_args()
+
+    foos = protocol.read_foos(args.raw / readers.EWP_FOOS)
+    ewp = metrics.score_all(foos["mk_onset"], foos["risk"], foos["rank"])
+    ewp["decades"] = report.decade_auc(foos)
+    out_dir = args.out or Path(tempfile.mkdtemp(prefix="forecast_bench_"))
+    out_dir.mkdir(parents=True, exist_ok=True)
+    load = os.getloadavg()[0]
+    print(f"EWP FOOS rows: {len(foos)} country-years, {int(foos['mk_onset'].sum())} onsets; "
+          f"load average at start {load:.1f} on {os.cpu_count()} CPUs")
+
+    results: list[tuple[str, dict, str, str]] = []
+    if args.csv:
+        results.append((args.csv.name, score_csv(args.csv, foos), "–", "–"))
+    else:
+        start = time.perf_counter()
+        panel = service.load_panel(args.raw)
+        print(f"panel built in {time.perf_counter() - start:.1f} s; retune every "
+              f"{args.retune_every} origin(s)")
+        for name in args.models.split(","):
+            result = service.backtest(panel, name, args.retune_every)
+            csv = service.export_csv(result.predictions, out_dir / f"{name}.csv")
+            results.append((name, score_csv(csv, foos), f"{result.seconds:.1f}",
+                            f"{result.cpu_seconds:.1f}"))
+            print(f"  {name}: {result.seconds:.1f} s wall, {result.cpu_seconds:.1f} s CPU → "
+                  f"{csv}", flush=True)
+
+    header = (f"{'model':<16} {'AUC':>7} {'AUPR':>7} {'Brier':>9} {'logloss':>8} "
+              f"{'top-30':>7} {'seconds':>9} {'CPU s':>8}   AUC by decade 94-03 04-13 14-24")
+    print()
+    print(header)
+    print("-" * len(header))
+    print(fmt_row("EWP FOOS", ewp, "–", "–"))
+    for name, m, secs, cpu in results:
+        print(fmt_row(name, m, secs, cpu))
+    print()
+    print("ratio to EWP (AUC, AUPR, top-30: >1 better; Brier, log loss: <1 better)")
+    for name, m, _, _ in results:
+        print(f"{name:<16} " + " ".join(f"{k} {m[k] / ewp[k]:.2f}" for k in COLUMNS))
+    if args.bootstrap and results:
+        name, m, _, _ = results[0]
+        scored = m["scored"]
+        print()
+        for mode in ("country_years", "onsets"):
+            boot = metrics.bootstrap(scored["mk_onset"].to_numpy(),
+                                     {"model": (scored["risk"], scored["rank"]),
+                                      "ewp": (foos["risk"], foos["rank"])},
+                                     n=args.bootstrap, mode=mode)
+            p = boot["p_better"]["ewp"]
+            print(f"P({name} better than EWP), bootstrap over {mode.replace('_', '-')} "
+                  f"(n={args.bootstrap}): " + ", ".join(f"{k} {p[k]:.3f}" for k in COLUMNS))
+
+
+if __name__ == "__main__":
+    main()

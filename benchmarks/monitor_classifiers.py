@@ -1,0 +1,115 @@
+"""Benchmark of the monitor classifiers on the held-out test splits of every labelled set.
+
+Prints, per set, macro-F1 and per-class F1 of Forewarn's head for that set and, on the
+Davidson split, of the `hatesonar` package (a published Davidson-trained classifier) in the
+same run; language-detection accuracy per MLMA language; and throughput in texts per second of
+the full `classify` path (language detection + features + every head) on this machine.
+
+    .venv/bin/python benchmarks/monitor_classifiers.py [--raw-dir DIR] [--model-root DIR]
+                                                         [--train] [--json OUT.json]
+
+The model is the latest under settings.artifacts_dir/monitor (made by `forewarn monitor
+train`); --train trains a new version first. Splits: forewarn/monitor/datasets.py. The
+Davidson test split is exactly the 30% hatesonar's own trainer holds out, so neither model has
+seen it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.metrics import f1_score
+
+from forewarn.monitor import datasets
+from forewarn.monitor.language import detect
+from forewarn.monitor.model import load
+from forewarn.monitor.train import evaluate, train
+from forewarn.settings import get_settings
+
+
+def hatesonar_scores(s: datasets.LabelledSet) -> dict | None:
+    try:
+        import onnxruntime  # noqa: F401
+        from hatesonar import Sonar
+    except ImportError:
+        return None
+    try:
+        sonar = Sonar()
+    except Exception as exc:  # onnxruntime needs the en_US.UTF-8 locale for its normaliser
+        return {"error": f"hatesonar could not start: {str(exc)[:160]}"}
+    t0 = time.perf_counter()
+    labels, _ = sonar.sess.run(None, {"text": np.array(s.test_x, dtype=object)})
+    rate = len(s.test_x) / (time.perf_counter() - t0)
+    per = f1_score(s.test_y, np.asarray(labels), labels=[0, 1, 2], average=None)
+    return {"macro_f1": float(per.mean()), "texts_per_s": rate,
+            "per_class_f1": dict(zip(s.classes, map(float, per), strict=True))}
+
+
+def throughput(model, texts: list[str], repeat: int = 1) -> float:
+    model.score(texts[:20])  # load the language models before timing
+    t0 = time.perf_counter()
+    for _ in range(repeat):
+        model.score(texts)
+    return repeat * len(texts) / (time.perf_counter() - t0)
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    ap.add_argument("--raw-dir", type=Path, default=None)
+    ap.add_argument("--model-root", type=Path, default=None)
+    ap.add_argument("--train", action="store_true", help="train a new model version first")
+    ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    args = ap.parse_args()
+    raw = args.raw_dir or get_settings().raw_dir
+    root = args.model_root or get_settings().artifacts_dir / "monitor"
+    if args.train or not (root / "LATEST").exists():
+        train(raw, root)
+    model = load(root)
+    print(f"model {model.meta['version']}  ({os.cpu_count()} cores)\n")
+    print(f"{'set':16s} {'lang':8s} {'n test':>7s} {'macro-F1':>9s}  per-class F1")
+    results: dict = {"model": model.meta["version"], "sets": {}}
+    sets = datasets.all_sets(raw)
+    for s in sets:
+        m = evaluate(model.heads[s.name].estimator, s, model.features.transform(s.test_x))
+        results["sets"][s.name] = {"language": s.language, **m}
+        per = "  ".join(f"{k} {v:.3f}" for k, v in m["per_class_f1"].items())
+        print(f"{s.name:16s} {s.language:8s} {m['n_test']:7d} {m['macro_f1']:9.3f}  {per}")
+        if s.name == "davidson":
+            hs = hatesonar_scores(s)
+            results["hatesonar_davidson"] = hs
+            if hs and "error" not in hs:
+                per = "  ".join(f"{k} {v:.3f}" for k, v in hs["per_class_f1"].items())
+                print(f"{'  hatesonar':16s} {'en':8s} {m['n_test']:7d} {hs['macro_f1']:9.3f}  "
+                      f"{per}")
+                print(f"{'  difference':16s} {'':8s} {'':7s} "
+                      f"{m['macro_f1'] - hs['macro_f1']:+9.3f}")
+            else:
+                print(f"  hatesonar: {hs['error'] if hs else 'not installed'}")
+    print("\nlanguage detection on the MLMA test splits (share detected as the set's language):")
+    for s in sets:
+        if s.name.startswith("mlma_") and s.language in datasets.MLMA_LANGUAGES:
+            acc = float(np.mean([detect(t).language == s.language for t in s.test_x]))
+            results["sets"][s.name]["language_detection_accuracy"] = acc
+            print(f"  {s.language}: {acc:.3f}")
+    davidson = next(s for s in sets if s.name == "davidson")
+    mixed = davidson.test_x[:1000] + [t for s in sets if s.name in ("mlma_fr", "mlma_ar")
+                                      for t in s.test_x[:500]]
+    rate = throughput(model, mixed)
+    forced = time.perf_counter()
+    model.score(mixed, ["en"] * len(mixed), [1.0] * len(mixed))
+    rate_no_detect = len(mixed) / (time.perf_counter() - forced)
+    results["texts_per_s"] = rate
+    results["texts_per_s_without_language_detection"] = rate_no_detect
+    print(f"\nthroughput (classify path, {len(mixed)} en/fr/ar texts): {rate:.0f} texts/s; "
+          f"without language detection: {rate_no_detect:.0f} texts/s")
+    if args.json:
+        args.json.write_text(json.dumps(results, indent=2), "utf-8")
+
+
+if __name__ == "__main__":
+    main()

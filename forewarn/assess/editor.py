@@ -1,0 +1,296 @@
+"""Assessment pages: list and start, view, edit (plain HTML forms, no JavaScript needed),
+workflow steps, versions and diffs. Every page has a JSON twin; form posts redirect (303)."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Annotated
+
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, RedirectResponse
+from pydantic import ValidationError
+
+from forewarn.assess import service
+from forewarn.assess.access import actor_from_principal
+from forewarn.assess.catalog import load_framework
+from forewarn.assess.ratings import CONFIDENCES, RATINGS, TRENDS, Content, Rating
+from forewarn.assess.views import WORKFLOW_ERRORS, assessment_dict, http_error, suggestions_dict
+from forewarn.security.deps import CurrentPrincipal, require
+from forewarn.web.deps import SessionDep, SettingsDep
+from forewarn.web.render import render, twin
+
+router = APIRouter(tags=["assessments"])
+LEVELS = ("public", "internal", "restricted", "confidential")
+
+
+async def form_fields(request: Request) -> dict[str, str]:
+    form = await request.form()
+    return {k: v for k, v in form.multi_items() if isinstance(v, str)}
+
+
+FormDep = Annotated[dict[str, str], Depends(form_fields)]
+
+
+def _get(session, assessment_id: int):
+    try:
+        return service.get(session, assessment_id)
+    except service.NotFound as exc:
+        raise http_error(exc) from None
+
+
+@twin(router, "/assessments", "assess/list.html")
+def assessments_page(request: Request, session: SessionDep, principal: CurrentPrincipal,
+                     iso3: str | None = None, status: str | None = None):
+    """Assessments the reader may see (editors: all states; others: published ones)."""
+    actor = actor_from_principal(principal)
+    rows = [{"id": a.id, "iso3": a.country.iso3, "country": a.country.name,
+             "as_of": a.as_of.isoformat(), "status": a.status, "demo": a.demo,
+             "author": a.author_name, "sensitivity": str(a.sensitivity),
+             "current_version": a.current_version, "published_version": a.published_version}
+            for a in service.list_assessments(session, actor, iso3, status)]
+    return {"assessments": rows, "can_create": actor.can("create"), "iso3": iso3 or "",
+            "levels": LEVELS, "today": date.today().isoformat()}
+
+
+@router.post("/assessments", dependencies=[Depends(require("create"))],
+             include_in_schema=False)
+def create_from_form(request: Request, session: SessionDep, settings: SettingsDep,
+                     principal: CurrentPrincipal, form: FormDep):
+    actor = actor_from_principal(principal)
+    try:
+        as_of = date.fromisoformat(form.get("as_of", ""))
+    except ValueError:
+        raise HTTPException(422, "give the date as YYYY-MM-DD") from None
+    level = form.get("sensitivity", "internal")
+    if level not in LEVELS:
+        raise HTTPException(422, f"sensitivity must be one of {', '.join(LEVELS)}")
+    try:
+        a = service.create(session, actor, load_framework(settings.data_dir),
+                           form.get("iso3", ""), as_of, sensitivity=level)
+        session.commit()
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+    return RedirectResponse(f"/assessments/{a.id}/edit", status_code=303)
+
+
+@twin(router, "/assessments/{assessment_id}", "assess/view.html")
+def assessment_page(request: Request, assessment_id: int, session: SessionDep,
+                    settings: SettingsDep, principal: CurrentPrincipal):
+    """One assessment: ratings with evidence, its profile, workflow state and versions."""
+    actor = actor_from_principal(principal)
+    try:
+        data = assessment_dict(session, actor, load_framework(settings.data_dir),
+                               _get(session, assessment_id))
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+    data["levels"] = LEVELS
+    return data
+
+
+# -- the editor ------------------------------------------------------------------------------
+def _evidence_text(links: list[dict]) -> str:
+    lines = []
+    for e in links:
+        target = e.get("url") or f"ref:{e['ref']['kind']}:{e['ref']['id']}"
+        lines.append(f"{target} {e.get('title') or ''}".strip())
+    return "\n".join(lines)
+
+
+def _parse_evidence(iid: str, text: str, problems: list[str]) -> list[dict]:
+    links = []
+    for n, line in enumerate(text.splitlines(), start=1):
+        line = line.strip()
+        if not line:
+            continue
+        target, _, title = line.partition(" ")
+        if target.startswith("ref:") and target.count(":") == 2:
+            _, kind, ref_id = target.split(":")
+            links.append({"title": title.strip(), "ref": {"kind": kind, "id": ref_id}})
+        elif target.startswith(("http://", "https://")):
+            links.append({"title": title.strip(), "url": target})
+        else:
+            problems.append(f"{iid}: evidence line {n} must start with a URL (https://…) or "
+                            "ref:kind:id")
+    return links
+
+
+def _rows(framework, ratings: dict, suggestions: dict, factor: str | None) -> list[dict]:
+    out = []
+    for f in framework.factors:
+        if factor and f.id != factor:
+            continue
+        items = []
+        for i in f.indicators:
+            r = ratings.get(i.id, {})
+            items.append({"id": i.id, "text": i.text, "confirmed": i.confirmed,
+                          "flag": i.confidence, "wording": i.wording,
+                          "rating": r.get("rating", "not_assessed"), "trend": r.get("trend"),
+                          "confidence": r.get("confidence"),
+                          "rationale": r.get("rationale", ""),
+                          "evidence": r.get("evidence_text", _evidence_text(
+                              r.get("evidence") or [])),
+                          "suggestions": [s for s in suggestions.get(i.id, [])
+                                          if s["signal"] not in ("no_data",)]})
+        out.append({"id": f.id, "title": f.title, "scope": f.scope, "indicators": items,
+                    "rated": sum(x["rating"] != "not_assessed" for x in items)})
+    return out
+
+
+def _editor(request, session, framework, actor, a, factor, ratings=None, summary=None,
+            errors=(), status_code=200):
+    data = assessment_dict(session, actor, framework, a)
+    if not data["permissions"]["edit"]:
+        raise HTTPException(409 if a.status == "in_review" else 403,
+                            "This assessment is in review: a reviewer must return it first."
+                            if a.status == "in_review" else "You may not edit this assessment.")
+    current = ratings if ratings is not None else {r["indicator"]: r for r in data["ratings"]}
+    sugg = suggestions_dict(session, framework, a.country_id, a.as_of.year)["indicators"]
+    data.update({"factor": factor or "", "factors": [{"id": f.id, "title": f.title}
+                                                     for f in framework.factors],
+                 "rows": _rows(framework, current, sugg, factor), "errors": list(errors),
+                 "choices": {"rating": RATINGS, "trend": TRENDS, "confidence": CONFIDENCES}})
+    data["shown"] = ",".join(i["id"] for f in data["rows"] for i in f["indicators"])
+    if summary is not None:
+        data["summary"] = summary
+    return render(request, "assess/edit.html", data, status_code=status_code)
+
+
+@router.get("/assessments/{assessment_id}/edit", response_class=HTMLResponse,
+            include_in_schema=False)
+def edit_page(request: Request, assessment_id: int, session: SessionDep,
+              settings: SettingsDep, principal: CurrentPrincipal,
+              factor: str | None = Query(None, pattern=r"^RF\d{1,2}$")):
+    actor = actor_from_principal(principal)
+    if not actor.can("create") and not actor.can("edit:any"):
+        raise HTTPException(401 if actor.id is None else 403, "Sign in as an analyst to edit.")
+    try:
+        return _editor(request, session, load_framework(settings.data_dir), actor,
+                       _get(session, assessment_id), factor)
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+
+
+@router.post("/assessments/{assessment_id}/edit", dependencies=[Depends(require("edit:own"))],
+             include_in_schema=False)
+def save_from_form(request: Request, assessment_id: int, session: SessionDep,
+                   settings: SettingsDep, principal: CurrentPrincipal, form: FormDep):
+    actor = actor_from_principal(principal)
+    framework = load_framework(settings.data_dir)
+    a = _get(session, assessment_id)
+    factor = form.get("factor") or None
+    shown = [i for i in form.get("shown", "").split(",") if framework.has(i)]
+    try:
+        current = {r["indicator"]: r for r in
+                   assessment_dict(session, actor, framework, a)["ratings"]}
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+    problems: list[str] = []
+    submitted = {}
+    for iid in shown:
+        ev_text = form.get(f"ev-{iid}", "")
+        submitted[iid] = {"indicator": iid, "rating": form.get(f"r-{iid}", "not_assessed"),
+                          "trend": form.get(f"t-{iid}") or None,
+                          "confidence": form.get(f"c-{iid}") or None,
+                          "rationale": form.get(f"why-{iid}", "").strip(),
+                          "evidence": _parse_evidence(iid, ev_text, problems),
+                          "evidence_text": ev_text}
+    merged = {**current, **submitted}
+    summary = form.get("summary", "")
+    ratings = []
+    for r in merged.values():
+        try:
+            ratings.append(Rating(**{k: v for k, v in r.items() if k in Rating.model_fields}))
+        except ValidationError as exc:
+            problems.extend(f"{r['indicator']}: {e['msg']}" for e in exc.errors())
+    if not problems:
+        try:
+            expected = int(form.get("expected_version", "")) if form.get(
+                "expected_version") else None
+            service.save(session, actor, framework, a, Content(summary=summary, ratings=ratings),
+                         note=form.get("note", ""), expected_version=expected)
+            session.commit()
+            target = f"/assessments/{a.id}"
+            if form.get("next") == "continue":
+                target += "/edit" + (f"?factor={factor}" if factor else "")
+            return RedirectResponse(target, status_code=303)
+        except (service.WorkflowError, service.Forbidden) as exc:
+            session.rollback()
+            problems.append(str(exc))
+        except WORKFLOW_ERRORS as exc:
+            session.rollback()
+            problems.append(str(exc))
+    session.rollback()
+    return _editor(request, session, framework, actor, _get(session, assessment_id), factor,
+                   ratings=merged, summary=summary, errors=problems, status_code=422)
+
+
+@router.post("/assessments/{assessment_id}/workflow", dependencies=[Depends(require("create"))],
+             include_in_schema=False)
+def workflow_from_form(request: Request, assessment_id: int, session: SessionDep,
+                       principal: CurrentPrincipal, form: FormDep):
+    """Submit for review, return to draft, or publish (the button's `action`)."""
+    actor = actor_from_principal(principal)
+    a = _get(session, assessment_id)
+    steps = {"submit": service.submit, "return": service.return_to_draft,
+             "publish": service.publish}
+    step = steps.get(form.get("action", ""))
+    if step is None:
+        raise HTTPException(422, "action must be submit, return or publish")
+    try:
+        step(session, actor, a, form.get("note", ""))
+        if form.get("action") == "publish" and form.get("make_public") == "yes":
+            service.set_sensitivity(session, actor, a, "public")
+        session.commit()
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+    return RedirectResponse(f"/assessments/{a.id}", status_code=303)
+
+
+@router.post("/assessments/{assessment_id}/sensitivity",
+             dependencies=[Depends(require("edit:own"))], include_in_schema=False)
+def sensitivity_from_form(request: Request, assessment_id: int, session: SessionDep,
+                          principal: CurrentPrincipal, form: FormDep):
+    actor = actor_from_principal(principal)
+    a = _get(session, assessment_id)
+    level = form.get("sensitivity", "")
+    if level not in LEVELS:
+        raise HTTPException(422, f"sensitivity must be one of {', '.join(LEVELS)}")
+    try:
+        service.set_sensitivity(session, actor, a, level)
+        session.commit()
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+    return RedirectResponse(f"/assessments/{a.id}", status_code=303)
+
+
+@twin(router, "/assessments/{assessment_id}/versions/{number}", "assess/version.html")
+def version_page(request: Request, assessment_id: int, number: int, session: SessionDep,
+                 settings: SettingsDep, principal: CurrentPrincipal):
+    """One stored version of an assessment, as it was."""
+    actor = actor_from_principal(principal)
+    try:
+        return assessment_dict(session, actor, load_framework(settings.data_dir),
+                               _get(session, assessment_id), number)
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+
+
+@twin(router, "/assessments/{assessment_id}/diff", "assess/diff.html")
+def diff_page(request: Request, assessment_id: int, session: SessionDep,
+              principal: CurrentPrincipal, settings: SettingsDep,
+              a_: int = Query(..., alias="from", ge=1), b_: int = Query(..., alias="to", ge=1)):
+    """What changed between two versions (status, summary, each rating's fields)."""
+    actor = actor_from_principal(principal)
+    a = _get(session, assessment_id)
+    if not service.is_editor(actor):
+        raise HTTPException(403, "Comparing versions is for analysts and reviewers.")
+    try:
+        out = service.diff_versions(session, a, a_, b_)
+    except WORKFLOW_ERRORS as exc:
+        raise http_error(exc) from None
+    framework = load_framework(settings.data_dir)
+    out.update({"iso3": a.country.iso3, "country": a.country.name,
+                "as_of": a.as_of.isoformat(), "current_version": a.current_version,
+                "indicator_text": {c["indicator"]: framework.indicator(c["indicator"]).text
+                                   for c in out["ratings"] if framework.has(c["indicator"])}})
+    return out

@@ -1,0 +1,120 @@
+"""Source files → canonical country-year panels keyed by ISO3 and year.
+
+Each reader validates as it goes (see tabular.read_table) and maps the source's own country
+codes through the registry; an unknown code or a duplicated country-year is a DataError that
+names the file, row and column. Readers return pandas frames; importer.py stores them.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from forewarn.data import countries
+from forewarn.data.errors import DataError
+from forewarn.data.tabular import check_unique, read_table
+
+EWP_PREDICTORS = "ewp/ewp_prepared2024predictors_2025-09-03.csv"
+EWP_EPISODES = "ewp/ewp_mass_killing_events_master_list_2025.xlsx"
+EWP_FOOS = "ewp/ewp_foos_forecasts_2025-09-03.csv"
+EWP_FINAL = "ewp/ewp_final_forecasts_2025-09-03.csv"
+UCDP_CY = "ucdp/organizedviolencecy_v25_1.csv"
+UNHCR_POPULATION = "displacement/unhcr_population_1951_2025.csv"
+IDMC_IDPS = "displacement/unhcr_idmc_conflict_idps_1990_2025.csv"
+
+# Outcome columns of the EWP modelling table; every other non-key column is a predictor.
+EWP_OUTCOMES = ["mk_onset", "mk_onset_1or2", "mk_onset_1", "mk_onset_2"]
+EWP_KEYS = ["ewp_name", "year", "ccode"]
+
+
+def _map_codes(frame: pd.DataFrame, file: str, column: str, lookup) -> pd.Series:
+    iso = []
+    for code, year, row in zip(frame[column], frame["year"], frame["_row"], strict=True):
+        c = lookup(int(code), int(year))
+        if c is None:
+            raise DataError(file, f"unknown country code {code}", row=int(row), column=column)
+        iso.append(c.iso3)
+    return pd.Series(iso, index=frame.index, dtype="str")
+
+
+def ewp_predictor_names(path: Path) -> list[str]:
+    header = Path(path).open(encoding="utf-8-sig").readline().strip().split(",")
+    return [h.strip('"') for h in header if h.strip('"') not in EWP_KEYS + EWP_OUTCOMES]
+
+
+def read_ewp_predictors(path: Path) -> pd.DataFrame:
+    """EWP modelling table: one row per country-year, predictors of year T and outcomes."""
+    predictors = ewp_predictor_names(path)
+    schema = {"ewp_name": "str", "year": "int", "ccode": "int"}
+    schema |= {p: "float?" for p in predictors}
+    schema |= {"mk_onset": "int", "mk_onset_1or2": "int", "mk_onset_1": "float?",
+               "mk_onset_2": "float?"}
+    frame = read_table(path, schema)
+    frame["iso3"] = _map_codes(frame, Path(path).name, "ccode", countries.from_cow)
+    check_unique(frame, ["iso3", "year"], Path(path).name)
+    return frame
+
+
+def read_ucdp_country_year(path: Path) -> pd.DataFrame:
+    """UCDP organised violence, country-year deaths by type (best estimates)."""
+    cols = {
+        "country_id_cy": "int", "year_cy": "int",
+        "sb_total_deaths_best_cy": "float", "ns_total_deaths_best_cy": "float",
+        "os_total_deaths_best_cy": "float", "os_any_govt_killings_best_cy": "float",
+        "os_nsgroup_killings_best_cy": "float",
+    }
+    frame = read_table(path, cols).rename(columns={
+        "year_cy": "year", "sb_total_deaths_best_cy": "state_based_deaths",
+        "ns_total_deaths_best_cy": "non_state_deaths",
+        "os_total_deaths_best_cy": "one_sided_deaths",
+        "os_any_govt_killings_best_cy": "one_sided_govt_deaths",
+        "os_nsgroup_killings_best_cy": "one_sided_nonstate_deaths",
+    })
+    frame["iso3"] = _map_codes(frame, Path(path).name, "country_id_cy", countries.from_gw)
+    check_unique(frame, ["iso3", "year"], Path(path).name)
+    return frame
+
+
+def read_displacement(population: Path, idmc: Path) -> pd.DataFrame:
+    """UNHCR figures by country of origin and year: refugees, asylum-seekers, IDPs (UNHCR, IDMC).
+
+    UNHCR rows are origin × asylum pairs; they are summed over countries of asylum. Origins that
+    are not countries in the registry (stateless, 'Unknown', territories) are left out by design,
+    not by error: the registry is the set of states the panel covers.
+    """
+    cols = {"year": "int", "coo_iso": "str", "refugees": "float?", "asylum_seekers": "float?",
+            "idps": "float?"}
+    pop = read_table(population, cols)
+    pop = pop[pop["coo_iso"].isin(countries.by_iso3().keys())]
+    agg = (pop.groupby(["coo_iso", "year"])[["refugees", "asylum_seekers", "idps"]]
+              .sum(min_count=1).reset_index())
+    idp = read_table(idmc, {"year": "int", "coo_iso": "str", "total": "float?"})
+    idp = idp[idp["coo_iso"].isin(countries.by_iso3().keys())]
+    check_unique(idp, ["coo_iso", "year"], Path(idmc).name)
+    idp = idp.rename(columns={"total": "idmc_conflict_idps"})[["coo_iso", "year",
+                                                               "idmc_conflict_idps"]]
+    out = agg.merge(idp, on=["coo_iso", "year"], how="outer").rename(columns={"coo_iso": "iso3"})
+    return out.sort_values(["iso3", "year"]).reset_index(drop=True)
+
+
+def read_ewp_episodes(path: Path) -> pd.DataFrame:
+    """EWP mass-killing episode list (sheet mk_events), one row per episode."""
+    schema = {"country": "str", "mk_event_name": "str", "mk_event_summary": "str",
+              "startyear": "int", "endyear": "int?", "mk_event_code": "str",
+              "State-Led or Non-State-Led": "str", "mk_location_cow": "int"}
+    frame = read_table(path, schema, sheet="mk_events").rename(columns={
+        "mk_event_name": "name", "mk_event_summary": "summary", "startyear": "start_year",
+        "endyear": "end_year", "mk_event_code": "code",
+        "State-Led or Non-State-Led": "perpetrator_type", "mk_location_cow": "location_cow"})
+    frame["year"] = frame["start_year"]
+    iso = []
+    for code, year, row in zip(frame["location_cow"], frame["year"], frame["_row"], strict=True):
+        c = countries.from_cow(int(code), int(year)) or countries.from_cow(int(code))
+        if c is None:
+            raise DataError(Path(path).name, f"unknown country code {code}", row=int(row),
+                            column="mk_location_cow")
+        iso.append(c.iso3)
+    frame["iso3"] = iso
+    check_unique(frame, ["code"], Path(path).name)
+    return frame.drop(columns=["year"])

@@ -1,0 +1,141 @@
+"""The project's own list of data sources, and fetching / verifying them.
+
+`fetch` downloads each source from its origin, or copies it from a local mirror, into the data
+directory and checks its sha256 before it is put in place, so a corrupt download never replaces
+a good file.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import shutil
+import tarfile
+import tempfile
+import urllib.request
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+import yaml
+
+
+@dataclass(frozen=True)
+class Source:
+    file: str
+    origin_url: str | None
+    sha256: str
+    size: int
+    licence: str
+    citation: str
+    description: str
+    archive_member: str | None = None
+    derived_from: str | None = None
+
+    @property
+    def group(self) -> str:
+        return self.file.split("/", 1)[0]
+
+
+def load_sources() -> list[Source]:
+    text = resources.files("forewarn.data").joinpath("sources.yaml").read_text(encoding="utf-8")
+    return [Source(**entry) for entry in yaml.safe_load(text)["sources"]]
+
+
+def source(file: str) -> Source:
+    for s in load_sources():
+        if s.file == file:
+            return s
+    raise KeyError(f"no source '{file}' in sources.yaml")
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+@dataclass
+class Status:
+    source: Source
+    state: str  # verified (sha256 matches) | missing | corrupt
+    path: Path
+
+
+def status(raw_dir: Path, sources: Iterable[Source] | None = None) -> list[Status]:
+    out = []
+    for s in sources or load_sources():
+        path = raw_dir / s.file
+        if not path.exists():
+            state = "missing"
+        elif sha256_of(path) != s.sha256:
+            state = "corrupt"
+        else:
+            state = "verified"
+        out.append(Status(s, state, path))
+    return out
+
+
+class FetchError(Exception):
+    pass
+
+
+def _download(s: Source) -> bytes:
+    if not s.origin_url:
+        raise FetchError(
+            f"{s.file}: derived file ({s.derived_from}); it can only be imported from a mirror"
+        )
+    with urllib.request.urlopen(s.origin_url.replace(" ", "%20"), timeout=60) as resp:
+        data = resp.read()
+    if s.archive_member:
+        with tarfile.open(fileobj=io.BytesIO(data)) as tar:
+            member = tar.extractfile(s.archive_member)
+            if member is None:
+                raise FetchError(f"{s.file}: {s.archive_member} not found in {s.origin_url}")
+            data = member.read()
+    return data
+
+
+def fetch_one(s: Source, raw_dir: Path, mirror: Path | None = None) -> str:
+    """Bring one source into raw_dir; return 'kept', 'copied' or 'downloaded'."""
+    target = raw_dir / s.file
+    if target.exists() and sha256_of(target) == s.sha256:
+        return "kept"
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.NamedTemporaryFile(dir=target.parent, delete=False, suffix=".part") as tmp:
+        tmp_path = Path(tmp.name)
+    try:
+        if mirror is not None and (mirror / s.file).exists():
+            shutil.copyfile(mirror / s.file, tmp_path)
+            how = "copied"
+        else:
+            tmp_path.write_bytes(_download(s))
+            how = "downloaded"
+        got = sha256_of(tmp_path)
+        if got != s.sha256:
+            raise FetchError(f"{s.file}: sha256 mismatch "
+                             f"(expected {s.sha256[:12]}…, got {got[:12]}…)")
+        tmp_path.replace(target)
+        return how
+    finally:
+        tmp_path.unlink(missing_ok=True)
+
+
+def fetch(
+    raw_dir: Path,
+    mirror: Path | None = None,
+    progress: Callable[[Source, str], None] | None = None,
+) -> dict[str, str]:
+    """Fetch every source; failures are collected, not fatal, so one bad source blocks no other."""
+    results: dict[str, str] = {}
+    for s in load_sources():
+        try:
+            results[s.file] = fetch_one(s, raw_dir, mirror)
+        except (FetchError, OSError) as exc:
+            results[s.file] = f"failed: {exc}"
+        if progress:
+            progress(s, results[s.file])
+    return results

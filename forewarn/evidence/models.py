@@ -1,0 +1,211 @@
+"""Evidence register tables: sources and their custody logs, incidents, situations, findings
+and the analysts' decisions on legal proposals."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from forewarn.evidence.access import EncryptedText, SensitiveMixin
+from forewarn.store.base import Base, utcnow
+from forewarn.store.models import Country
+
+
+class Source(SensitiveMixin, Base):
+    """One captured item. The bytes live once, content-addressed, under data_dir/evidence;
+    this row holds what is known about them. `copy` is the Berkeley Protocol's distinction:
+    the evidentiary copy is never altered, analysts work on working copies derived from it."""
+
+    __tablename__ = "evidence_source"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    kind: Mapped[str] = mapped_column(String(10))            # upload | url | text
+    copy: Mapped[str] = mapped_column(String(12), default="evidentiary")  # or working
+    derived_from_id: Mapped[int | None] = mapped_column(ForeignKey("evidence_source.id"))
+    sha256: Mapped[str] = mapped_column(String(64), index=True)
+    # = sha256 for evidentiary copies, NULL for working copies: one evidentiary copy per bytes.
+    evidentiary_sha: Mapped[str | None] = mapped_column(String(64), unique=True)
+    size: Mapped[int] = mapped_column(BigInteger)
+    media_type: Mapped[str] = mapped_column(String(120))
+    filename: Mapped[str] = mapped_column(String(300), default="")
+    original_location: Mapped[str] = mapped_column(Text, default="")
+    captured_at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    registered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    collector: Mapped[str] = mapped_column(String(120))
+    custodian: Mapped[str] = mapped_column(String(120))
+    fetched_by_server: Mapped[bool] = mapped_column(Boolean, default=False)
+    fetched_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    http_status: Mapped[int | None] = mapped_column(Integer)
+    http_headers: Mapped[dict | None] = mapped_column(JSON)
+    reliability: Mapped[str | None] = mapped_column(String(1))   # A-F
+    credibility: Mapped[str | None] = mapped_column(String(1))   # 1-6
+    graded_by: Mapped[str | None] = mapped_column(String(120))
+    graded_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    description: Mapped[str] = mapped_column(Text, default="")
+    citation: Mapped[str] = mapped_column(Text, default="")
+    confidential_notes: Mapped[str | None] = mapped_column(EncryptedText)
+    custody_head: Mapped[str] = mapped_column(String(64), default="")
+    created_by: Mapped[str] = mapped_column(String(120))
+
+    derived_from: Mapped[Source | None] = relationship(remote_side=[id])
+
+
+class CustodyEvent(Base):
+    """One link of a source's hash-chained custody log (append-only)."""
+
+    __tablename__ = "evidence_custody"
+    __table_args__ = (UniqueConstraint("source_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("evidence_source.id"), index=True)
+    seq: Mapped[int] = mapped_column(Integer)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True))
+    actor: Mapped[str] = mapped_column(String(120))
+    action: Mapped[str] = mapped_column(String(30))
+    detail: Mapped[dict] = mapped_column(JSON)
+    prev_hash: Mapped[str] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64))
+
+
+class Incident(SensitiveMixin, Base):
+    __tablename__ = "evidence_incident"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    date_start: Mapped[date] = mapped_column(Date, index=True)
+    date_end: Mapped[date] = mapped_column(Date)
+    place: Mapped[str] = mapped_column(String(300), default="")
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
+    latitude: Mapped[float | None] = mapped_column(Float)
+    longitude: Mapped[float | None] = mapped_column(Float)
+    harm_types: Mapped[list] = mapped_column(JSON)
+    perpetrators: Mapped[list] = mapped_column(JSON)
+    victim_groups: Mapped[list] = mapped_column(JSON)     # [{name, characteristics, civilian}]
+    casualties: Mapped[dict] = mapped_column(JSON)        # {killed: {low, best, high}, ...}
+    context: Mapped[dict] = mapped_column(JSON)           # {armed_conflict: ..., policy: ...}
+    external_ref: Mapped[str | None] = mapped_column(String(120), unique=True)
+    confidential_notes: Mapped[str | None] = mapped_column(EncryptedText)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow,
+                                                 onupdate=utcnow)
+
+    country: Mapped[Country] = relationship()
+    links: Mapped[list[IncidentSource]] = relationship(
+        back_populates="incident", cascade="all, delete-orphan", order_by="IncidentSource.id")
+
+
+class IncidentSource(Base):
+    """A source linked to an incident, with the facts it supports and where in it."""
+
+    __tablename__ = "evidence_incident_source"
+    __table_args__ = (UniqueConstraint("incident_id", "source_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_incident.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("evidence_source.id"), index=True)
+    supports: Mapped[list] = mapped_column(JSON)          # ["conduct", "intent_to_destroy", ...]
+    locator: Mapped[str] = mapped_column(String(300), default="")
+    note: Mapped[str] = mapped_column(Text, default="")
+
+    incident: Mapped[Incident] = relationship(back_populates="links")
+    source: Mapped[Source] = relationship()
+
+
+class Situation(SensitiveMixin, Base):
+    """A set of incidents, a country and a period: what a dossier is about."""
+
+    __tablename__ = "evidence_situation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    title: Mapped[str] = mapped_column(String(300))
+    country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
+    period_start: Mapped[date] = mapped_column(Date)
+    period_end: Mapped[date] = mapped_column(Date)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    standard_of_proof: Mapped[str] = mapped_column(String(40), default="reasonable_grounds")
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    country: Mapped[Country] = relationship()
+    incidents: Mapped[list[Incident]] = relationship(
+        secondary="evidence_situation_incident", order_by="Incident.date_start")
+
+
+class SituationIncident(Base):
+    __tablename__ = "evidence_situation_incident"
+
+    situation_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_situation.id", ondelete="CASCADE"), primary_key=True)
+    incident_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_incident.id", ondelete="CASCADE"), primary_key=True)
+
+
+class Finding(SensitiveMixin, Base):
+    """One sentence of fact for a dossier, with its citations. Belongs to an incident (a
+    finding about it) or to a situation (e.g. a court order binding the state)."""
+
+    __tablename__ = "evidence_finding"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_incident.id", ondelete="CASCADE"), index=True)
+    situation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_situation.id", ondelete="CASCADE"), index=True)
+    section: Mapped[str] = mapped_column(String(20), default="fact")  # fact | obligation
+    position: Mapped[int] = mapped_column(Integer, default=0)
+    text: Mapped[str] = mapped_column(Text)
+    created_by: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    citations: Mapped[list[FindingCitation]] = relationship(
+        back_populates="finding", cascade="all, delete-orphan", order_by="FindingCitation.id")
+
+
+class FindingCitation(Base):
+    __tablename__ = "evidence_finding_citation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    finding_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_finding.id", ondelete="CASCADE"), index=True)
+    source_id: Mapped[int] = mapped_column(ForeignKey("evidence_source.id"), index=True)
+    locator: Mapped[str] = mapped_column(String(300), default="")
+
+    finding: Mapped[Finding] = relationship(back_populates="citations")
+    source: Mapped[Source] = relationship()
+
+
+class LegalDecision(Base):
+    """An analyst's acceptance or rejection of one proposed crime for an incident or a
+    situation, with the proposal as it stood (history is kept: the latest decision counts)."""
+
+    __tablename__ = "evidence_legal_decision"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_incident.id", ondelete="CASCADE"), index=True)
+    situation_id: Mapped[int | None] = mapped_column(
+        ForeignKey("evidence_situation.id", ondelete="CASCADE"), index=True)
+    crime_id: Mapped[str] = mapped_column(String(40))
+    decision: Mapped[str] = mapped_column(String(10))      # accepted | rejected
+    reason: Mapped[str] = mapped_column(Text, default="")
+    decided_by: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    proposal: Mapped[dict] = mapped_column(JSON)

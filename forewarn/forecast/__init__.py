@@ -1,0 +1,47 @@
+"""Mass-killing onset forecasting, scored against the Early Warning Project's own record.
+
+Models (scikit-learn estimators, `registry.MODELS`): an EWP-style elastic-net logit
+(`linear.ElasticNetLogit`), LightGBM trees (`trees.BoostedTrees`) and their blend
+(`ensemble.CalibratedEnsemble`, the default). Features (`features`): the EWP predictors plus
+UCDP deaths, UNHCR/IDMC displacement and episode history, all of year T. Protocol
+(`protocol`): rolling origins 1993-2023, fit on years <= T-2, scored like the EWP.
+
+Read API for the web app (all read stored runs; nothing is fitted per request). Results are
+written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `forewarn setup`).
+
+- ``latest_forecast(session, model=None) -> list[dict]``
+  one dict per country, ranked: iso3, name, ewp_name, ccode, risk (probability of a new onset
+  in year+1 or year+2), rank (1 = highest), year (origin: latest predictor year),
+  model_version, previous_risk (same model, origin year-1), change (risk - previous_risk).
+- ``risk_history(session, iso3, model=None) -> list[dict]``
+  year (origin), risk, rank, source ("backtest" for 1993-2023, "forecast" for the latest
+  year), model_version; sorted by year.
+- ``explanation(session_or_forecast_result, iso3, model=None, year=None) -> dict | None``
+  iso3, year, risk, logit, base, contributions (list of {predictor, label, value,
+  contribution (to the log-odds), risk_factor "RF1".."RF14", indicator, also}, largest
+  first; base + sum of contributions = logit), by_risk_factor {RF id: summed contribution},
+  change {previous_year, previous_risk, previous_logit, delta_logit, delta_risk, base_change,
+  contributions (per predictor: value, previous, contribution to the change, moved,
+  risk_factor), by_risk_factor}, name, model_version.
+- ``backtest_summary(session, model=None) -> dict | None``
+  model, model_version, evaluated (5,032), onsets (39), years, seconds, metrics {auc, aupr,
+  brier, log_loss, top10, top20, top30}, intervals / intervals_onsets (95% bootstrap, metric
+  → [lo, hi]), p_better / p_better_onsets (bootstrap probability of beating the EWP), ratios,
+  decade_auc, catch_curve [{k, caught}], catch_by_year, calibration, ewp {the same for the
+  EWP's FOOS forecasts}, plots {catch|calibration: {png, svg}}, retune_every.
+- ``plot_paths(session, model=None) -> dict[str, Path]`` e.g. "catch.svg" → file.
+- ``ewp_comparison(session, model=None) -> dict | None`` latest forecast vs the EWP's 2025
+  ranking: spearman, top_overlap (of top 30), only_ours, only_ewp, table.
+"""
+
+from forewarn.forecast.api import (
+    backtest_summary,
+    ewp_comparison,
+    explanation,
+    latest_forecast,
+    plot_paths,
+    risk_history,
+)
+
+__all__ = ["backtest_summary", "ewp_comparison", "explanation", "latest_forecast",
+           "plot_paths", "risk_history"]

@@ -1,0 +1,148 @@
+"""Scores for rare-event risk rankings, written out so tests can check them by hand.
+
+Conventions: `y` is 0/1, `p` a risk in [0, 1], `rank` 1 = highest risk within its year.
+AUC counts ties as half; average precision follows scikit-learn's step definition (precision
+at each distinct threshold, weighted by the recall gained there).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+from scipy.stats import rankdata
+
+EPS = 1e-15
+
+
+def auc(y, p) -> float:
+    """Area under the ROC curve: P(risk of a random onset > risk of a random non-onset)."""
+    y = np.asarray(y, dtype=bool)
+    p = np.asarray(p, dtype=float)
+    n1, n0 = int(y.sum()), int((~y).sum())
+    if n1 == 0 or n0 == 0:
+        return float("nan")
+    r = rankdata(p)  # ties share their mean rank
+    return float((r[y].sum() - n1 * (n1 + 1) / 2.0) / (n1 * n0))
+
+
+def average_precision(y, p) -> float:
+    """Area under the precision-recall curve as a step function (AUPR)."""
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    if y.sum() == 0:
+        return float("nan")
+    order = np.argsort(-p, kind="mergesort")
+    ps, ys = p[order], y[order]
+    last = np.r_[np.flatnonzero(np.diff(ps)), len(ps) - 1]  # last index of each tie block
+    tp = np.cumsum(ys)[last]
+    precision = tp / (last + 1)
+    recall = tp / ys.sum()
+    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+
+
+def brier(y, p) -> float:
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    return float(np.mean((p - y) ** 2))
+
+
+def log_loss(y, p) -> float:
+    y = np.asarray(y, dtype=float)
+    p = np.clip(np.asarray(p, dtype=float), EPS, 1 - EPS)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def catch(y, rank, k: int) -> int:
+    """How many onsets had a rank within the top k of their year."""
+    y = np.asarray(y, dtype=bool)
+    rank = np.asarray(rank, dtype=float)
+    return int(np.sum(y & (rank <= k)))
+
+
+def catch_by_year(scored: pd.DataFrame, ks=(10, 20, 30)) -> pd.DataFrame:
+    """Per outcome year: onsets and how many were in the top k (columns top10, top20, ...)."""
+    rows = []
+    for year, g in scored.groupby("year"):
+        row = {"year": int(year), "onsets": int(g["mk_onset"].sum())}
+        for k in ks:
+            row[f"top{k}"] = catch(g["mk_onset"], g["rank"], k)
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+CAL_EDGES = (0.0, 0.005, 0.01, 0.02, 0.05, 0.1, 0.2, 1.0)
+
+
+def calibration_table(y, p, edges=CAL_EDGES) -> pd.DataFrame:
+    """Per risk band: country-years, mean predicted risk, observed onset rate and onsets."""
+    y = np.asarray(y, dtype=float)
+    p = np.asarray(p, dtype=float)
+    band = np.clip(np.searchsorted(edges, p, side="right") - 1, 0, len(edges) - 2)
+    rows = []
+    for b in range(len(edges) - 1):
+        m = band == b
+        rows.append({"low": edges[b], "high": edges[b + 1], "n": int(m.sum()),
+                     "mean_risk": float(p[m].mean()) if m.any() else float("nan"),
+                     "observed": float(y[m].mean()) if m.any() else float("nan"),
+                     "onsets": int(y[m].sum())})
+    return pd.DataFrame(rows)
+
+
+# name → (function of (y, score, rank), higher is better)
+METRICS = {
+    "auc": (lambda y, p, r: auc(y, p), True),
+    "aupr": (lambda y, p, r: average_precision(y, p), True),
+    "brier": (lambda y, p, r: brier(y, p), False),
+    "log_loss": (lambda y, p, r: log_loss(y, p), False),
+    "top10": (lambda y, p, r: catch(y, r, 10), True),
+    "top20": (lambda y, p, r: catch(y, r, 20), True),
+    "top30": (lambda y, p, r: catch(y, r, 30), True),
+}
+
+
+def score_all(y, p, rank) -> dict[str, float]:
+    return {name: float(f(y, p, rank)) for name, (f, _) in METRICS.items()}
+
+
+def _resample(y: np.ndarray, rng: np.random.Generator, mode: str) -> np.ndarray:
+    n = len(y)
+    if mode == "country_years":
+        return rng.integers(0, n, n)
+    # "onsets": keep every non-onset, resample the onsets (the scarce, noisy part).
+    pos = np.flatnonzero(y)
+    neg = np.flatnonzero(~y)
+    return np.r_[neg, rng.choice(pos, len(pos), replace=True)]
+
+
+def bootstrap(y, scores: dict[str, tuple], n: int = 1000, mode: str = "country_years",
+              seed: int = 0) -> dict:
+    """Bootstrap every metric for several scorers on the same resamples.
+
+    `scores` maps a scorer name to (risk, rank). Returns, per scorer and metric, the 2.5%/97.5%
+    interval, and per metric the probability that the first scorer beats each other one
+    (ties count half)."""
+    y = np.asarray(y, dtype=bool)
+    rng = np.random.default_rng(seed)
+    names = list(scores)
+    draws = {s: {m: np.empty(n) for m in METRICS} for s in names}
+    for b in range(n):
+        idx = _resample(y, rng, mode)
+        yb = y[idx]
+        for s in names:
+            p, r = scores[s]
+            vals = score_all(yb, np.asarray(p)[idx], np.asarray(r)[idx])
+            for m, v in vals.items():
+                draws[s][m][b] = v
+    out = {"mode": mode, "n": n, "interval": {}, "p_better": {}}
+    for s in names:
+        out["interval"][s] = {m: (float(np.nanpercentile(d, 2.5)),
+                                  float(np.nanpercentile(d, 97.5)))
+                              for m, d in draws[s].items()}
+    first = names[0]
+    for other in names[1:]:
+        out["p_better"][other] = {}
+        for m, (_, higher) in METRICS.items():
+            a, b = draws[first][m], draws[other][m]
+            diff = a - b if higher else b - a
+            out["p_better"][other][m] = float(np.mean(diff > 0) + 0.5 * np.mean(diff == 0))
+    return out

@@ -1,0 +1,67 @@
+"""Named models the CLI, the benchmark and the web pages refer to."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from functools import partial
+
+import pandas as pd
+
+from forewarn.forecast import features
+from forewarn.forecast.ensemble import CalibratedEnsemble
+from forewarn.forecast.linear import ElasticNetLogit
+from forewarn.forecast.trees import BoostedTrees
+
+DEFAULT_MODEL = "ensemble"
+# The backtest chooses hyperparameters afresh at every RETUNE_EVERY-th origin, inside that
+# origin's window, and the next origins reuse them (see protocol.rolling_backtest).
+RETUNE_EVERY = 3
+
+
+@dataclass(frozen=True)
+class ModelSpec:
+    name: str
+    description: str
+    build: Callable[[], object]
+    columns: Callable[[pd.DataFrame], list[str]]
+
+
+def _trees() -> BoostedTrees:
+    # Tree size fixed; the number of trees is chosen on the time-ordered folds.
+    return BoostedTrees(num_leaves=8, learning_rate=0.1, max_estimators=150)
+
+
+def _ensemble(calibration: str) -> CalibratedEnsemble:
+    return CalibratedEnsemble(ElasticNetLogit(), _trees(), calibration=calibration)
+
+
+MODELS: dict[str, ModelSpec] = {
+    spec.name: spec
+    for spec in [
+        ModelSpec("ensemble", "elastic-net logit + LightGBM blended on the log-odds scale, "
+                  "level-anchored held-out slope calibration; EWP predictors + UCDP + "
+                  "displacement + episode history",
+                  partial(_ensemble, "slope"), features.feature_columns),
+        ModelSpec("ensemble-raw", "the same blend without recalibration",
+                  partial(_ensemble, "none"), features.feature_columns),
+        ModelSpec("ensemble-platt", "the same blend, Platt-recalibrated on held-out years",
+                  partial(_ensemble, "platt"), features.feature_columns),
+        ModelSpec("ensemble-nb", "the default ensemble plus neighbour features",
+                  partial(_ensemble, "slope"),
+                  partial(features.feature_columns, neighbours=True)),
+        ModelSpec("enet", "elastic-net logit (penalty chosen on time-ordered folds), "
+                  "all features", ElasticNetLogit, features.feature_columns),
+        ModelSpec("gbm", "LightGBM (tree count chosen on time-ordered folds), all features",
+                  _trees, features.feature_columns),
+        ModelSpec("enet-ewp", "elastic-net logit on the EWP predictors only (EWP's own model)",
+                  ElasticNetLogit, features.ewp_feature_columns),
+    ]
+}
+
+
+def get(name: str) -> ModelSpec:
+    try:
+        return MODELS[name]
+    except KeyError:
+        raise KeyError(f"unknown model '{name}' (known: {', '.join(MODELS)})") from None

@@ -1,0 +1,210 @@
+"""Running models on the real data and storing what the web pages read.
+
+backtest(): the 31-origin protocol for a named model; forecast(): the model fitted on every
+year whose target is known, forecasting from the latest year, with explanations; store_run():
+one ForecastRun with its predictions (and explanations) in one transaction.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from scipy.stats import spearmanr
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+import forewarn
+from forewarn.data import readers
+from forewarn.forecast import explain, features, protocol, registry
+from forewarn.forecast.models import ForecastExplanation, ForecastPrediction, ForecastRun
+from forewarn.store.models import Country
+
+_panels: dict[tuple, pd.DataFrame] = {}
+
+
+def load_panel(raw_dir: Path) -> pd.DataFrame:
+    """The modelling panel from the raw files (memoised per file versions in this process)."""
+    raw_dir = Path(raw_dir)
+    files = [readers.EWP_PREDICTORS, readers.UCDP_CY, readers.UNHCR_POPULATION,
+             readers.IDMC_IDPS, readers.EWP_EPISODES]
+    missing = [f for f in files if not (raw_dir / f).exists()]
+    if missing:
+        raise FileNotFoundError(f"source files missing under {raw_dir}: {', '.join(missing)} "
+                                "(run `forewarn data fetch` first)")
+    key = (str(raw_dir), *((raw_dir / f).stat().st_mtime_ns for f in files))
+    if key not in _panels:
+        _panels.clear()
+        _panels[key] = features.build_panel(features.load_sources(raw_dir))
+    return _panels[key]
+
+
+def model_version(name: str, params: dict) -> str:
+    """name-forewarnversion-hash of the settings, so two runs of one setup share a version."""
+    blob = json.dumps(params, sort_keys=True, default=str).encode()
+    return f"{name}-{forewarn.__version__}-{hashlib.sha256(blob).hexdigest()[:8]}"
+
+
+def _settings(name: str, columns: list[str], **extra) -> dict:
+    spec = registry.get(name)
+    return {"model": name, "description": spec.description,
+            "estimator": repr(spec.build()), "features": columns, **extra}
+
+
+@dataclass
+class BacktestResult:
+    name: str
+    predictions: pd.DataFrame  # iso3, ccode, ewp_name, year (origin), risk, rank
+    seconds: float
+    params: dict
+    version: str
+    cpu_seconds: float = 0.0
+
+
+def backtest(panel: pd.DataFrame, name: str = registry.DEFAULT_MODEL,
+             retune_every: int = registry.RETUNE_EVERY,
+             on_origin: Callable[[int], None] | None = None) -> BacktestResult:
+    spec = registry.get(name)
+    columns = spec.columns(panel)
+    preds, seconds, cpu = protocol.rolling_backtest(spec.build(), panel, columns,
+                                                    retune_every=retune_every,
+                                                    on_origin=on_origin)
+    params = _settings(name, columns, retune_every=retune_every,
+                       origins=[protocol.FIRST_ORIGIN, protocol.LAST_ORIGIN])
+    return BacktestResult(name, preds, seconds, params, model_version(name, params), cpu)
+
+
+def export_csv(predictions: pd.DataFrame, path: Path) -> Path:
+    """The stable exchange format: ccode, ewp_name, year (origin T), risk, rank."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out = predictions[protocol.PREDICTION_COLUMNS].sort_values(["year", "rank"])
+    out.to_csv(path, index=False, float_format="%.10g")
+    return path
+
+
+def read_predictions_csv(path: Path) -> pd.DataFrame:
+    frame = pd.read_csv(path)
+    if list(frame.columns) != protocol.PREDICTION_COLUMNS:
+        raise ValueError(f"{path}: columns {list(frame.columns)}, expected "
+                         f"{protocol.PREDICTION_COLUMNS}")
+    return frame
+
+
+@dataclass
+class ForecastResult:
+    name: str
+    model: object
+    columns: list[str]
+    year: int  # origin: the latest year with predictors
+    predictions: pd.DataFrame  # latest year and the year before, ranked within year
+    explanations: dict[str, dict]  # iso3 → explanation of the latest year's risk
+    params: dict
+    version: str
+    trained_through: int
+    panel: pd.DataFrame | None = None  # what explanation(result, iso3) explains from
+
+
+def fit_final(panel: pd.DataFrame, name: str = registry.DEFAULT_MODEL):
+    """The named model fitted on every year whose target is known (the last year T with an
+    observed onset in T+1 and T+2), tuned inside that window as in the backtest."""
+    spec = registry.get(name)
+    columns = spec.columns(panel)
+    last_known = int(panel.loc[panel[features.TARGET].notna(), "year"].max())
+    model = protocol.fit_origin(spec.build(), panel, last_known + protocol.GAP, columns)
+    return model, columns, last_known
+
+
+def forecast(panel: pd.DataFrame, name: str = registry.DEFAULT_MODEL) -> ForecastResult:
+    model, columns, trained_through = fit_final(panel, name)
+    year = int(panel["year"].max())
+    rows = panel[panel["year"].isin([year - 1, year])]
+    preds = rows[["iso3", "ccode", "ewp_name", "year"]].copy()
+    preds["risk"] = model.predict_proba(rows[columns])[:, 1]
+    preds["rank"] = protocol.rank_within_year(preds)
+    explanations = explain.explain_years(model, panel, columns, year)
+    params = _settings(name, columns, trained_through=trained_through,
+                       selected=getattr(model, "selected_", None)
+                       or getattr(model, "frozen_params", lambda: None)())
+    return ForecastResult(name, model, columns, year, preds.reset_index(drop=True),
+                          explanations, params, model_version(name, params), trained_through,
+                          panel)
+
+
+def compare_with_ewp(predictions: pd.DataFrame, final_path: Path, year: int,
+                     top: int = 30) -> dict:
+    """Our latest ranking beside the EWP's published one (matched on COW code)."""
+    ewp = pd.read_csv(final_path)
+    ewp = ewp.rename(columns={"risk.2025and2026.from2024": "ewp_risk",
+                              "rank.2025and2026.from2025": "ewp_rank"})
+    ours = predictions[predictions["year"] == year]
+    both = ours.merge(ewp[["ccode", "ewp_risk", "ewp_rank"]], on="ccode", how="inner")
+    both = both.sort_values("rank")
+    rho = float(spearmanr(both["risk"], both["ewp_risk"]).statistic) if len(both) > 2 \
+        else float("nan")
+    ours_top = set(both.loc[both["rank"] <= top, "ccode"])
+    theirs_top = set(both.loc[both["ewp_rank"] <= top, "ccode"])
+    table = both[["iso3", "ewp_name", "risk", "rank", "ewp_risk", "ewp_rank"]]
+    return {"countries": int(len(both)), "spearman": rho, "top": top,
+            "top_overlap": len(ours_top & theirs_top),
+            "only_ours": sorted(both.loc[both["ccode"].isin(ours_top - theirs_top),
+                                         "ewp_name"]),
+            "only_ewp": sorted(both.loc[both["ccode"].isin(theirs_top - ours_top),
+                                        "ewp_name"]),
+            "table": table.to_dict(orient="records")}
+
+
+def country_ids(session: Session, iso3s) -> dict[str, int]:
+    """country.id for each ISO3, adding registry countries the table does not have yet."""
+    wanted = set(iso3s)
+    found = dict(session.execute(select(Country.iso3, Country.id)
+                                 .where(Country.iso3.in_(wanted))).all())
+    if wanted - set(found):
+        from forewarn.data.importer import sync_countries
+
+        found = {k: v for k, v in sync_countries(session).items() if k in wanted}
+    missing = wanted - set(found)
+    if missing:
+        raise LookupError(f"countries not in the registry: {', '.join(sorted(missing))}")
+    return found
+
+
+def _json_safe(obj):
+    if isinstance(obj, dict):
+        return {str(k): _json_safe(v) for k, v in obj.items()}
+    if isinstance(obj, (list, tuple)):
+        return [_json_safe(v) for v in obj]
+    if isinstance(obj, np.generic):
+        obj = obj.item()
+    if isinstance(obj, float) and not np.isfinite(obj):
+        return None
+    return obj
+
+
+def store_run(session: Session, kind: str, name: str, version: str, predictions: pd.DataFrame,
+              *, seconds: float = 0.0, params: dict | None = None, summary: dict | None = None,
+              artifacts: dict | None = None, explanations: dict[str, dict] | None = None,
+              explained_year: int | None = None) -> ForecastRun:
+    ids = country_ids(session, predictions["iso3"].unique())
+    run = ForecastRun(kind=kind, model_name=name, model_version=version,
+                      data_through=int(predictions["year"].max()), seconds=float(seconds),
+                      params=_json_safe(params or {}), summary=_json_safe(summary or {}),
+                      artifacts=_json_safe(artifacts or {}))
+    session.add(run)
+    session.flush()
+    session.add_all([
+        ForecastPrediction(run_id=run.id, country_id=ids[r.iso3], ccode=int(r.ccode),
+                           ewp_name=str(r.ewp_name), year=int(r.year), risk=float(r.risk),
+                           rank=int(r.rank))
+        for r in predictions.itertuples(index=False)])
+    for iso3, detail in (explanations or {}).items():
+        session.add(ForecastExplanation(run_id=run.id, country_id=ids[iso3],
+                                        year=int(explained_year or detail["year"]),
+                                        detail=_json_safe(detail)))
+    session.flush()
+    return run

@@ -1,0 +1,80 @@
+"""Time-ordered validation inside one training window (hyperparameters never see later years).
+
+The last few blocks of years of the window are held out in turn; for each block the inner model
+learns from years <= the block's first year - gap, the same gap the outer protocol keeps between
+the newest training year and the forecast year. Without a year column the rows are taken to be
+in time order.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+YEAR_COLUMN = "year"
+
+
+def years_of(X) -> np.ndarray | None:
+    if isinstance(X, pd.DataFrame) and YEAR_COLUMN in X.columns:
+        return X[YEAR_COLUMN].to_numpy(dtype=float)
+    return None
+
+
+Fold = tuple[np.ndarray, np.ndarray]
+
+
+def time_folds(n: int, years: np.ndarray | None, n_folds: int = 3, block_years: int = 4,
+               gap: int = 2) -> list[Fold]:
+    """Rolling-origin folds at the end of the window: the last n_folds blocks of block_years
+    years are validated in turn, each by a model of the years <= block start - gap.
+
+    Returns [(inner-train row indices, validation row indices), ...], oldest block first."""
+    folds = []
+    if years is None:  # rows in time order: the last 40% in n_folds equal blocks
+        edges = np.linspace(0.6 * n, n, n_folds + 1).round().astype(int)
+        for lo, hi in zip(edges[:-1], edges[1:], strict=True):
+            folds.append((np.arange(0, max(lo - gap, 1)), np.arange(lo, hi)))
+        return folds
+    last = np.nanmax(years)
+    for k in range(n_folds, 0, -1):
+        first = last - k * block_years + 1
+        val = np.flatnonzero((years >= first) & (years < first + block_years))
+        folds.append((np.flatnonzero(years <= first - gap), val))
+    return folds
+
+
+def usable_folds(folds: list[Fold], y: np.ndarray) -> list[Fold]:
+    return [(tr, val) for tr, val in folds if usable(y[tr], y[val])]
+
+
+def usable(y_train: np.ndarray, y_val: np.ndarray, min_pos: int = 2) -> bool:
+    """Enough of both classes on both sides for the validation to mean anything."""
+    return bool(len(y_val) and y_train.sum() >= min_pos and (1 - y_train).sum() >= min_pos
+                and (1 - y_val).sum() >= 1)
+
+
+def log_loss(y: np.ndarray, p: np.ndarray) -> float:
+    p = np.clip(p, 1e-12, 1 - 1e-12)
+    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+
+
+def subset(X, idx: np.ndarray):
+    return X.iloc[idx] if isinstance(X, pd.DataFrame) else np.asarray(X)[idx]
+
+
+def kept_columns(X, exclude: tuple[str, ...]) -> np.ndarray:
+    """Positions of the columns of X whose names are not in `exclude` (all, for arrays)."""
+    if isinstance(X, pd.DataFrame):
+        return np.array([i for i, c in enumerate(X.columns) if c not in exclude], dtype=int)
+    return np.arange(np.asarray(X).shape[1])
+
+
+class BinaryNaNTags:
+    """scikit-learn tags shared by Forewarn's estimators: binary targets, missing values allowed
+    (the EWP panel has gaps the models handle themselves). Put it first in the bases."""
+
+    def __sklearn_tags__(self):
+        tags = super().__sklearn_tags__()
+        tags.classifier_tags.multi_class = False
+        tags.input_tags.allow_nan = True
+        return tags

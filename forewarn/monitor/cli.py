@@ -1,0 +1,205 @@
+"""`forewarn monitor …`: train, classify, ingest, signals and alerts."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import typer
+from rich.console import Console
+
+from forewarn.data.errors import DataError
+from forewarn.settings import get_settings
+
+app = typer.Typer(help="Monitor text and event streams for hate speech, incitement and "
+                  "dehumanisation; signals and alerts.", no_args_is_help=True)
+console = Console()
+
+
+def model_root() -> Path:
+    return get_settings().artifacts_dir / "monitor"
+
+
+@app.command()
+def train(
+    raw_dir: Path = typer.Option(None, help="Folder of source files (default: settings.raw_dir)."),
+    limit: int = typer.Option(None, help="Use at most this many training texts per set."),
+    seed: int = typer.Option(0),
+) -> None:
+    """Train the classifiers on the labelled sets and save a new model version."""
+    from forewarn.monitor.train import train as run
+
+    try:
+        path, metrics = run(raw_dir or get_settings().raw_dir, model_root(), limit=limit,
+                            seed=seed, progress=console.print)
+    except DataError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    for name, m in metrics.items():
+        console.print(f"{name:16s} macro-F1 {m['macro_f1']:.3f}  (test n={m['n_test']})")
+    console.print(f"saved {path}")
+
+
+@app.command()
+def classify(
+    input: Path = typer.Option(..., "--input", exists=True, dir_okay=False,
+                               help="A .csv or .jsonl file."),
+    text_column: str = typer.Option("text", "--text-column"),
+    output: Path = typer.Option(..., "--output", help="JSONL, one object per input row."),
+    language: str = typer.Option(None, help="ISO 639-1 code of every row (skip detection)."),
+    version: str = typer.Option(None, help="Model version (default: the latest)."),
+) -> None:
+    """Score every row: hateful, offensive, incitement, dehumanising, label, language,
+    target_group."""
+    from forewarn.monitor.classify import classify_file
+    from forewarn.monitor.model import ModelNotFound, load
+
+    try:
+        model = load(model_root(), version)
+        n = classify_file(model, input, output, text_column, language)
+    except (DataError, ModelNotFound) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"{n} rows classified → {output}")
+
+
+@app.command()
+def models() -> None:
+    """List trained model versions with their test macro-F1."""
+    from forewarn.monitor.model import CARD_FILE, versions
+
+    for v in versions(model_root()):
+        card = json.loads((model_root() / v / CARD_FILE).read_text("utf-8"))
+        scores = ", ".join(f"{k} {m['macro_f1']:.3f}" for k, m in card["test_metrics"].items())
+        console.print(f"{v}: {scores}")
+
+
+def _engine():
+    from forewarn.store.db import engine_for
+
+    return engine_for(get_settings().db_url)
+
+
+def _model_or_none():
+    from forewarn.monitor.model import ModelNotFound, load
+
+    try:
+        return load(model_root())
+    except ModelNotFound as exc:
+        console.print(f"[yellow]{exc}; documents are stored unscored[/yellow]")
+        return None
+
+
+def _report(report) -> None:
+    d = report.as_dict() if hasattr(report, "as_dict") else report
+    console.print(f"stored {d.get('stored', 0)}, exact duplicates {d.get('duplicates', 0)}, "
+                  f"near-duplicates {d.get('near_duplicates', 0)}, errors {len(d['errors'])}")
+    for e in d["errors"]:
+        console.print(f"[red]✗[/red] {e}")
+
+
+@app.command("ingest-folder")
+def ingest_folder_cmd(folder: Path = typer.Argument(..., exists=True, file_okay=False)) -> None:
+    """Ingest every .txt/.html/.pdf/.csv/.jsonl file in a folder."""
+    from forewarn.monitor.store import ingest_folder
+
+    _report(ingest_folder(_engine(), folder, _model_or_none()))
+
+
+@app.command("ingest-gdelt")
+def ingest_gdelt_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=False),
+                     mentions: bool = typer.Option(False, help="A GDELT 2.0 mentions file.")):
+    """Ingest a GDELT events file (CAMEO codes mapped to signals) or a mentions file."""
+    from forewarn.monitor.store import ingest_gdelt_events, ingest_gdelt_mentions
+
+    if mentions:
+        r = ingest_gdelt_mentions(_engine(), path)
+        console.print(f"matched {r['matched']} events, unmatched {r['unmatched']}")
+        for e in r["errors"]:
+            console.print(f"[red]✗[/red] {e}")
+        return
+    _report(ingest_gdelt_events(_engine(), path))
+
+
+@app.command("feed-add")
+def feed_add(url: str, name: str = typer.Option(""), every: int = typer.Option(
+        60, help="Minutes between polls."), country: str = typer.Option(None)) -> None:
+    """Register an RSS/Atom feed."""
+    from forewarn.monitor.feeds import add_feed
+
+    console.print(f"feed {add_feed(_engine(), url, name, every, country)} added")
+
+
+@app.command()
+def poll(every: int = typer.Option(0, help="Keep polling, sleeping this many seconds.")):
+    """Poll the feeds that are due."""
+    import time
+
+    from forewarn.monitor.feeds import poll as run
+
+    model = _model_or_none()
+    while True:
+        for url, report in run(_engine(), model).items():
+            console.print(url)
+            _report(report)
+        if not every:
+            return
+        time.sleep(every)
+
+
+@app.command("signals")
+def signals_cmd(start: str = typer.Option(..., help="YYYY-MM-DD"),
+                end: str = typer.Option(..., help="YYYY-MM-DD")) -> None:
+    """Recompute the daily signals per country for a date range."""
+    from datetime import date
+
+    from forewarn.monitor.signals import compute
+
+    n = compute(_engine(), date.fromisoformat(start), date.fromisoformat(end))
+    console.print(f"{n} country-day signals")
+
+
+@app.command("rule-add")
+def rule_add(name: str, signal: str, countries: str = typer.Option("", help="ISO3, comma-sep."),
+             mode: str = typer.Option("spike"), threshold: float = typer.Option(0.01),
+             min_count: int = typer.Option(3), webhook: str = typer.Option(""),
+             email: str = typer.Option("")) -> None:
+    """Create an alert rule."""
+    from forewarn.monitor.alerts import RuleError, create_rule
+
+    codes = [c.strip() for c in countries.split(",") if c.strip()]
+    try:
+        rid = create_rule(_engine(), name, signal, codes, mode, threshold, min_count, webhook,
+                          email, created_by="cli")
+    except RuleError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"rule {rid} created")
+
+
+@app.command("alerts")
+def alerts_cmd(day: str = typer.Option(None, help="Evaluate the rules on this day first."),
+               status: str = typer.Option("new")) -> None:
+    """Evaluate rules (with --day) and list the alerts inbox."""
+    from datetime import date
+
+    from forewarn.monitor import alerts
+
+    engine = _engine()
+    if day:
+        console.print(f"{len(alerts.evaluate(engine, date.fromisoformat(day)))} new alerts")
+    for a in alerts.inbox(engine, status or None):
+        console.print(f"#{a.id} {a.day} {a.signal} country {a.country_id}: {a.count} "
+                      f"(expected {a.expected:.2f}) \\[{a.status}]")
+
+
+@app.command("alert")
+def alert_act(alert_id: int, action: str = typer.Argument(..., help="acknowledge|dismiss"),
+              by: str = typer.Option("cli")) -> None:
+    """Acknowledge or dismiss an alert."""
+    from forewarn.monitor import alerts
+
+    if action not in ("acknowledge", "dismiss"):
+        raise typer.BadParameter("acknowledge or dismiss")
+    getattr(alerts, action)(_engine(), alert_id, by)
+    console.print(f"alert {alert_id}: {action}d")

@@ -1,0 +1,197 @@
+"""The monitor classifier: shared features, one head per labelled set, combined into the four
+product scores (hateful, offensive, incitement, dehumanising), a label and a target group.
+
+Saved as versioned files under `settings.artifacts_dir / "monitor"`; loading checks the file's
+sha256 against its model card before unpickling and never touches the network.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from importlib import resources
+from pathlib import Path
+
+import joblib
+import numpy as np
+import yaml
+
+from forewarn.monitor.heads import NBLogitHead, TextFeatures
+from forewarn.monitor.language import detect
+
+SCORES = ("hateful", "offensive", "incitement", "dehumanising")
+MODEL_FILE = "classifier.joblib"
+CARD_FILE = "card.json"
+
+
+class ModelNotFound(RuntimeError):
+    pass
+
+
+@dataclass
+class Head:
+    name: str
+    language: str
+    outputs: tuple[str, ...]
+    estimator: NBLogitHead
+
+
+@lru_cache
+def _yaml(name: str) -> dict:
+    return yaml.safe_load(resources.files("forewarn.monitor").joinpath(name).read_text("utf-8"))
+
+
+def scoring_spec() -> dict:
+    return _yaml("scoring.yaml")
+
+
+@lru_cache
+def _dehumanising_patterns() -> dict[str, list[tuple[float, re.Pattern]]]:
+    out = {}
+    for lang, groups in _yaml("dehumanising.yaml").items():
+        out[lang] = [(weight, re.compile(r"(?<!\w)(" + "|".join(re.escape(t) for t in terms)
+                                         + r")", re.IGNORECASE))
+                     for weight, terms in ((1.0, groups.get("strong", [])),
+                                           (0.6, groups.get("weak", []))) if terms]
+    return out
+
+
+def dehumanising_terms(text: str, language: str) -> tuple[float, list[str]]:
+    """The strongest matching term weight and every matched term."""
+    best, found = 0.0, []
+    for weight, pattern in _dehumanising_patterns().get(language, []):
+        hits = [m.group(0) for m in pattern.finditer(text)]
+        if hits:
+            best = max(best, weight)
+            found += hits
+    return best, found
+
+
+class MonitorClassifier:
+    """A scikit-learn-style container: fit is done by `forewarn.monitor.train`."""
+
+    def __init__(self, features: TextFeatures, heads: list[Head], meta: dict | None = None):
+        self.features, self.heads, self.meta = features, {h.name: h for h in heads}, meta or {}
+
+    @property
+    def languages(self) -> tuple[str, ...]:
+        return tuple(lang for lang in scoring_spec()["languages"]
+                     if all(self._term_heads_present(t) for terms in
+                            scoring_spec()["languages"][lang].values() for t in terms))
+
+    def _term_heads_present(self, term: list[str]) -> bool:
+        return all(ref.lstrip("!").split(":")[0] in self.heads for ref in term)
+
+    def head_scores(self, X) -> dict[str, np.ndarray]:
+        out = {}
+        for head in self.heads.values():
+            S = head.estimator.scores(X)
+            for j, name in enumerate(head.outputs):
+                out[f"{head.name}:{name}"] = S[:, j]
+        return out
+
+    def score(self, texts: list[str], languages: list[str | None] | None = None,
+              confidences: list[float] | None = None) -> list[dict]:
+        """One dict per text. `languages` (ISO 639-1) skips detection where given."""
+        if languages is None:
+            found = [detect(t) for t in texts]
+            languages = [d.language for d in found]
+            confidences = [d.confidence for d in found]
+        confidences = confidences or [None] * len(texts)
+        spec = scoring_spec()
+        supported = set(self.languages)
+        idx = [i for i, lang in enumerate(languages) if lang in supported]
+        heads = self.head_scores(self.features.transform([texts[i] for i in idx])) if idx else {}
+        rows = []
+        for i in range(len(texts)):
+            lang = languages[i]
+            row = {"language": lang, "language_confidence": confidences[i],
+                   **{s: None for s in SCORES}, "label": None, "target_group": None,
+                   "dehumanising_terms": [], "supported": lang in supported,
+                   "no_training_data": [] if lang in supported else list(SCORES)}
+            rows.append(row)
+        for k, i in enumerate(idx):
+            self._fill(rows[i], texts[i], k, heads, spec)
+        return rows
+
+    def _fill(self, row: dict, text: str, k: int, heads: dict, spec: dict) -> None:
+        lang = row["language"]
+        for score, terms in spec["languages"][lang].items():
+            vals = []
+            for term in terms:
+                parts = [1 - heads[r[1:]][k] if r.startswith("!") else heads[r][k] for r in term]
+                parts = [p for p in parts if not np.isnan(p)]
+                if parts:
+                    vals.append(max(parts))
+            row[score] = round(float(np.clip(np.mean(vals), 0, 1)), 4) if vals else None
+        weight, found = dehumanising_terms(text, lang)
+        base = max(row["hateful"] or 0.0, row["offensive"] or 0.0)
+        row["dehumanising"] = round(weight * base, 4) if _dehumanising_patterns().get(lang) \
+            else None
+        row["dehumanising_terms"] = found
+        row["no_training_data"] = [s for s in SCORES if row[s] is None]
+        row["label"] = label_of(row)
+        group_head = self.heads.get(spec["target_group_head"])
+        if group_head is not None and row["label"] != "neither":
+            probs = [heads[f"{group_head.name}:{g}"][k] for g in group_head.outputs]
+            best = int(np.argmax(probs))
+            if group_head.outputs[best] != "none" and probs[best] >= spec[
+                    "target_group_min_score"]:
+                row["target_group"] = group_head.outputs[best]
+
+
+def label_of(row: dict) -> str:
+    """The most severe score at or above 0.5, in order incitement > dehumanising > hateful >
+    offensive; otherwise 'neither'."""
+    for name in ("incitement", "dehumanising", "hateful", "offensive"):
+        if row.get(name) is not None and row[name] >= 0.5:
+            return name
+    return "neither"
+
+
+def _sha256(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
+def save(model: MonitorClassifier, root: Path, version: str) -> Path:
+    """Write `root/version/` (model + card) and point `root/LATEST` at it."""
+    target = Path(root) / version
+    target.mkdir(parents=True, exist_ok=False)
+    joblib.dump(model, target / MODEL_FILE, compress=3)
+    card = {**model.meta, "version": version, "sha256": _sha256(target / MODEL_FILE)}
+    (target / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True), "utf-8")
+    (Path(root) / "LATEST").write_text(version + "\n", "utf-8")
+    return target
+
+
+def versions(root: Path) -> list[str]:
+    root = Path(root)
+    return sorted(p.name for p in root.iterdir() if (p / CARD_FILE).exists()) \
+        if root.exists() else []
+
+
+def load(root: Path, version: str | None = None) -> MonitorClassifier:
+    root = Path(root)
+    if version is None:
+        latest = root / "LATEST"
+        if not latest.exists():
+            raise ModelNotFound(f"no trained monitor model in {root}; run "
+                                "`forewarn monitor train`")
+        version = latest.read_text("utf-8").strip()
+    folder = root / version
+    if not (folder / CARD_FILE).exists():
+        raise ModelNotFound(f"monitor model version '{version}' not found in {root} "
+                            f"(have: {', '.join(versions(root)) or 'none'})")
+    card = json.loads((folder / CARD_FILE).read_text("utf-8"))
+    if _sha256(folder / MODEL_FILE) != card["sha256"]:
+        raise ModelNotFound(f"{folder / MODEL_FILE} does not match its card's sha256; retrain")
+    model = joblib.load(folder / MODEL_FILE)
+    model.meta = card
+    return model

@@ -1,0 +1,87 @@
+"""`forewarn monitor train`: fit the classifier on the real labelled sets, evaluate it on their
+held-out test splits, and save a new model version with its card (splits, sizes, metrics)."""
+
+from __future__ import annotations
+
+import platform
+from datetime import UTC, datetime
+from pathlib import Path
+
+import numpy as np
+import sklearn
+from sklearn.metrics import f1_score
+
+from forewarn.monitor import datasets
+from forewarn.monitor.heads import NBLogitHead, TextFeatures
+from forewarn.monitor.model import Head, MonitorClassifier, save
+
+
+def _subset(s: datasets.LabelledSet, limit: int | None, seed: int,
+            test_limit: int | None = None) -> datasets.LabelledSet:
+    """A seeded random subset of the training (and, for quick checks, test) split."""
+    rng = np.random.default_rng(seed)
+    for part, cap in (("train", limit), ("test", test_limit)):
+        xs, ys = getattr(s, f"{part}_x"), getattr(s, f"{part}_y")
+        if cap is not None and len(xs) > cap:
+            keep = np.sort(rng.choice(len(xs), cap, replace=False))
+            setattr(s, f"{part}_x", [xs[i] for i in keep])
+            setattr(s, f"{part}_y", ys[keep])
+    return s
+
+
+def evaluate(head: NBLogitHead, s: datasets.LabelledSet, X) -> dict:
+    """macro-F1 and per-class F1 on a set's test split."""
+    pred = head.predict(X)
+    if s.kind == "multiclass":
+        per = f1_score(s.test_y, pred, labels=range(len(s.classes)), average=None,
+                       zero_division=0)
+        return {"macro_f1": float(np.mean(per)), "per_class_f1": dict(
+            zip(s.classes, map(float, per), strict=True)), "n_test": len(s.test_x)}
+    if s.kind == "binary":
+        per = f1_score(s.test_y, pred, labels=[0, 1], average=None, zero_division=0)
+        names = (f"not_{s.classes[0]}", s.classes[0])
+        return {"macro_f1": float(np.mean(per)), "per_class_f1": dict(
+            zip(names, map(float, per), strict=True)), "n_test": len(s.test_x)}
+    modelled = [j for j, m in enumerate(head.models_) if m is not None]
+    per = {s.classes[j]: float(f1_score(s.test_y[:, j], pred[:, j], zero_division=0))
+           for j in modelled}
+    return {"macro_f1": float(np.mean(list(per.values()))), "per_class_f1": per,
+            "n_test": len(s.test_x),
+            "not_modelled": [s.classes[j] for j in range(len(s.classes)) if j not in modelled]}
+
+
+def fit(raw_dir: Path, limit: int | None = None, seed: int = 0, C: float = 4.0,
+        features: TextFeatures | None = None, progress=print,
+        test_limit: int | None = None) -> tuple[MonitorClassifier, dict]:
+    sets = [_subset(s, limit, seed, test_limit) for s in datasets.all_sets(Path(raw_dir))]
+    features = features or TextFeatures()
+    progress("features: fitting on all training texts")
+    features.fit([t for s in sets for t in s.train_x])
+    heads, metrics = [], {}
+    for s in sets:
+        progress(f"head {s.name}: {len(s.train_x)} training texts")
+        X, Xt = features.transform(s.train_x), features.transform(s.test_x)
+        est = NBLogitHead(s.kind, C=C, random_state=seed).fit(X, s.train_y)
+        heads.append(Head(s.name, s.language, s.classes, est))
+        metrics[s.name] = evaluate(est, s, Xt)
+    meta = {
+        "created": datetime.now(UTC).isoformat(timespec="seconds"),
+        "sklearn": sklearn.__version__, "python": platform.python_version(),
+        "seed": seed, "C": C, "train_limit": limit, "test_limit": test_limit,
+        "sets": {s.name: {"language": s.language, "kind": s.kind, "classes": list(s.classes),
+                          "source": s.source, **s.sizes(), **s.notes} for s in sets},
+        "test_metrics": metrics,
+    }
+    return MonitorClassifier(features, heads, meta), metrics
+
+
+def new_version() -> str:
+    return datetime.now(UTC).strftime("v%Y%m%dT%H%M%S")
+
+
+def train(raw_dir: Path, artifacts_root: Path, limit: int | None = None, seed: int = 0,
+          version: str | None = None, progress=print, test_limit: int | None = None,
+          features: TextFeatures | None = None) -> tuple[Path, dict]:
+    model, metrics = fit(raw_dir, limit=limit, seed=seed, progress=progress,
+                         test_limit=test_limit, features=features)
+    return save(model, Path(artifacts_root), version or new_version()), metrics

@@ -1,0 +1,197 @@
+"""Monitoring pages and API: the feed of monitored documents (filters: country, signal,
+language, source, dates; the most severe passage highlighted), the alerts inbox, per-country
+daily signals for charts, and the authenticated `POST /api/documents`. Every HTML page has a
+JSON twin at the same path + ".json"."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
+from pathlib import Path
+
+from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from sqlalchemy import select
+
+from forewarn.data import countries
+from forewarn.data.errors import DataError
+from forewarn.monitor import alerts as alerts_mod
+from forewarn.monitor.ingest import from_record
+from forewarn.monitor.models import MonitorAlert, MonitorDocument, MonitorSignal
+from forewarn.monitor.store import SEVERITY, BatchReport, store_document
+from forewarn.security.deps import require
+from forewarn.store.models import Country
+from forewarn.web.deps import EngineDep, SessionDep, SettingsDep
+from forewarn.web.render import twin
+
+router = APIRouter()
+READ = require("read:internal")
+PAGE_SIZE = 50
+
+
+@lru_cache(maxsize=4)
+def _model(root: str):
+    from forewarn.monitor.model import ModelNotFound, load
+
+    try:
+        return load(Path(root))
+    except ModelNotFound:
+        return None
+
+
+def _highlight(text: str, terms: list[str]) -> list[dict]:
+    """Segments of TEXT, with the matched terms marked (for <mark> in HTML)."""
+    if not terms:
+        return [{"text": text, "mark": False}]
+    pattern = re.compile("|".join(re.escape(t) for t in sorted(set(terms), key=len,
+                                                                reverse=True)), re.IGNORECASE)
+    out, pos = [], 0
+    for m in pattern.finditer(text):
+        if m.start() > pos:
+            out.append({"text": text[pos:m.start()], "mark": False})
+        out.append({"text": m.group(0), "mark": True})
+        pos = m.end()
+    if pos < len(text):
+        out.append({"text": text[pos:], "mark": False})
+    return out
+
+
+def _doc_json(d: MonitorDocument, iso3: str | None) -> dict:
+    top = max(d.passages, default=None, key=lambda p: max(
+        (getattr(p, k) or 0.0) for k in SEVERITY))
+    terms = []
+    if top is not None:
+        terms = [c for t in (top.risk_tags or []) for c in t.get("cues", [])]
+        from forewarn.monitor.model import dehumanising_terms
+
+        terms += dehumanising_terms(top.text, d.language or "")[1]
+    return {"id": d.id, "title": d.title, "source": d.source, "source_kind": d.source_kind,
+            "url": d.url, "published_at": d.published_at, "language": d.language,
+            "country": iso3, "country_method": d.country_method, "label": d.label,
+            "scores": d.scores, "near_duplicate_of": d.near_duplicate_of,
+            "passage": top.text if top else "", "highlight": _highlight(top.text, terms)
+            if top else [], "risk_tags": [{k: t[k] for k in ("indicator", "score", "cues")}
+                                          for t in (top.risk_tags if top else [])]}
+
+
+@twin(router, "/monitor", "monitor/feed.html", summary="Monitored documents, filtered",
+      tags=["monitor"])
+def feed(request: Request, session: SessionDep, principal=Depends(READ),
+         country: str | None = Query(None, description="ISO3"),
+         signal: str | None = Query(None, description="hateful, offensive, incitement, "
+                                    "dehumanising, or a risk factor such as RF10"),
+         language: str | None = None, source: str | None = None,
+         date_from: date | None = None, date_to: date | None = None, page: int = 1):
+    """Monitored documents, newest first, near-duplicates hidden."""
+    q = (select(MonitorDocument, Country.iso3)
+         .outerjoin(Country, Country.id == MonitorDocument.country_id)
+         .where(MonitorDocument.near_duplicate_of.is_(None))
+         .order_by(MonitorDocument.published_at.desc(), MonitorDocument.id.desc()))
+    if country:
+        q = q.where(Country.iso3 == country.upper())
+    if language:
+        q = q.where(MonitorDocument.language == language)
+    if source:
+        q = q.where(MonitorDocument.source == source)
+    if date_from:
+        q = q.where(MonitorDocument.published_at >= datetime.combine(date_from, time.min))
+    if date_to:
+        q = q.where(MonitorDocument.published_at < datetime.combine(date_to + timedelta(1),
+                                                                     time.min))
+    rows = session.execute(q).all()
+    docs = [_doc_json(d, iso3) for d, iso3 in rows]
+    if signal in SEVERITY:
+        docs = [d for d in docs if (d["scores"] or {}).get(signal) is not None
+                and d["scores"][signal] >= 0.5]
+    elif signal:
+        docs = [d for d in docs if any(t["indicator"].split(".")[0] == signal.upper()
+                                       for t in d["risk_tags"])]
+    start = (max(page, 1) - 1) * PAGE_SIZE
+    return {"filters": {"country": country, "signal": signal, "language": language,
+                        "source": source, "date_from": date_from, "date_to": date_to},
+            "total": len(docs), "page": page, "documents": docs[start:start + PAGE_SIZE],
+            "signals": list(SEVERITY)}
+
+
+@twin(router, "/monitor/alerts", "monitor/alerts.html", summary="The alerts inbox",
+      tags=["monitor"])
+def alerts_inbox(request: Request, session: SessionDep, principal=Depends(READ),
+                 status: str = "new"):
+    """Alerts with the given status (new, acknowledged, dismissed)."""
+    q = (select(MonitorAlert, Country.iso3).join(Country, Country.id == MonitorAlert.country_id)
+         .order_by(MonitorAlert.day.desc(), MonitorAlert.id.desc()))
+    if status:
+        q = q.where(MonitorAlert.status == status)
+    return {"status": status, "alerts": [
+        {"id": a.id, "rule": a.rule.name, "signal": a.signal, "country": iso3, "day": a.day,
+         "count": a.count, "expected": a.expected, "p_value": a.p_value, "status": a.status,
+         "acted_by": a.acted_by, "deliveries": a.deliveries}
+        for a, iso3 in session.execute(q).all()]}
+
+
+@router.get("/monitor/countries/{iso3}/signals.json", tags=["monitor"])
+def country_signals(iso3: str, session: SessionDep, principal=Depends(READ),
+                    days: int = Query(90, ge=1, le=3660)):
+    """Daily counts and rates of each signal for one country (for the country page chart)."""
+    c = countries.get(iso3)
+    if c is None:
+        raise HTTPException(404, f"unknown country {iso3}")
+    cid = session.scalar(select(Country.id).where(Country.iso3 == c.iso3))
+    rows = [] if cid is None else session.scalars(
+        select(MonitorSignal).where(MonitorSignal.country_id == cid).order_by(
+            MonitorSignal.day)).all()
+    last = max((r.day for r in rows), default=date.today())
+    series: dict[str, list] = {}
+    for r in rows:
+        if r.day > last - timedelta(days):
+            series.setdefault(r.signal, []).append(
+                {"day": r.day, "count": r.count, "total": r.total, "rate": r.rate})
+    return {"country": c.iso3, "series": series}
+
+
+@router.post("/api/documents", status_code=201, tags=["monitor"])
+def post_document(engine: EngineDep, settings: SettingsDep,
+                  principal=Depends(require("create")), body: dict = Body(...)):
+    """Submit a document: {"text", "title"?, "url"?, "published_at"?, "country"?, "source"?}.
+    It is de-duplicated, scored and tagged like any other."""
+    try:
+        doc = from_record(body, "api", body.get("source") or f"api:{principal.username}",
+                          "request body")
+    except DataError as exc:
+        raise HTTPException(422, str(exc)) from exc
+    if doc.country_iso3 and countries.get(doc.country_iso3) is None:
+        raise HTTPException(422, f"unknown country code '{doc.country_iso3}'")
+    report = BatchReport()
+    doc_id = store_document(engine, doc, _model(str(settings.artifacts_dir / "monitor")),
+                            report)
+    return {"id": doc_id, "duplicate": doc_id is None,
+            "near_duplicate": bool(report.near_duplicates)}
+
+
+@router.post("/api/monitor/alerts/{alert_id}/{action}", tags=["monitor"])
+def act_on_alert(alert_id: int, action: str, engine: EngineDep,
+                 principal=Depends(require("review"))):
+    """Acknowledge or dismiss an alert."""
+    if action not in ("acknowledge", "dismiss"):
+        raise HTTPException(404, "action must be acknowledge or dismiss")
+    try:
+        a = getattr(alerts_mod, action)(engine, alert_id, principal.username)
+    except LookupError as exc:
+        raise HTTPException(404, str(exc)) from exc
+    return {"id": a.id, "status": a.status, "acted_by": a.acted_by}
+
+
+@router.post("/api/monitor/rules", status_code=201, tags=["monitor"])
+def create_rule(engine: EngineDep, principal=Depends(require("create")),
+                body: dict = Body(...)):
+    """Create an alert rule: {"name", "signal", "countries"?, "mode"?, "threshold"?,
+    "min_count"?, "webhook_url"?, "email_to"?}."""
+    try:
+        rid = alerts_mod.create_rule(
+            engine, str(body.get("name", "")), str(body.get("signal", "")),
+            body.get("countries") or [], body.get("mode", "spike"),
+            float(body.get("threshold", 0.01)), int(body.get("min_count", 3)),
+            body.get("webhook_url", ""), body.get("email_to", ""), principal.username)
+    except (alerts_mod.RuleError, TypeError, ValueError) as exc:
+        raise HTTPException(422, str(exc)) from exc
+    return {"id": rid}

@@ -1,0 +1,88 @@
+"""Taking in a report: validate uploads, keep originals as evidence, strip the working copies,
+store the report as `restricted` and audit it. Used by the form, the API and the CSV import."""
+
+from __future__ import annotations
+
+import secrets
+from dataclasses import dataclass
+from pathlib import Path
+
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+
+from forewarn.reports import evidence_link
+from forewarn.reports.config import ReportSettings
+from forewarn.reports.media import FileType, check_batch, check_upload
+from forewarn.reports.models import Report, ReportAttachment
+from forewarn.reports.schemas import ReportIn
+from forewarn.reports.storage import sha256, working_store
+from forewarn.reports.strip import Stripped, strip_metadata
+from forewarn.security import Principal, Sensitivity
+from forewarn.security.audit import record
+from forewarn.store.models import Country
+
+_REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
+
+
+@dataclass(frozen=True)
+class Upload:
+    filename: str
+    data: bytes
+
+
+@dataclass(frozen=True)
+class Prepared:
+    upload: Upload
+    kind: FileType
+    working: Stripped
+
+
+def new_reference() -> str:
+    return "R-" + "".join(secrets.choice(_REF_ALPHABET) for _ in range(8))
+
+
+def prepare(uploads: list[Upload], limits: ReportSettings) -> list[Prepared]:
+    """Check every upload and make its working copy; raises UploadRejected on the first fault
+    (before anything is stored)."""
+    uploads = [u for u in uploads if u.filename or u.data]
+    check_batch([len(u.data) for u in uploads], limits)
+    kinds = [check_upload(u.filename, u.data, limits) for u in uploads]
+    return [Prepared(u, k, strip_metadata(u.filename, u.data, k))
+            for u, k in zip(uploads, kinds, strict=True)]
+
+
+def country_id(session: Session, iso3: str) -> int | None:
+    if not iso3:
+        return None
+    return session.scalar(select(Country.id).where(Country.iso3 == iso3.upper()))
+
+
+def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[Prepared], *,
+          actor: Principal | str, channel: str = "web", import_file: str = "") -> Report:
+    """Add the report and its attachments to SESSION (flushed, not committed). SESSION must be
+    allowed to write `restricted` records (a reviewer's, or SYSTEM for public submissions)."""
+    data = report_in.model_dump()
+    iso3 = data.pop("country")
+    report = Report(reference=new_reference(), channel=channel, import_file=import_file,
+                    country_id=country_id(session, iso3), sensitivity=Sensitivity.restricted,
+                    **{k: (v or None) if k in ("reporter_name", "contact") else v
+                       for k, v in data.items()})
+    session.add(report)
+    session.flush()
+    working = working_store(data_dir)
+    for n, p in enumerate(prepared, start=1):
+        digest = sha256(p.upload.data)
+        source_id = evidence_link.keep_original(
+            session, data_dir, p.upload.data, digest, p.kind.mime,
+            title=f"Report {report.reference}, attachment {n} ({p.kind.kind})",
+            received_via=f"report {report.reference} ({channel})")
+        report.attachments.append(ReportAttachment(
+            original_name=p.upload.filename[:200] or None, kind=p.kind.kind, mime=p.kind.mime,
+            ext=p.kind.ext, size=len(p.upload.data), sha256=digest,
+            working_sha256=working.put(p.working.data), working_size=len(p.working.data),
+            metadata_stripped=p.working.stripped, strip_note=p.working.note[:300],
+            source_id=source_id, sensitivity=Sensitivity.restricted))
+    session.flush()
+    record(session, actor, "report.create", "report", report.id, after=report,
+           note=f"{channel}; {len(prepared)} attachment(s)")
+    return report

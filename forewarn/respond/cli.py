@@ -1,0 +1,187 @@
+"""`forewarn respond`: validate the catalogues, plan options for a country, record measures
+and vetoes, and compute what followed."""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+from pathlib import Path
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from forewarn.settings import get_settings
+
+app = typer.Typer(help="Response planning: toolbox, options, measures and outcomes.",
+                  no_args_is_help=True)
+toolbox_app = typer.Typer(help="The toolbox catalogue.", no_args_is_help=True)
+measure_app = typer.Typer(help="Measures taken and what followed.", no_args_is_help=True)
+veto_app = typer.Typer(help="Security Council vetoes and the GA debate deadline.",
+                       no_args_is_help=True)
+app.add_typer(toolbox_app, name="toolbox")
+app.add_typer(measure_app, name="measure")
+app.add_typer(veto_app, name="veto")
+console = Console()
+
+
+def _date(value: str, option: str) -> date:
+    try:
+        return date.fromisoformat(value)
+    except ValueError:
+        raise typer.BadParameter(f"'{value}' is not a date (YYYY-MM-DD)",
+                                 param_hint=option) from None
+
+
+def _engine():
+    from forewarn.store.db import engine_for
+
+    return engine_for(get_settings().db_url)
+
+
+@toolbox_app.command("validate")
+def toolbox_validate() -> None:
+    """Load and check every response catalogue; report the first fault with file and field."""
+    from forewarn.data.errors import DataError
+    from forewarn.respond import catalog
+    from forewarn.respond.planner import load_rules
+
+    try:
+        tb = catalog.load_toolbox()
+        partners = catalog.load_partners()
+        treaties = catalog.load_treaty_parties()
+        orders = catalog.load_court_orders()
+        load_rules()
+    except DataError as exc:
+        console.print(f"[red]invalid:[/red] {exc}")
+        raise typer.Exit(1) from None
+    lists = {k: len(v["parties"]) for k, v in treaties.items() if not k.startswith("_")}
+    console.print(f"toolbox: {len(tb.tools)} tools; organisations: "
+                  f"{len(partners.organisations)}; treaty lists: {lists}; court orders: "
+                  f"{len(orders)}; planner rules: ok")
+
+
+@toolbox_app.command("list")
+def toolbox_list() -> None:
+    """Every tool with pillar, coercion and who must agree."""
+    from forewarn.respond.catalog import load_toolbox
+
+    table = Table("id", "pillar", "coercion", "who must agree")
+    for t in load_toolbox().tools:
+        table.add_row(t.id, str(t.pillar), str(t.coercion),
+                      "; ".join(p.who + (" (veto)" if p.veto else "") for p in t.paths))
+    console.print(table)
+
+
+@app.command("plan")
+def plan_cmd(
+    iso3: str = typer.Argument(..., help="Country ISO3 code, e.g. MMR"),
+    phase: str = typer.Option(None, help="latent_risk | escalation | ongoing_atrocities | "
+                              "aftermath (inferred when omitted)"),
+    state_role: str = typer.Option(None, "--state-role",
+                                   help="willing_unable | unwilling | perpetrator"),
+    as_json: bool = typer.Option(False, "--json", help="Print the full plan as JSON."),
+    raw_dir: Path = typer.Option(None, help="Raw data folder (default: settings)"),
+) -> None:
+    """Ranked, explained options for a country, per pillar, with the escalation ladder."""
+    from forewarn.respond.catalog import PHASES, STATE_ROLES
+    from forewarn.respond.planner import plan
+    from forewarn.respond.profile import profile_for_country
+
+    if phase and phase not in PHASES:
+        raise typer.BadParameter(f"must be one of {', '.join(PHASES)}", param_hint="--phase")
+    if state_role and state_role not in STATE_ROLES:
+        raise typer.BadParameter(f"must be one of {', '.join(STATE_ROLES)}",
+                                 param_hint="--state-role")
+    profile = profile_for_country(raw_dir or get_settings().raw_dir, iso3, phase, state_role)
+    result = plan(profile)
+    if as_json:
+        typer.echo(json.dumps(result, indent=2, default=str))
+        return
+    p = result["profile"]
+    console.print(f"[bold]{p['name']}[/bold]: {p['phase']} / {p['state_role']}; "
+                  f"Council route {result['council_route']['status']}")
+    for reason in result["context"]:
+        console.print(f"  - {reason}")
+    for n, opts in result["pillars"].items():
+        if not opts:
+            continue
+        table = Table("rank", "option", "coercion", "authorised by", title=f"Pillar {n}")
+        for o in opts:
+            ok = [a["who"] for a in o["authorisation"] if a["status"] in ("available",
+                                                                          "conditional")]
+            table.add_row(str(o["rank"]), o["name"], str(o["coercion"]), "; ".join(ok))
+        console.print(table)
+    if result["blocked"]:
+        console.print("Blocked: " + ", ".join(o["name"] for o in result["blocked"]))
+    for s in result["ladder"]:
+        console.print(f"Ladder {s['step']} (coercion {s['coercion']}): "
+                      + "; ".join(t["name"] for t in s["tools"]))
+
+
+@measure_app.command("add")
+def measure_add(
+    iso3: str = typer.Argument(...),
+    tool: str = typer.Option(..., help="Toolbox tool id, e.g. un_targeted_sanctions"),
+    on: str = typer.Option(..., "--date", help="Date applied, YYYY-MM-DD"),
+    actor: str = typer.Option(..., help="Who applied it, e.g. 'UN Security Council'"),
+    decision: str = typer.Option("", help="The decision, e.g. 'S/RES/1970 (2011)'"),
+    url: str = typer.Option("", help="Link to the decision"),
+    situation: str = typer.Option(None, help="Situation name (default: the country)"),
+    note: str = typer.Option(""),
+) -> None:
+    """Record a measure applied to a situation."""
+    from forewarn.respond.store import RecordError, add_measure
+    from forewarn.store.db import transaction
+
+    try:
+        with transaction(_engine()) as s:
+            m = add_measure(s, iso3, tool, _date(on, "--date"), actor, decision, url, note,
+                            situation)
+            console.print(f"measure {m.id} recorded: {tool} on {on} for {iso3.upper()}")
+    except RecordError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@measure_app.command("outcomes")
+def measure_outcomes(raw_dir: Path = typer.Option(None, help="Raw data folder")) -> None:
+    """Recompute what followed every recorded measure (6/12/24 months) from the panel."""
+    from forewarn.respond.outcomes import panel_from_raw, refresh_outcomes
+    from forewarn.store.db import transaction
+
+    panel = panel_from_raw(raw_dir or get_settings().raw_dir)
+    with transaction(_engine()) as s:
+        n = refresh_outcomes(s, panel)
+    console.print(f"{n} outcome rows computed")
+
+
+@veto_app.command("add")
+def veto_add(
+    iso3: str = typer.Argument(..., help="Country the draft concerned"),
+    on: str = typer.Option(..., "--date", help="Date of the vote, YYYY-MM-DD"),
+    member: list[str] = typer.Option(..., "--member", help="Vetoing member ISO3 (repeat)"),
+    draft: str = typer.Option("", help="Draft symbol, e.g. S/2022/538"),
+    holiday: list[str] = typer.Option([], help="UN Headquarters holiday to skip (repeat)"),
+) -> None:
+    """Record a veto and show the General Assembly's debate deadline (A/RES/76/262)."""
+    from forewarn.respond.store import RecordError, add_veto
+    from forewarn.store.db import transaction
+
+    holidays = frozenset(_date(h, "--holiday") for h in holiday)
+    try:
+        with transaction(_engine()) as s:
+            v = add_veto(s, iso3, _date(on, "--date"), member, draft, holidays=holidays)
+            console.print(f"veto recorded; the General Assembly must debate it by "
+                          f"{v.ga_deadline.isoformat()} (10 working days)")
+    except RecordError as exc:
+        raise typer.BadParameter(str(exc)) from None
+
+
+@veto_app.command("deadline")
+def veto_deadline(on: str = typer.Argument(..., help="Date of the veto, YYYY-MM-DD"),
+                  holiday: list[str] = typer.Option([], help="Holiday to skip (repeat)")) -> None:
+    """The General Assembly debate deadline for a veto cast on a date."""
+    from forewarn.respond.vetoes import ga_debate_deadline
+
+    d = ga_debate_deadline(_date(on, "ON"), frozenset(_date(h, "--holiday") for h in holiday))
+    typer.echo(d.isoformat())

@@ -1,0 +1,335 @@
+"""The response planner: from a situation profile to ranked, explained options per R2P
+pillar, each with its authorisation path, and an escalation ladder.
+
+All judgement lives in forewarn/catalog/planner_rules.yaml and toolbox.yaml; this module only
+applies them. The profile is a plain dataclass, so the planner works with or without
+forecasts and assessments.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+from forewarn.respond.catalog import (
+    PHASES,
+    STATE_ROLES,
+    AuthPath,
+    CatalogError,
+    Tool,
+    Toolbox,
+    catalog_path,
+    load_partners,
+    load_toolbox,
+    read_yaml,
+)
+
+TRENDS = ("rising", "stable", "falling")
+CONDITIONS = {"phase", "state_role", "trend", "armed_conflict", "veto_likely", "icc_jurisdiction",
+              "genocide_party", "risk_min", "has_regional", "foa_min"}
+# Path statuses, best first.
+STATUS_ORDER = ("available", "conditional", "needs_consent", "blocked_by_veto", "not_applicable")
+
+
+@dataclass
+class SituationProfile:
+    """What the planner needs to know; None means unknown (never guessed by the planner)."""
+
+    phase: str
+    state_role: str
+    iso3: str | None = None
+    name: str = ""
+    armed_conflict: bool | None = None
+    risk: float | None = None
+    risk_trend: str | None = None
+    foa: dict[str, int] | None = None            # Framework of Analysis: RF id -> 0/1/2
+    icc_jurisdiction: bool | None = None
+    genocide_party: bool | None = None
+    genocide_art_ix: bool | None = None          # party without a reservation to Art. IX
+    hr_treaties: dict[str, bool] = field(default_factory=dict)
+    memberships: list[str] = field(default_factory=list)
+    veto_likely: bool | None = None
+    veto_reasons: list[str] = field(default_factory=list)
+    veto_cast: bool = False
+    icc_warrants: list[str] = field(default_factory=list)
+    inferred: dict[str, str] = field(default_factory=dict)
+    sources: list[str] = field(default_factory=list)
+
+    def __post_init__(self):
+        if self.phase not in PHASES:
+            raise ValueError(f"phase must be one of {', '.join(PHASES)} (got {self.phase!r})")
+        if self.state_role not in STATE_ROLES:
+            raise ValueError(f"state_role must be one of {', '.join(STATE_ROLES)} "
+                             f"(got {self.state_role!r})")
+        if self.risk_trend is not None and self.risk_trend not in TRENDS:
+            raise ValueError(f"risk_trend must be one of {', '.join(TRENDS)}")
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+
+# ------------------------------------------------------------------------------- rules
+def parse_rules(data: dict, toolbox: Toolbox, file: str = "planner_rules.yaml") -> dict:
+    def fail(entry, fld, msg):
+        raise CatalogError(file, entry, fld, msg)
+
+    for key in ("scoring", "phases", "state_roles", "rules", "ladder", "veto", "inference",
+                "outcomes"):
+        if key not in data:
+            fail("top level", key, "missing section")
+    for p in PHASES:
+        spec = data["phases"].get(p)
+        if not isinstance(spec, dict) or not isinstance(spec.get("max_coercion"), int):
+            fail(f"phase '{p}'", "max_coercion", "missing or not a whole number")
+    for r in STATE_ROLES:
+        spec = data["state_roles"].get(r)
+        if not isinstance(spec, dict) or not isinstance(spec.get("max_coercion"), int):
+            fail(f"state role '{r}'", "max_coercion", "missing or not a whole number")
+        if not isinstance(spec.get("consent_likely"), bool):
+            fail(f"state role '{r}'", "consent_likely", "must be true or false")
+    tags = {t for tool in toolbox.tools for t in tool.tags}
+    for rule in data["rules"] + data.get("foa_rules", []):
+        entry = f"rule '{rule.get('id')}'"
+        if not rule.get("id") or not rule.get("reason"):
+            fail(entry, "id/reason", "every rule needs an id and a reason")
+        when = rule.get("when")
+        if not isinstance(when, dict) or not when:
+            fail(entry, "when", "must be a non-empty mapping of conditions")
+        for cond in when:
+            if cond not in CONDITIONS:
+                fail(entry, f"when.{cond}",
+                     f"unknown condition (known: {', '.join(sorted(CONDITIONS))})")
+        for p in when.get("phase", []):
+            if p not in PHASES:
+                fail(entry, "when.phase", f"unknown phase '{p}'")
+        for r in when.get("state_role", []):
+            if r not in STATE_ROLES:
+                fail(entry, "when.state_role", f"unknown state role '{r}'")
+        for tag in rule.get("boost_tags", {}):
+            if tag not in tags:
+                fail(entry, "boost_tags", f"no tool has the tag '{tag}'")
+        for tid in rule.get("boost_tools", {}):
+            if tid not in toolbox.by_id:
+                fail(entry, "boost_tools", f"'{tid}' is not a toolbox tool")
+    for level in range(6):
+        if level not in data["ladder"].get("triggers", {}):
+            fail("ladder", "triggers", f"no trigger text for coercion level {level}")
+    return data
+
+
+@lru_cache
+def load_rules(path: Path | None = None) -> dict:
+    path = path or catalog_path("planner_rules.yaml")
+    return parse_rules(read_yaml(path), load_toolbox(), Path(path).name)
+
+
+def _holds(when: dict, p: SituationProfile, has_regional: bool) -> bool:
+    for cond, want in when.items():
+        if cond == "phase" and p.phase not in want:
+            return False
+        if cond == "state_role" and p.state_role not in want:
+            return False
+        if cond == "trend" and p.risk_trend not in want:
+            return False
+        if cond == "risk_min" and (p.risk is None or p.risk < want):
+            return False
+        if cond == "has_regional" and has_regional != want:
+            return False
+        if cond == "foa_min" and (p.foa is None
+                                  or any(p.foa.get(k, -1) < v for k, v in want.items())):
+            return False
+        if cond in ("armed_conflict", "veto_likely", "icc_jurisdiction", "genocide_party") \
+                and getattr(p, cond) is not want:
+            return False
+    return True
+
+
+# ------------------------------------------------------------------- authorisation paths
+def _regional_orgs(tool: Tool, p: SituationProfile) -> list[str]:
+    """The profile's organisations (not suspended/withdrawn) that list this tool."""
+    partners = load_partners()
+    return [o.id for o in partners.organisations
+            if o.id in p.memberships and tool.id in o.tools
+            and (p.iso3 is None or p.iso3 not in o.suspended)]
+
+
+def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely: bool) -> dict:
+    """Can this path be used for this situation? Status and a plain-language note."""
+    notes, status = [], "available"
+    for req in path.requires:
+        if req == "state_consent":
+            if not consent_likely:
+                status, note = "needs_consent", "needs the state's consent, which is unlikely"
+                notes.append(note)
+        elif req == "regional_membership":
+            orgs = _regional_orgs(tool, p)
+            if orgs:
+                notes.append("through " + ", ".join(orgs))
+            else:
+                status = "not_applicable"
+                notes.append("the state belongs to no organisation with this mandate")
+        elif req.startswith("member:"):
+            org = req.split(":", 1)[1]
+            if org not in p.memberships:
+                status = "not_applicable"
+                notes.append(f"only for members of {org}")
+        elif req == "icc_jurisdiction":
+            if p.icc_jurisdiction is None:
+                status = _worse(status, "conditional")
+                notes.append("ICC jurisdiction unknown: check Rome Statute status")
+            elif not p.icc_jurisdiction:
+                status = "not_applicable"
+                notes.append("not a Rome Statute party and no Art. 12(3) declaration")
+            else:
+                notes.append("the ICC has territorial/nationality jurisdiction (Art. 12)")
+        elif req == "genocide_art_ix":
+            if p.genocide_art_ix is None:
+                status = _worse(status, "conditional")
+                notes.append("Genocide Convention status unknown")
+            elif not p.genocide_art_ix:
+                status = "not_applicable"
+                notes.append("not a party, or a reservation to Art. IX")
+            else:
+                notes.append("party to the Genocide Convention without an Art. IX reservation")
+        elif req.startswith("treaty:"):
+            treaty = req.split(":", 1)[1]
+            party = p.hr_treaties.get(treaty)
+            if party is None:
+                status = _worse(status, "conditional")
+                notes.append(f"{treaty.upper()} status unknown")
+            elif not party:
+                status = "not_applicable"
+                notes.append(f"not a party to {treaty.upper()}")
+        elif req == "veto_cast":
+            if not p.veto_cast:
+                status = _worse(status, "conditional")
+                notes.append("triggered automatically once a veto is cast")
+        elif req == "icc_warrant":
+            if not p.icc_warrants:
+                status = "not_applicable"
+                notes.append("no outstanding ICC warrant for this situation")
+        else:  # icj_judgment, hrc_member: facts Forewarn does not hold
+            status = _worse(status, "conditional")
+            notes.append(f"check: {req.replace('_', ' ')}")
+    if path.veto and status in ("available", "conditional"):
+        if p.veto_likely:
+            status = "blocked_by_veto"
+            notes.append("a permanent member is likely to veto")
+        elif p.veto_likely is None:
+            notes.append("a permanent-member veto is possible")
+    return {"body": path.body, "who": path.who, "act": path.act, "rule": path.rule,
+            "veto": path.veto, "status": status, "note": "; ".join(notes)}
+
+
+def _worse(a: str, b: str) -> str:
+    return max(a, b, key=STATUS_ORDER.index)
+
+
+def _best(statuses: list[str]) -> str:
+    return min(statuses, key=STATUS_ORDER.index)
+
+
+# --------------------------------------------------------------------------------- plan
+def plan(profile: SituationProfile, rules: dict | None = None,
+         toolbox: Toolbox | None = None) -> dict:
+    """Ranked, explained options per pillar, blocked routes and an escalation ladder."""
+    rules = rules or load_rules()
+    toolbox = toolbox or load_toolbox()
+    sc, phase, role = rules["scoring"], rules["phases"][profile.phase], \
+        rules["state_roles"][profile.state_role]
+    ceiling = min(phase["max_coercion"], role["max_coercion"])
+    consent_likely = role["consent_likely"]
+    has_regional = any(_regional_orgs(t, profile) for t in toolbox.tools)
+    fired = [r for r in rules["rules"] + rules.get("foa_rules", [])
+             if _holds(r["when"], profile, has_regional)]
+    context = [phase["reason"], role["reason"]] + [r["reason"] for r in fired]
+
+    options, blocked, left_out = [], [], []
+    for tool in toolbox.tools:
+        score = sc["phase_fit"] if profile.phase in tool.phases else sc["phase_miss"]
+        reasons = [f"Suited to {phase['label']}." if profile.phase in tool.phases
+                   else f"Not a typical tool for {phase['label']}."]
+        for r in fired:
+            gain = sum(r.get("boost_tags", {}).get(t, 0) for t in tool.tags)
+            gain += r.get("boost_tools", {}).get(tool.id, 0)
+            if gain:
+                score += gain
+                reasons.append(r["reason"])
+        score -= sc["coercion_penalty"] * tool.coercion
+        paths = [assess_path(pth, tool, profile, consent_likely) for pth in tool.paths]
+        status = _best([x["status"] for x in paths])
+        option = {"tool_id": tool.id, "name": tool.name, "pillar": tool.pillar,
+                  "coercion": tool.coercion, "chapter": tool.chapter, "basis": list(tool.basis),
+                  "score": round(score, 2), "status": status, "reasons": reasons,
+                  "authorisation": paths, "consent": tool.consent,
+                  "lead_actors": list(tool.lead_actors),
+                  "partners": _regional_orgs(tool, profile),
+                  "time_to_effect": tool.time_to_effect, "risks": list(tool.risks),
+                  "safeguards": list(tool.safeguards)}
+        if tool.coercion > ceiling:
+            left_out.append({"tool_id": tool.id, "name": tool.name, "coercion": tool.coercion,
+                             "reason": f"coercion {tool.coercion} exceeds the ceiling of "
+                                       f"{ceiling} for {phase['label']} / {role['label']}"})
+        elif status == "not_applicable":
+            left_out.append({"tool_id": tool.id, "name": tool.name, "coercion": tool.coercion,
+                             "reason": "no authorisation path applies: " + "; ".join(
+                                 x["note"] for x in paths if x["note"])})
+        elif score < sc["min_score"]:
+            left_out.append({"tool_id": tool.id, "name": tool.name, "coercion": tool.coercion,
+                             "reason": f"low fit for this situation (score {score:.1f})"})
+        elif status in ("blocked_by_veto", "needs_consent"):
+            option["reasons"].append("Every route is blocked: " + "; ".join(
+                f"{x['who']}: {x['note']}" for x in paths))
+            blocked.append(option)
+        else:
+            open_paths = [x for x in paths if x["status"] in ("available", "conditional")]
+            option["reasons"].append("Authorised by " + "; or ".join(
+                f"{x['who']} ({x['act']}{', ' + x['note'] if x['note'] else ''})"
+                for x in open_paths) + ".")
+            options.append(option)
+
+    options.sort(key=lambda o: (-o["score"], o["coercion"], o["tool_id"]))
+    blocked.sort(key=lambda o: (-o["score"], o["coercion"], o["tool_id"]))
+    pillars = {str(n): [] for n in (1, 2, 3)}
+    for rank, o in enumerate(options, start=1):
+        o["rank"] = rank
+        pillars[str(o["pillar"])].append(o)
+    return {
+        "profile": profile.as_dict(),
+        "ceiling": ceiling,
+        "context": context,
+        "rules_applied": [{"id": r["id"], "reason": r["reason"]} for r in fired],
+        "council_route": _council_route(profile),
+        "pillars": pillars,
+        "options": options,
+        "blocked": blocked,
+        "left_out": left_out,
+        "ladder": ladder(options, rules),
+        "pillar_labels": {str(k): v for k, v in toolbox.pillars.items()},
+        "sources": ["forewarn/catalog/toolbox.yaml", "forewarn/catalog/planner_rules.yaml",
+                    *profile.sources],
+    }
+
+
+def _council_route(p: SituationProfile) -> dict:
+    if p.veto_likely:
+        return {"status": "blocked", "reasons": p.veto_reasons or ["a veto is likely"]}
+    if p.veto_likely is None:
+        return {"status": "uncertain", "reasons": ["no veto record was consulted"]}
+    return {"status": "open", "reasons": p.veto_reasons}
+
+
+def ladder(options: list[dict], rules: dict) -> list[dict]:
+    """From the least coercive effective option upward: the best option at each level."""
+    steps = []
+    for level in range(6):
+        at_level = [o for o in options if o["coercion"] == level and o["status"] == "available"]
+        at_level = at_level or [o for o in options if o["coercion"] == level]
+        if not at_level:
+            continue
+        best = at_level[:3]   # options are already ranked by score
+        steps.append({"step": len(steps) + 1, "coercion": level,
+                      "trigger": rules["ladder"]["triggers"][level],
+                      "tools": [{"tool_id": o["tool_id"], "name": o["name"]} for o in best]})
+    return steps

@@ -1,0 +1,214 @@
+"""Build a planner profile for a country from whatever Forewarn holds: the EWP forecasts and
+mass-killing episodes, UCDP deaths, treaty status, regional memberships and the veto record.
+
+`source` is a SQLAlchemy Session (the imported tables, plus raw files for what is not stored)
+or a path to the raw data folder. What the analyst states (phase, state role) wins; anything
+inferred is marked in `profile.inferred` with how it was inferred.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+
+from forewarn.data import countries, readers
+from forewarn.data.tabular import read_table
+from forewarn.respond.catalog import load_partners
+from forewarn.respond.planner import SituationProfile, load_rules
+from forewarn.respond.treaties import treaty_status
+from forewarn.respond.vetoes import VETO_FILE, Veto, veto_record, vetoes_from
+
+RISK_NOW = "risk.2025and2026.from2024"
+RISK_BEFORE = "risk.2024and2025.from2023"
+EWP_CITATION = "Early Warning Project (USHMM), 2025 Statistical Risk Assessment"
+UCDP_CITATION = "UCDP Country-Year Dataset on Organized Violence v25.1"
+
+
+@dataclass
+class CountryFacts:
+    risk: float | None = None
+    risk_before: float | None = None
+    last_year: int | None = None
+    state_based_deaths: float | None = None
+    govt_one_sided_deaths: float | None = None
+    ongoing_state_led: list[str] | None = None
+    ongoing_non_state_led: list[str] | None = None
+    ended_recently: list[str] | None = None
+
+
+@lru_cache
+def _ewp_final(raw_dir: Path) -> dict[str, tuple[float | None, float | None]]:
+    frame = read_table(raw_dir / readers.EWP_FINAL,
+                       {"ewp_name": "str", RISK_NOW: "float?", RISK_BEFORE: "float?"})
+    by_name = {c.ewp_name: c.iso3 for c in countries.all_countries() if c.last_year is None}
+    return {by_name[n]: (a, b) for n, a, b in zip(frame["ewp_name"], frame[RISK_NOW],
+                                                  frame[RISK_BEFORE], strict=True) if n in by_name}
+
+
+@lru_cache
+def _ucdp(raw_dir: Path) -> pd.DataFrame:
+    return readers.read_ucdp_country_year(raw_dir / readers.UCDP_CY)
+
+
+@lru_cache
+def _episodes(raw_dir: Path) -> pd.DataFrame:
+    return readers.read_ewp_episodes(raw_dir / readers.EWP_EPISODES)
+
+
+def _num(v) -> float | None:
+    return None if v is None or v != v else float(v)
+
+
+def facts_from_raw(raw_dir: Path, iso3: str, aftermath_years: int = 3) -> CountryFacts:
+    raw_dir = Path(raw_dir)
+    f = CountryFacts()
+    if (raw_dir / readers.EWP_FINAL).exists():
+        f.risk, f.risk_before = _ewp_final(raw_dir).get(iso3, (None, None))
+    if (raw_dir / readers.UCDP_CY).exists():
+        u = _ucdp(raw_dir)
+        u = u[u["iso3"] == iso3].sort_values("year")
+        if len(u):
+            last = u.iloc[-1]
+            f.last_year = int(last["year"])
+            f.state_based_deaths = _num(last["state_based_deaths"])
+            f.govt_one_sided_deaths = _num(last["one_sided_govt_deaths"])
+    if (raw_dir / readers.EWP_EPISODES).exists():
+        _episode_facts(f, _episodes(raw_dir), iso3, aftermath_years)
+    return f
+
+
+def _episode_facts(f: CountryFacts, ep: pd.DataFrame, iso3: str, aftermath_years: int) -> None:
+    ep = ep[ep["iso3"] == iso3]
+    ongoing = ep[ep["end_year"].isna()]
+    f.ongoing_state_led = list(ongoing[ongoing["perpetrator_type"] == "State-Led"]["name"])
+    f.ongoing_non_state_led = list(ongoing[ongoing["perpetrator_type"] != "State-Led"]["name"])
+    last = int(ep["end_year"].max()) if ep["end_year"].notna().any() else None
+    horizon = (f.last_year or 2024) - aftermath_years
+    f.ended_recently = list(ep[ep["end_year"].notna() & (ep["end_year"] >= horizon)]["name"]) \
+        if last is not None else []
+
+
+def facts_from_session(session, iso3: str, raw_dir: Path | None,
+                       aftermath_years: int = 3) -> CountryFacts:
+    """Deaths and episodes from the imported tables; the forecast from raw files if present."""
+    from sqlalchemy import select
+
+    from forewarn.store.models import Country, MassKillingEpisode, ViolenceCountryYear
+
+    f = facts_from_raw(raw_dir, iso3, aftermath_years) if raw_dir else CountryFacts()
+    country = session.scalar(select(Country).where(Country.iso3 == iso3))
+    if country is None:
+        return f
+    row = session.scalars(select(ViolenceCountryYear)
+                          .where(ViolenceCountryYear.country_id == country.id)
+                          .order_by(ViolenceCountryYear.year.desc())).first()
+    if row is not None:
+        f.last_year, f.state_based_deaths = row.year, row.state_based_deaths
+        f.govt_one_sided_deaths = row.one_sided_govt_deaths
+    eps = session.scalars(select(MassKillingEpisode)
+                          .where(MassKillingEpisode.country_id == country.id)).all()
+    if eps:
+        frame = pd.DataFrame([{"iso3": iso3, "name": e.name, "end_year": e.end_year,
+                               "perpetrator_type": e.perpetrator_type} for e in eps])
+        frame["end_year"] = frame["end_year"].astype("Float64")
+        _episode_facts(f, frame, iso3, aftermath_years)
+    return f
+
+
+def infer_phase(f: CountryFacts, rules: dict) -> tuple[str, str]:
+    inf = rules["inference"]
+    if f.ongoing_state_led or f.ongoing_non_state_led:
+        return "ongoing_atrocities", "an EWP mass-killing episode is ongoing"
+    if f.ended_recently:
+        years = inf["aftermath_years"]
+        return "aftermath", f"an EWP mass-killing episode ended within {years} years"
+    if (f.risk or 0) >= inf["escalation_risk"] or (f.state_based_deaths or 0) >= \
+            inf["armed_conflict_min_deaths"]:
+        return "escalation", "high forecast risk or armed conflict without an ongoing episode"
+    return "latent_risk", "no ongoing episode, no armed conflict and moderate forecast risk"
+
+
+def infer_state_role(f: CountryFacts, rules: dict) -> tuple[str, str]:
+    inf = rules["inference"]
+    if f.ongoing_state_led:
+        return "perpetrator", "state-led mass killing ongoing (EWP)"
+    if (f.govt_one_sided_deaths or 0) >= inf["perpetrator_govt_killings"]:
+        return "perpetrator", f"government one-sided killings in {f.last_year} (UCDP)"
+    if f.ongoing_non_state_led or (f.state_based_deaths or 0) >= inf["armed_conflict_min_deaths"]:
+        return "willing_unable", "violence by non-state actors; state assumed willing but unable"
+    return "willing_unable", "no sign of state involvement; assumed willing but unable"
+
+
+def _trend(f: CountryFacts, rules: dict) -> str | None:
+    if f.risk is None or not f.risk_before:
+        return None
+    ratio = f.risk / f.risk_before
+    inf = rules["inference"]
+    if ratio >= inf["rising_ratio"]:
+        return "rising"
+    return "falling" if ratio <= inf["falling_ratio"] else "stable"
+
+
+def recorded_vetoes(session, iso3: str) -> list[Veto]:
+    """Vetoes recorded in Forewarn (respond_veto) for the country's situations."""
+    from forewarn.respond.store import vetoes_for_country
+
+    return vetoes_for_country(session, iso3)
+
+
+def profile_for_country(source, iso3: str, phase: str | None = None,
+                        state_role: str | None = None, foa: dict[str, int] | None = None,
+                        raw_dir: Path | None = None) -> SituationProfile:
+    """The planner profile for ISO3 from what exists (see module docstring)."""
+    from sqlalchemy.orm import Session
+
+    iso3 = iso3.upper()
+    rules = load_rules()
+    inf = rules["inference"]
+    session = source if isinstance(source, Session) else None
+    if session is None:
+        raw_dir = Path(source)
+    elif raw_dir is None:
+        from forewarn.settings import get_settings
+
+        raw_dir = get_settings().raw_dir
+    raw_dir = Path(raw_dir) if raw_dir else None
+    f = (facts_from_session(session, iso3, raw_dir, inf["aftermath_years"]) if session
+         else facts_from_raw(raw_dir, iso3, inf["aftermath_years"]))
+    inferred, sources = {}, []
+    if phase is None:
+        phase, how = infer_phase(f, rules)
+        inferred["phase"] = how
+    if state_role is None:
+        state_role, how = infer_state_role(f, rules)
+        inferred["state_role"] = how
+    if f.risk is not None:
+        sources.append(EWP_CITATION)
+    if f.state_based_deaths is not None:
+        sources.append(UCDP_CITATION)
+    ts = treaty_status(iso3, raw_dir)
+    sources += ts.sources
+    partners = load_partners()
+    memberships = [o.id for o in partners.memberships(iso3)]
+    vetoes = vetoes_from(raw_dir) if raw_dir and (raw_dir / VETO_FILE).exists() else None
+    veto_likely, veto_reasons, veto_cast = None, [], False
+    if vetoes is not None or session is not None:
+        recorded = recorded_vetoes(session, iso3) if session is not None else []
+        rec = veto_record(iso3, vetoes or (), rules["veto"]["since_year"],
+                          rules["veto"]["likely_min_vetoes"], recorded)
+        veto_likely, veto_reasons, veto_cast = rec.likely, rec.reasons, bool(recorded)
+        sources.append(rec.source)
+    c = countries.get(iso3)
+    return SituationProfile(
+        phase=phase, state_role=state_role, iso3=iso3, name=c.name if c else iso3,
+        armed_conflict=None if f.state_based_deaths is None
+        else f.state_based_deaths >= inf["armed_conflict_min_deaths"],
+        risk=f.risk, risk_trend=_trend(f, rules), foa=foa,
+        icc_jurisdiction=ts.icc_jurisdiction, genocide_party=ts.genocide_party,
+        genocide_art_ix=ts.genocide_party and not ts.genocide_art_ix_reservation,
+        hr_treaties={k: v["party"] for k, v in ts.hr.items()}, memberships=memberships,
+        veto_likely=veto_likely, veto_reasons=veto_reasons, veto_cast=veto_cast,
+        icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources)

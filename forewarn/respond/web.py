@@ -1,0 +1,204 @@
+"""Pages of the response planner: the toolbox, partners and obligations, a country's options
+(with a printable brief) and the record of measures, outcomes and vetoes. Every HTML page has
+a JSON twin at the same path + ".json"."""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from datetime import date
+from importlib import resources
+
+from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi.encoders import jsonable_encoder
+from fastapi.responses import HTMLResponse, JSONResponse
+from fastapi.templating import Jinja2Templates
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+
+from forewarn.data import countries
+from forewarn.respond import store
+from forewarn.respond.catalog import (
+    PHASES,
+    STATE_ROLES,
+    load_court_orders,
+    load_partners,
+    load_toolbox,
+    load_treaty_parties,
+)
+from forewarn.respond.planner import load_rules, plan
+from forewarn.respond.profile import profile_for_country
+from forewarn.respond.treaties import treaty_status
+from forewarn.web.deps import SessionDep
+from forewarn.web.render import _json_url, wants_json
+
+router = APIRouter()
+# The shared templates (base.html) first, then this package's own.
+_env = Environment(loader=ChoiceLoader([
+    FileSystemLoader(str(resources.files("forewarn.web") / "templates")),
+    FileSystemLoader(str(resources.files("forewarn.respond") / "templates")),
+]), autoescape=select_autoescape(["html"]))
+templates = Jinja2Templates(env=_env)
+
+
+def _render(request: Request, template: str, data: dict):
+    payload = jsonable_encoder(data)
+    if wants_json(request):
+        return JSONResponse(payload)
+    return templates.TemplateResponse(request, template,
+                                      {**payload, "json_url": _json_url(request)})
+
+
+def twin(path: str, template: str, summary: str | None = None):
+    """Register the view at PATH (HTML, or JSON on Accept) and at PATH.json."""
+
+    def decorate(view):
+        @functools.wraps(view)
+        def html(*args, **kwargs):
+            return _render(kwargs["request"], template, view(*args, **kwargs))
+
+        router.add_api_route(path + ".json", view, methods=["GET"], tags=["respond"],
+                             summary=summary or (view.__doc__ or "").strip().split("\n")[0])
+        router.add_api_route(path, html, methods=["GET"], response_class=HTMLResponse,
+                             include_in_schema=False)
+        assert "request" in inspect.signature(view).parameters
+        return view
+
+    return decorate
+
+
+def toolbox_payload() -> dict:
+    tb = load_toolbox()
+    return {"as_of": tb.as_of, "count": len(tb.tools),
+            "coercion_scale": {str(k): v for k, v in tb.coercion_scale.items()},
+            "pillars": {str(k): v for k, v in tb.pillars.items()},
+            "references": tb.references,
+            "tools": [t.as_dict(tb.references) for t in tb.tools]}
+
+
+@twin("/toolbox", "respond/toolbox.html")
+def toolbox(request: Request):
+    """Every response tool with its basis, R2P pillar, coercion level, lead actors and
+    authorisation path."""
+    return toolbox_payload()
+
+
+@twin("/toolbox/{tool_id}", "respond/tool.html")
+def tool_detail(request: Request, tool_id: str):
+    """One tool in full, with the organisations that can lead it."""
+    tb = load_toolbox()
+    tool = tb.get(tool_id)
+    if tool is None:
+        raise HTTPException(404, f"No tool '{tool_id}'. See /toolbox.")
+    orgs = [{"id": o.id, "name": o.name} for o in load_partners().organisations
+            if tool_id in o.tools]
+    return {"tool": tool.as_dict(tb.references), "organisations": orgs,
+            "coercion_label": tb.coercion_scale[tool.coercion]}
+
+
+@twin("/partners", "respond/partners.html")
+def partners(request: Request):
+    """Regional organisations and their members, treaty party lists and court orders."""
+    p = load_partners()
+    treaties = {k: {f: v.get(f) for f in ("name", "source", "as_of", "official_count", "note")}
+                | {"count": len(v["parties"])}
+                for k, v in load_treaty_parties().items() if not k.startswith("_")}
+    return {"organisations": [o.as_dict() for o in p.organisations],
+            "security_council": {"permanent_members": list(p.permanent_members),
+                                 "source": p.council_source},
+            "treaties": treaties, "court_orders": list(load_court_orders())}
+
+
+def _country_or_404(iso3: str):
+    c = countries.get(iso3)
+    if c is None:
+        raise HTTPException(404, f"No country with ISO3 code '{iso3}'. See /api/countries.")
+    return c
+
+
+def options_for(session, settings, iso3: str, phase: str | None, state_role: str | None) -> dict:
+    """The planner's options for a country, with its obligations and partners."""
+    c = _country_or_404(iso3)
+    profile = profile_for_country(session, c.iso3, phase=phase, state_role=state_role,
+                                  raw_dir=settings.raw_dir)
+    result = plan(profile)
+    obligations = treaty_status(c.iso3, settings.raw_dir).as_dict()
+    p = load_partners()
+    result["country"] = {"iso3": c.iso3, "name": c.name}
+    result["obligations"] = obligations
+    result["memberships"] = [{"id": o.id, "name": o.name, "suspended": o.suspended.get(c.iso3)}
+                             for o in p.memberships(c.iso3)]
+    result["recorded_vetoes"] = [_veto_dict(v) for v in store.vetoes(session, c.iso3)]
+    result["phases"], result["state_roles"] = list(PHASES), list(STATE_ROLES)
+    result["generated"] = date.today().isoformat()
+    return result
+
+
+_PHASE = Query(None, description="latent_risk | escalation | ongoing_atrocities | aftermath "
+               "(inferred from the data when omitted)")
+_ROLE = Query(None, description="willing_unable | unwilling | perpetrator (inferred when omitted)")
+
+
+def _check(phase: str | None, state_role: str | None) -> None:
+    if phase is not None and phase not in PHASES:
+        raise HTTPException(422, f"phase must be one of {', '.join(PHASES)}")
+    if state_role is not None and state_role not in STATE_ROLES:
+        raise HTTPException(422, f"state_role must be one of {', '.join(STATE_ROLES)}")
+
+
+@twin("/countries/{iso3}/options", "respond/options.html")
+def country_options(request: Request, session: SessionDep, iso3: str, phase: str | None = _PHASE,
+                    state_role: str | None = _ROLE):
+    """Ranked, explained response options per pillar for a country, with authorisation paths,
+    blocked routes and an escalation ladder."""
+    _check(phase, state_role)
+    return options_for(session, request.app.state.settings, iso3, phase, state_role)
+
+
+@twin("/countries/{iso3}/options/brief", "respond/brief.html")
+def options_brief(request: Request, session: SessionDep, iso3: str, phase: str | None = _PHASE,
+                  state_role: str | None = _ROLE):
+    """A printable options brief (same data as the options page)."""
+    _check(phase, state_role)
+    return options_for(session, request.app.state.settings, iso3, phase, state_role)
+
+
+def _veto_dict(v) -> dict:
+    return {"id": v.id, "iso3": v.country.iso3, "date": v.date, "members": v.members.split(","),
+            "draft": v.draft, "ga_deadline": v.ga_deadline, "ga_debate_date": v.ga_debate_date,
+            "note": v.note}
+
+
+@twin("/respond/record", "respond/record.html")
+def record(request: Request, session: SessionDep):
+    """Measures taken, what followed (6/12/24 months) and which combinations of tools preceded
+    de-escalation; recorded vetoes with the General Assembly's debate deadline."""
+    from forewarn.respond.outcomes import combinations, panel_from_session
+
+    rows = store.measures(session)
+    records = [{"iso3": m.situation.country.iso3, "situation": m.situation.name, "date": m.date,
+                "tool_id": m.tool_id} for m in rows]
+    agg = combinations(records, panel_from_session(session)) if records else \
+        {"situations": [], "combinations": [], "method": ""}
+    return {"measures": [{"id": m.id, "iso3": m.situation.country.iso3,
+                          "situation": m.situation.name, "date": m.date, "actor": m.actor,
+                          "tool_id": m.tool_id, "decision_ref": m.decision_ref,
+                          "decision_url": m.decision_url,
+                          "outcomes": [{"horizon_months": o.horizon_months, "status": o.status,
+                                        "deaths_before": o.deaths_before,
+                                        "deaths_after": o.deaths_after} for o in m.outcomes]}
+                         for m in rows],
+            "aggregate": agg, "vetoes": [_veto_dict(v) for v in store.vetoes(session)],
+            "horizons": load_rules()["outcomes"]["horizons_months"]}
+
+
+def options_summary(session, settings, iso3: str, top: int = 3) -> dict:
+    """A compact view for the country page and the dossier: the top options per pillar with
+    their reasons, the Council route and links to the full options and the printable brief."""
+    full = options_for(session, settings, iso3, None, None)
+    return {"phase": full["profile"]["phase"], "state_role": full["profile"]["state_role"],
+            "inferred": full["profile"]["inferred"], "council_route": full["council_route"],
+            "pillars": {n: [{k: o[k] for k in ("tool_id", "name", "coercion", "reasons")}
+                            for o in opts[:top]] for n, opts in full["pillars"].items()},
+            "ladder": full["ladder"],
+            "links": {"options": f"/countries/{full['country']['iso3']}/options",
+                      "brief": f"/countries/{full['country']['iso3']}/options/brief"}}

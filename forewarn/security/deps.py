@@ -1,0 +1,124 @@
+"""FastAPI dependencies: who is calling, what they may do, and how often.
+
+    from forewarn.security.deps import CurrentPrincipal, require, rate_limit
+
+    @router.post("/api/things", dependencies=[Depends(require("create"))])
+    @router.post("/report", dependencies=[Depends(rate_limit("submit", per_minute=5))])
+
+A mutating route must depend on `require(...)`, or on `rate_limit(...)` when it is meant for
+the public (e.g. a witness submission form); the authorisation-matrix test enforces this.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from typing import Annotated
+
+from fastapi import Depends, HTTPException, Request
+
+from forewarn.security.principal import SYSTEM, Principal
+from forewarn.security.sensitivity import set_principal
+
+PRINCIPAL_STATE = "principal"
+
+
+def resolve_request(request: Request) -> Principal:
+    """Read the bearer token or session cookie once per request (the middleware usually has)."""
+    cached = getattr(request.state, PRINCIPAL_STATE, None)
+    if cached is not None:
+        return cached
+    from forewarn.security.accounts import SESSION_COOKIE, resolve
+
+    with request.app.state.sessions() as session:
+        set_principal(session, SYSTEM)
+        principal = resolve(session, request.headers.get("authorization"),
+                            request.cookies.get(SESSION_COOKIE))
+    setattr(request.state, PRINCIPAL_STATE, principal)
+    return principal
+
+
+def get_principal(request: Request) -> Principal:
+    return resolve_request(request)
+
+
+CurrentPrincipal = Annotated[Principal, Depends(get_principal)]
+
+
+def require(*permissions: str):
+    """A dependency that lets the request through only if the principal has every PERMISSION:
+    401 for anonymous callers, 403 for signed-in callers without it."""
+
+    def check(principal: CurrentPrincipal) -> Principal:
+        missing = [p for p in permissions if not principal.can(p)]
+        if missing:
+            if not principal.is_authenticated:
+                raise HTTPException(401, "Sign in to do this.",
+                                    headers={"WWW-Authenticate": "Bearer"})
+            raise HTTPException(403, f"Your role ({principal.role}) lacks: "
+                                f"{', '.join(missing)}.")
+        return principal
+
+    check.forewarn_permissions = permissions
+    check.__name__ = f"require_{'_'.join(permissions)}".replace(":", "_")
+    return check
+
+
+def require_login(principal: CurrentPrincipal) -> Principal:
+    if not principal.is_authenticated:
+        raise HTTPException(401, "Sign in to do this.", headers={"WWW-Authenticate": "Bearer"})
+    return principal
+
+
+require_login.forewarn_permissions = ()
+
+
+class TokenBucket:
+    """In-process token buckets per (name, key): PER_MINUTE refills a minute, BURST at most."""
+
+    def __init__(self, per_minute: float, burst: int | None = None):
+        self.rate = per_minute / 60.0
+        self.capacity = float(burst or max(1, int(per_minute)))
+        self._buckets: dict[str, tuple[float, float]] = {}
+        self._lock = threading.Lock()
+
+    def take(self, key: str) -> float:
+        """0 if allowed, else the seconds until a token is available."""
+        with self._lock:
+            now = time.monotonic()
+            tokens, last = self._buckets.get(key, (self.capacity, now))
+            tokens = min(self.capacity, tokens + (now - last) * self.rate)
+            if tokens >= 1:
+                self._buckets[key] = (tokens - 1, now)
+                if len(self._buckets) > 50_000:  # forget idle clients
+                    self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 600}
+                return 0.0
+            self._buckets[key] = (tokens, now)
+            return (1 - tokens) / self.rate
+
+    def reset(self) -> None:
+        with self._lock:
+            self._buckets.clear()
+
+
+LIMITERS: dict[str, TokenBucket] = {}
+
+
+def client_key(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def rate_limit(name: str, per_minute: float, burst: int | None = None):
+    """A dependency allowing each client PER_MINUTE requests to endpoints sharing NAME; 429
+    with Retry-After beyond that."""
+    bucket = LIMITERS.setdefault(name, TokenBucket(per_minute, burst))
+
+    def limit(request: Request) -> None:
+        wait = bucket.take(client_key(request))
+        if wait:
+            raise HTTPException(429, "Too many requests; wait a little and try again.",
+                                headers={"Retry-After": str(int(wait) + 1)})
+
+    limit.forewarn_rate_limit = name
+    limit.__name__ = f"rate_limit_{name}"
+    return limit

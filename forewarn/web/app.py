@@ -1,0 +1,85 @@
+"""The FastAPI application factory."""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from importlib import resources
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+from fastapi.staticfiles import StaticFiles
+from starlette.exceptions import HTTPException as StarletteHTTPException
+
+import forewarn
+from forewarn.settings import Settings, get_settings
+from forewarn.store.db import engine_for, session_factory
+from forewarn.web import pages
+from forewarn.web.render import templates, wants_json
+
+
+def _wants_json_error(request: Request) -> bool:
+    return wants_json(request) or request.url.path.startswith("/api/")
+
+
+def capability_routers():
+    """Routers of sub-packages that have a web.py (`router`), in name order."""
+    for mod in sorted(pkgutil.iter_modules(forewarn.__path__), key=lambda m: m.name):
+        if not mod.ispkg or mod.name == "web":
+            continue
+        try:
+            web = importlib.import_module(f"forewarn.{mod.name}.web")
+        except ModuleNotFoundError as exc:
+            if exc.name == f"forewarn.{mod.name}.web":
+                continue
+            raise
+        yield web.router
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    settings = settings or get_settings()
+    app = FastAPI(title="Forewarn", version=forewarn.__version__,
+                  description="Atrocity-crime early warning: forecasts, assessments, evidence "
+                  "and response options. Every HTML page has a JSON twin at the same path + "
+                  "`.json`.")
+    app.state.settings = settings
+    app.state.engine = engine_for(settings.db_url)
+    app.state.sessions = session_factory(app.state.engine)
+    from forewarn.security.middleware import install as install_security
+
+    install_security(app)  # principal per request, CSRF, security headers
+    app.mount("/static", StaticFiles(directory=str(resources.files("forewarn.web") / "static")),
+              name="static")
+    for router in capability_routers():
+        app.include_router(router)
+    app.include_router(pages.router)
+
+    @app.exception_handler(StarletteHTTPException)
+    async def http_error(request: Request, exc: StarletteHTTPException):
+        if _wants_json_error(request):
+            return JSONResponse({"error": exc.detail, "status": exc.status_code},
+                                status_code=exc.status_code, headers=exc.headers)
+        return templates.TemplateResponse(request, "error.html",
+                                          {"status": exc.status_code, "detail": exc.detail},
+                                          status_code=exc.status_code, headers=exc.headers)
+
+    @app.exception_handler(RequestValidationError)
+    async def validation_error(request: Request, exc: RequestValidationError):
+        errors = [{"loc": list(e.get("loc", ())), "msg": e.get("msg")} for e in exc.errors()]
+        return JSONResponse({"error": "invalid request", "status": 422, "details": errors},
+                            status_code=422)
+
+    @app.exception_handler(Exception)
+    async def server_error(request: Request, exc: Exception):
+        # Never show a stack trace to users; the server log has it.
+        import logging
+
+        logging.getLogger("forewarn").exception("unhandled error on %s", request.url.path)
+        if _wants_json_error(request):
+            return JSONResponse({"error": "internal error", "status": 500}, status_code=500)
+        return templates.TemplateResponse(request, "error.html",
+                                          {"status": 500, "detail": "Something went wrong."},
+                                          status_code=500)
+
+    return app

@@ -1,0 +1,168 @@
+"""The model page: how the forecast is made and how well it did, beside the EWP's own record.
+
+The EWP's published fully-out-of-sample (FOOS) forecasts are scored here with the forecasting
+sub-package's own metric functions (once per file version), so the EWP row exists even before
+Forewarn's backtest has been run; Forewarn's figures come from the stored backtest summary.
+"""
+
+from __future__ import annotations
+
+import math
+from functools import lru_cache
+from pathlib import Path
+
+from sqlalchemy.orm import Session
+
+from forewarn.data import readers
+from forewarn.data.sources import load_sources
+from forewarn.web import forecast_source as fs
+from forewarn.web.watchlist import SOURCE_LABELS
+
+EWP_FOOS_LABEL = "EWP published (FOOS)"
+MODEL_INPUTS = [readers.EWP_PREDICTORS, readers.EWP_FOOS, readers.EWP_FINAL, readers.UCDP_CY,
+                readers.UNHCR_POPULATION, readers.IDMC_IDPS, readers.EWP_EPISODES]
+METRIC_LABELS = {"auc": "AUC", "aupr": "AUPR", "brier": "Brier", "log_loss": "Log loss",
+                 "top10": "Top-10 catch", "top20": "Top-20 catch", "top30": "Top-30 catch"}
+CATCH_MAX_K = 60
+
+
+def _num(v):
+    if v is None:
+        return None
+    try:
+        f = float(v)
+    except (TypeError, ValueError):
+        return None
+    return None if math.isnan(f) else f
+
+
+@lru_cache(maxsize=2)
+def _ewp_scores(path: str, _mtime: float) -> dict:
+    from forewarn.forecast import metrics
+    from forewarn.forecast.protocol import read_foos
+
+    foos = read_foos(Path(path))
+    y, p, r = foos["mk_onset"].to_numpy(), foos["risk"].to_numpy(), foos["rank"].to_numpy()
+    scores = metrics.score_all(y, p, r)
+    onset_ranks = sorted(int(x) for x in r[y == 1])
+    return {
+        "model": EWP_FOOS_LABEL, "evaluated": int(len(foos)), "onsets": int(y.sum()),
+        "years": [int(foos["year"].min()), int(foos["year"].max())],
+        "metrics": scores, "intervals": None,
+        "catch_curve": [{"k": k, "caught": sum(x <= k for x in onset_ranks)}
+                        for k in range(1, CATCH_MAX_K + 1)],
+        "catch_by_year": [{k: int(v) for k, v in row.items()} for row in
+                          metrics.catch_by_year(foos).to_dict(orient="records")],
+        "calibration": [{k: _num(v) for k, v in row.items()} for row in
+                        metrics.calibration_table(y, p).to_dict(orient="records")],
+    }
+
+
+def ewp_record(raw_dir: Path | None) -> dict | None:
+    if raw_dir is None:
+        return None
+    path = Path(raw_dir) / readers.EWP_FOOS
+    try:
+        mtime = path.stat().st_mtime
+    except OSError:
+        return None
+    try:
+        return _ewp_scores(str(path), mtime)
+    except ImportError:  # the forecasting sub-package's metrics are not importable
+        return None
+
+
+def forewarn_record(summary: dict | None, default_name: str = "Forewarn") -> dict | None:
+    """A backtest summary (Forewarn's, or the EWP row inside it) in the EWP record's shape."""
+    if not summary:
+        return None
+    metrics = summary.get("metrics") or {k: summary[k] for k in METRIC_LABELS if k in summary}
+    name = str(summary.get("model_version") or summary.get("model") or default_name)
+    if default_name == "Forewarn" and not name.startswith("Forewarn"):
+        name = f"Forewarn {name}"
+    return {
+        "model": name if default_name == "Forewarn" else default_name,
+        "evaluated": summary.get("evaluated") or summary.get("n"),
+        "onsets": summary.get("onsets"),
+        "years": summary.get("years"),
+        "seconds": _num(summary.get("seconds")),
+        "metrics": {k: _num(v) for k, v in metrics.items()},
+        "intervals": summary.get("intervals") or summary.get("interval"),
+        "intervals_onsets": summary.get("intervals_onsets"),
+        "p_better": summary.get("p_better"),
+        "p_better_onsets": summary.get("p_better_onsets"),
+        "catch_curve": fs.records(summary.get("catch_curve")),
+        "catch_by_year": fs.records(summary.get("catch_by_year")),
+        "calibration": fs.records(summary.get("calibration")),
+    }
+
+
+def plot_files(session: Session) -> dict[str, Path]:
+    """The backtest's plot files (e.g. "catch.svg") that exist, for download."""
+    found = fs.call("plot_paths", session) or {}
+    return {name: Path(p) for name, p in found.items() if Path(p).is_file()}
+
+
+def ewp_comparison(session: Session) -> dict | None:
+    """The latest forecast beside the EWP's published ranking (rank correlation, overlap)."""
+    found = fs.call("ewp_comparison", session)
+    if not found:
+        return None
+    keep = ("spearman", "top", "top_overlap", "only_ours", "only_ewp", "countries")
+    return {k: found.get(k) for k in keep}
+
+
+def sources() -> list[dict]:
+    by_file = {s.file: s for s in load_sources()}
+    return [{"file": f, "licence": by_file[f].licence, "citation": by_file[f].citation,
+             "description": by_file[f].description} for f in MODEL_INPUTS if f in by_file]
+
+
+def build(session: Session, raw_dir: Path | None) -> dict:
+    forecast = fs.latest(session, raw_dir)
+    summary = fs.backtest(session) or {}
+    ours = forewarn_record(summary)
+    # The EWP row scored by the backtest's own code (with bootstrap intervals) when stored.
+    ewp = forewarn_record(summary.get("ewp"), EWP_FOOS_LABEL) if summary.get("ewp") else None
+    if ewp is not None:
+        ewp["evaluated"] = ewp["evaluated"] or summary.get("evaluated")
+        ewp["onsets"] = ewp["onsets"] or summary.get("onsets")
+    else:
+        ewp = ewp_record(raw_dir)
+    records = [r for r in (ours, ewp) if r is not None]
+    table = [{"model": r["model"], "evaluated": r["evaluated"], "onsets": r["onsets"],
+              **{k: r["metrics"].get(k) for k in METRIC_LABELS},
+              "intervals": r.get("intervals"), "intervals_onsets": r.get("intervals_onsets"),
+              "p_better": r.get("p_better"), "p_better_onsets": r.get("p_better_onsets")}
+             for r in records]
+    by_year: dict[int, dict] = {}
+    for r, key in ((ours, "forewarn_top30"), (ewp, "ewp_top30")):
+        for row in (r or {}).get("catch_by_year", []):
+            y = int(row["year"])
+            slot = by_year.setdefault(y, {"year": y, "onsets": row.get("onsets")})
+            slot[key] = row.get("top30")
+    return {
+        "forecast": None if forecast is None else {
+            "source": forecast.source, "source_label": SOURCE_LABELS[forecast.source],
+            "year": forecast.year, "outcome_years": forecast.outcome_years,
+            "model_version": forecast.model_version, "countries": len(forecast.rows)},
+        "protocol": {"target": "A new mass killing (1,000+ civilians deliberately killed by an "
+                     "armed group) beginning in year T+1 or T+2",
+                     "first_origin": 1993, "last_origin": 2023, "gap_years": 2,
+                     "scoring": "Outcome year Y scored with the larger risk of origins Y-1 "
+                     "and Y-2 and the smaller of their ranks, as the EWP does"},
+        "backtest_available": ours is not None,
+        "backtest": None if ours is None else {
+            "model_version": summary.get("model_version"), "seconds": ours.get("seconds"),
+            "created_at": summary.get("created_at"), "bootstrap": summary.get("n_boot"),
+            "retune_every": summary.get("retune_every"),
+            "plots": sorted(plot_files(session))},
+        "decade_auc": fs.records(summary.get("decade_auc")),
+        "ewp_comparison": ewp_comparison(session),
+        "metric_labels": METRIC_LABELS,
+        "metrics": table,
+        "catch_curves": {r["model"]: r["catch_curve"] for r in records if r["catch_curve"]},
+        "catch_by_year": [by_year[y] for y in sorted(by_year)],
+        "calibration": {r["model"]: r["calibration"] for r in records if r["calibration"]},
+        "sources": sources(),
+    }

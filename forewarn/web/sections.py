@@ -1,0 +1,140 @@
+"""Country-page sections that any sub-package can contribute.
+
+The country page (`/countries/{iso3}` and its JSON twin) shows Forewarn's forecast sections and
+then every registered section in `order`. A sub-package adds one from its `web.py` (imported when
+the app is built):
+
+    from forewarn.web.sections import register_country_section
+
+    @register_country_section("framework", "Framework of Analysis profile",
+                              "assess/country_profile.html", order=200)
+    def framework_profile(session, country):   # country: {"iso3", "name", "id", ...}
+        return {...}        # JSON-serialisable; None hides the section
+
+The template (under forewarn/web/templates/) receives `section` ({key, title, status, data}).
+The JSON twin carries the same dict under `sections`. Sessions carry the request's principal,
+so sensitive records are filtered as everywhere else. A section that fails is shown as
+unavailable (and logged) instead of failing the page.
+
+Anonymous readers all see the same (public) records, so what a section builds for them is kept
+for up to 30 seconds and dropped as soon as this process commits any write; pass
+`anonymous_cache=False` for a section that must always be built afresh. Signed-in readers'
+sections are always built for them.
+
+Keys reserved for later issues ("framework", "evidence", "response") are shown as placeholders
+until a sub-package registers them.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import event
+from sqlalchemy.orm import Session
+
+from forewarn.web.forecast_source import dependent_cache
+
+log = logging.getLogger("forewarn.web")
+_anonymous = dependent_cache()  # expires after forecast_source.CACHE_SECONDS (30 s)
+_WROTE = "forewarn.web.sections:wrote"
+
+
+@event.listens_for(Session, "after_flush")
+def _note_write(session, _context) -> None:
+    session.info[_WROTE] = True
+
+
+@event.listens_for(Session, "after_commit")
+def _forget_on_commit(session) -> None:
+    if session.info.pop(_WROTE, False):
+        _anonymous.clear()
+
+
+@event.listens_for(Session, "after_rollback")
+def _forget_rolled_back_write(session) -> None:
+    session.info.pop(_WROTE, None)
+
+
+def _is_anonymous(session: Session) -> bool:
+    from forewarn.security import principal_of
+
+    principal = principal_of(session)
+    return not principal.is_authenticated and principal.via == "anonymous"
+
+SectionBuilder = Callable[[Session, dict], Any]
+
+
+@dataclass(frozen=True)
+class CountrySection:
+    key: str
+    title: str
+    template: str
+    build: SectionBuilder | None
+    order: int = 100
+    note: str = ""  # shown while the section is only reserved
+    anonymous_cache: bool = True
+
+
+COUNTRY_SECTIONS: dict[str, CountrySection] = {}
+
+RESERVED = [
+    CountrySection("framework", "Framework of Analysis profile", "sections/reserved.html", None,
+                   200, "The UN Framework of Analysis for Atrocity Crimes: risk factors and "
+                   "indicators assessed for this country."),
+    CountrySection("evidence", "Evidence", "sections/reserved.html", None, 300,
+                   "Documented incidents and sources, with their reliability."),
+    CountrySection("response", "Response options", "sections/reserved.html", None, 400,
+                   "Preventive and protective options, who can act, and precedents."),
+]
+for _s in RESERVED:
+    COUNTRY_SECTIONS[_s.key] = _s
+
+
+def register_country_section(key: str, title: str, template: str, order: int = 100,
+                             anonymous_cache: bool = True):
+    """Decorator: add (or fill a reserved) country-page section built by the function."""
+
+    def decorate(build: SectionBuilder) -> SectionBuilder:
+        COUNTRY_SECTIONS[key] = CountrySection(key, title, template, build, order,
+                                               anonymous_cache=anonymous_cache)
+        return build
+
+    return decorate
+
+
+def build_sections(session: Session, country: dict) -> list[dict]:
+    """Every registered section for one country, in order, ready for template and JSON."""
+    out = []
+    anonymous = _is_anonymous(session)
+    for s in sorted(COUNTRY_SECTIONS.values(), key=lambda s: (s.order, s.key)):
+        if s.build is None:
+            out.append({"key": s.key, "title": s.title, "status": "reserved",
+                        "note": s.note, "data": None})
+            continue
+        try:
+            if anonymous and s.anonymous_cache:
+                data = _anonymous.get((s.key, s.build, country.get("iso3")),
+                                      lambda s=s: s.build(session, country))
+            else:
+                data = s.build(session, country)
+        except Exception:  # noqa: BLE001 - one broken section must not take the page down
+            log.exception("country section %s failed for %s", s.key, country.get("iso3"))
+            session.rollback()
+            out.append({"key": s.key, "title": s.title, "status": "unavailable",
+                        "note": "This section could not be built just now.", "data": None})
+            continue
+        if data is not None:
+            out.append({"key": s.key, "title": s.title, "status": "ready",
+                        "note": "", "data": data})
+    return out
+
+
+def section_template(section: dict) -> str:
+    """The template that renders a built section (placeholders share one)."""
+    registered = COUNTRY_SECTIONS.get(section["key"])
+    if section["status"] != "ready" or registered is None:
+        return "sections/reserved.html"
+    return registered.template

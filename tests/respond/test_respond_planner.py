@@ -1,0 +1,139 @@
+"""The planner on contrasting situations, authorisation paths and the escalation ladder."""
+
+from __future__ import annotations
+
+import pytest
+
+from forewarn.respond.planner import SituationProfile, plan
+
+
+def _ids(options):
+    return [o["tool_id"] for o in options]
+
+
+def _option(result, tool_id):
+    for o in result["options"] + result["blocked"]:
+        if o["tool_id"] == tool_id:
+            return o
+    return None
+
+
+@pytest.fixture
+def willing_latent():
+    return plan(SituationProfile(phase="latent_risk", state_role="willing_unable", iso3="MWI",
+                                 memberships=["AU", "SADC"], veto_likely=False,
+                                 icc_jurisdiction=True, genocide_party=True,
+                                 genocide_art_ix=True))
+
+
+@pytest.fixture
+def perpetrator_vetoed():
+    return plan(SituationProfile(
+        phase="ongoing_atrocities", state_role="perpetrator", iso3="SYR",
+        memberships=["LAS", "OIC"], armed_conflict=True, veto_likely=True,
+        veto_reasons=["RUS cast 17 vetoes on Syria since 1990"], icc_jurisdiction=False,
+        genocide_party=True, genocide_art_ix=True, hr_treaties={"cat": True, "icerd": True}))
+
+
+def test_willing_state_in_latent_risk_gets_assistance_first(willing_latent):
+    top = _ids(willing_latent["options"][:2])
+    assert set(top) == {"capacity_building", "preventive_diplomacy"}
+    assert max(o["coercion"] for o in willing_latent["options"]) <= 1
+    assert not [o for o in willing_latent["options"] if "sanctions" in o["tool_id"]]
+    assert willing_latent["ladder"][0]["coercion"] == 0
+    assert "capacity_building" in _ids(willing_latent["ladder"][0]["tools"])
+    assert willing_latent["council_route"]["status"] == "open"
+    for o in willing_latent["options"]:
+        assert o["reasons"], o["tool_id"]
+
+
+def test_every_proposal_states_reasons_and_who_must_agree(willing_latent):
+    cb = _option(willing_latent, "capacity_building")
+    assert any("capacity-building and preventive diplomacy come first" in r for r in cb["reasons"])
+    assert any(a["who"] == "Territorial government" and a["status"] == "available"
+               for a in cb["authorisation"])
+    assert {"2", "3"} <= {k for k, v in willing_latent["pillars"].items() if v}
+
+
+def test_perpetrator_with_likely_veto_gets_hrc_ga_regional_and_accountability(
+        perpetrator_vetoed):
+    ids = _ids(perpetrator_vetoed["options"])
+    assert {"hrc_special_session", "commission_of_inquiry", "special_rapporteur"} <= set(ids)
+    assert {"ga_uniting_for_peace", "ga_resolution"} <= set(ids)
+    assert {"regional_suspension", "regional_sanctions"} & set(ids)
+    assert {"accountability_mechanism", "icj_proceedings", "universal_jurisdiction"} <= set(ids)
+    assert perpetrator_vetoed["council_route"]["status"] == "blocked"
+    blocked = _ids(perpetrator_vetoed["blocked"])
+    assert {"un_targeted_sanctions", "no_fly_zone", "icc_investigation"} <= set(blocked)
+    sanctions = _option(perpetrator_vetoed, "un_targeted_sanctions")
+    assert sanctions["authorisation"][0]["status"] == "blocked_by_veto"
+    # Assistance to the perpetrator is not proposed.
+    assert "capacity_building" not in ids and "domestic_accountability" not in ids
+
+
+def test_hrc_route_explains_no_veto(perpetrator_vetoed):
+    coi = _option(perpetrator_vetoed, "commission_of_inquiry")
+    by_body = {a["body"]: a for a in coi["authorisation"]}
+    assert by_body["hrc"]["status"] == "available" and not by_body["hrc"]["veto"]
+    assert by_body["unsc"]["status"] == "blocked_by_veto"
+    assert any("Human Rights Council" in r for r in coi["reasons"])
+
+
+def test_icc_paths_follow_jurisdiction():
+    base = dict(phase="ongoing_atrocities", state_role="perpetrator", veto_likely=True)
+    party = _option(plan(SituationProfile(**base, icc_jurisdiction=True)), "icc_investigation")
+    paths = {a["body"]: a["status"] for a in party["authorisation"]}
+    assert paths == {"unsc": "blocked_by_veto", "state_party": "available",
+                     "icc_prosecutor": "available"}
+    assert party["status"] == "available"
+    non_party = plan(SituationProfile(**base, icc_jurisdiction=False))
+    assert _option(non_party, "icc_investigation") in non_party["blocked"]
+    open_council = plan(SituationProfile(**{**base, "veto_likely": False},
+                                         icc_jurisdiction=False))
+    icc = _option(open_council, "icc_investigation")
+    assert {a["body"]: a["status"] for a in icc["authorisation"]}["unsc"] == "available"
+
+
+def test_icj_needs_genocide_party_without_art_ix_reservation():
+    base = dict(phase="ongoing_atrocities", state_role="perpetrator", veto_likely=False)
+    with_ix = _option(plan(SituationProfile(**base, genocide_art_ix=True)), "icj_proceedings")
+    assert with_ix["authorisation"][0]["status"] == "available"
+    reserved = plan(SituationProfile(**base, genocide_art_ix=False, hr_treaties={"icerd": False}))
+    icj = _option(reserved, "icj_proceedings")
+    assert icj is None or all(a["status"] != "available" for a in icj["authorisation"][:2])
+
+
+def test_regional_enforcement_needs_membership_and_council():
+    base = dict(phase="ongoing_atrocities", state_role="perpetrator", veto_likely=False)
+    au = _option(plan(SituationProfile(**base, memberships=["AU"])), "au_article_4h_intervention")
+    assert au is not None and au["authorisation"][0]["veto"]
+    assert "Art. 53" in au["authorisation"][0]["rule"]
+    outside = plan(SituationProfile(**base, memberships=["ASEAN"]))
+    assert _option(outside, "au_article_4h_intervention") is None
+    assert "au_article_4h_intervention" in [o["tool_id"] for o in outside["left_out"]]
+
+
+def test_ladder_starts_from_least_coercive_and_climbs(perpetrator_vetoed):
+    levels = [s["coercion"] for s in perpetrator_vetoed["ladder"]]
+    assert levels == sorted(levels) and levels[0] == 0
+    assert all(s["trigger"] for s in perpetrator_vetoed["ladder"])
+
+
+def test_consent_tools_blocked_for_unwilling_state():
+    result = plan(SituationProfile(phase="escalation", state_role="unwilling"))
+    mediation = _option(result, "mediation")
+    assert mediation["status"] == "needs_consent"
+
+
+def test_foa_assessment_changes_priorities():
+    base = dict(phase="escalation", state_role="unwilling", veto_likely=False)
+    without = plan(SituationProfile(**base))
+    with_foa = plan(SituationProfile(**base, foa={"RF7": 2, "RF8": 2}))
+    assert {"foa_preparation", "foa_triggers"} <= {r["id"] for r in with_foa["rules_applied"]}
+    assert _option(with_foa, "special_rapporteur")["score"] > \
+        _option(without, "special_rapporteur")["score"]
+
+
+def test_profile_rejects_unknown_phase():
+    with pytest.raises(ValueError, match="phase must be one of"):
+        SituationProfile(phase="war", state_role="perpetrator")

@@ -1,0 +1,149 @@
+"""Fixtures for the access-control tests: a key of their own, users of every role, the probe
+model's tables, and an app with the probe routes mounted."""
+
+from __future__ import annotations
+
+import pytest
+from sqlalchemy.orm import Session
+
+from forewarn.security import SYSTEM, crypto, set_principal
+from forewarn.settings import Settings
+
+from .probe import ProbeBase
+
+# One key for the whole suite, so module-scoped apps and seeded data stay decryptable.
+TEST_SECRET = "forewarn-test-secret-not-for-production"
+
+
+@pytest.fixture(autouse=True)
+def test_key(tmp_path):
+    """Each test encrypts with a key file in its own data dir (never the user's)."""
+    settings = Settings(data_dir=tmp_path / "data", secret_key=TEST_SECRET)
+    crypto.configure(settings)
+    yield settings
+    crypto._active.clear()
+    crypto._secrets.cache_clear()
+    crypto._fernet.cache_clear()
+
+
+@pytest.fixture
+def probe_engine(module_engine):
+    ProbeBase.metadata.create_all(module_engine)
+    yield module_engine
+    ProbeBase.metadata.drop_all(module_engine)
+
+
+@pytest.fixture
+def system_session(probe_engine):
+    with Session(probe_engine) as s:
+        set_principal(s, SYSTEM)
+        yield s
+
+
+PASSWORD = "correct horse battery staple"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def cheap_argon2():
+    """Real argon2id, cheap parameters: the suite checks logic, not hashing cost."""
+    from argon2 import PasswordHasher
+
+    from forewarn.security import accounts
+
+    accounts.use_hasher(PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1))
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def module_engine(request, tmp_path_factory):
+    """A migrated database shared by one module's tests, on each backend."""
+    import os
+    import uuid
+
+    from forewarn.store.db import make_engine, upgrade
+
+    if request.param == "sqlite":
+        url, drop = f"sqlite:///{tmp_path_factory.mktemp('mod') / 'forewarn.db'}", None
+    else:
+        import psycopg
+
+        admin_url = os.environ.get("FOREWARN_TEST_PG_URL",
+                                   "postgresql://postgres@127.0.0.1:5432/postgres")
+        try:
+            admin = psycopg.connect(admin_url, autocommit=True, connect_timeout=3)
+        except psycopg.OperationalError as exc:
+            if os.environ.get("CI", "").lower() in ("1", "true", "yes"):
+                pytest.fail(f"PostgreSQL not reachable under CI: {exc}")
+            pytest.skip(f"PostgreSQL not reachable at {admin_url}")
+        name = f"forewarn_sec_{uuid.uuid4().hex[:10]}"
+        admin.execute(f'CREATE DATABASE "{name}"')
+        url, drop = admin_url.rpartition("/")[0] + "/" + name, (admin, name)
+    eng = make_engine(url)
+    upgrade(eng)
+    yield eng
+    eng.dispose()
+    if drop:
+        drop[0].execute(f'DROP DATABASE IF EXISTS "{drop[1]}" WITH (FORCE)')
+        drop[0].close()
+
+
+@pytest.fixture(autouse=True)
+def fresh_rate_limits():
+    from forewarn.security.deps import LIMITERS
+
+    for bucket in LIMITERS.values():
+        bucket.reset()
+
+
+def make_users(engine, roles=("viewer", "analyst", "reviewer", "admin")) -> dict[str, int]:
+    from forewarn.security.accounts import create_user
+
+    with Session(engine) as s:
+        ids = {role: create_user(s, role, PASSWORD, role).id for role in roles}
+        s.commit()
+    return ids
+
+
+def csrf(client) -> str:
+    from forewarn.security.middleware import CSRF_COOKIE
+
+    if CSRF_COOKIE not in client.cookies:
+        client.get("/login")
+    return client.cookies[CSRF_COOKIE]
+
+
+def login(client, username: str, password: str = PASSWORD):
+    return client.post("/login", data={"username": username, "password": password,
+                                       "csrf_token": csrf(client), "next": "/account"},
+                       follow_redirects=False)
+
+
+@pytest.fixture
+def app_for(tmp_path):
+    """APP_FOR(engine, *routers) → a fresh app on ENGINE's database."""
+    from forewarn.web.app import create_app
+
+    def build(engine, *routers):
+        settings = Settings(data_dir=tmp_path / "app", secret_key=TEST_SECRET,
+                            database_url=engine.url.render_as_string(hide_password=False))
+        app = create_app(settings)
+        for router in routers:
+            app.include_router(router)
+        return app
+
+    return build
+
+
+@pytest.fixture
+def client_for(app_for):
+    from fastapi.testclient import TestClient
+
+    clients = []
+
+    def build(engine, *routers, base_url="https://testserver"):
+        c = TestClient(app_for(engine, *routers), base_url=base_url)
+        clients.append(c)
+        return c
+
+    yield build
+    for c in clients:
+        c.close()
