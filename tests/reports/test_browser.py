@@ -130,8 +130,15 @@ def test_phone_report_in_two_languages_reviewed_and_hidden_from_public(live, bro
     browser.find_element(By.ID, "incident_title").clear()
     browser.find_element(By.ID, "incident_title").send_keys("Tawila market arson")
     browser.find_element(By.ID, "verify-country").send_keys("SDN")
+    from selenium.common.exceptions import StaleElementReferenceException
+    from selenium.webdriver.support import expected_conditions as ec
+
+    form = browser.find_element(By.ID, "verify-form")
     browser.find_element(By.CSS_SELECTOR, "#verify-form button").click()
-    assert "verified" in browser.find_element(By.ID, "status").text
+    # The verify POST redirects back to the report: wait for the new page, not the old one.
+    WebDriverWait(browser, 20).until(ec.staleness_of(form))
+    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: "verified" in d.find_element(By.ID, "status").text)
     assert browser.find_element(By.ID, "incident").text.startswith("incident")
     # Verified but not published: still invisible to the public.
     browser.delete_all_cookies()

@@ -56,8 +56,13 @@ def test_forged_or_tampered_cookie_is_anonymous(client):
     login(client, "admin")
     value = client.cookies[SESSION_COOKIE]
     client.cookies.clear()
-    client.cookies.set(SESSION_COOKIE, value[:-2] + "00")
-    assert client.get("/api/auth/me").json()["authenticated"] is False
+    token, _, sig = value.rpartition(".")
+    flipped = sig[:-1] + ("0" if sig[-1] != "0" else "1")  # always differs from the original
+    forged = [f"{token}.{flipped}", f"{token[:-1]}{'A' if token[-1] != 'A' else 'B'}.{sig}",
+              f"{token}.", token]
+    for bad in forged:
+        client.cookies.set(SESSION_COOKIE, bad)
+        assert client.get("/api/auth/me").json()["authenticated"] is False, bad
     client.cookies.set(SESSION_COOKIE, value)  # the control: the untampered cookie works
     assert client.get("/api/auth/me").json()["username"] == "admin"
 
