@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import forewarn
 from forewarn.settings import Settings, get_settings
 from forewarn.store.db import engine_for, session_factory
-from forewarn.web import pages
+from forewarn.web import apidocs, pages
 from forewarn.web.render import templates, wants_json
 
 
@@ -39,7 +39,7 @@ def capability_routers():
 
 def create_app(settings: Settings | None = None) -> FastAPI:
     settings = settings or get_settings()
-    app = FastAPI(title="Forewarn", version=forewarn.__version__,
+    app = FastAPI(title="Forewarn", version=forewarn.__version__, docs_url=None, redoc_url=None,
                   description="Atrocity-crime early warning: forecasts, assessments, evidence "
                   "and response options. Every HTML page has a JSON twin at the same path + "
                   "`.json`.")
@@ -51,6 +51,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     install_security(app)  # principal per request, CSRF, security headers
     app.mount("/static", StaticFiles(directory=str(resources.files("forewarn.web") / "static")),
               name="static")
+    apidocs.install(app)  # Swagger UI and ReDoc from local files, not a CDN
     for router in capability_routers():
         app.include_router(router)
     app.include_router(pages.router)

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -56,6 +58,14 @@ def test_sources_page_shows_licences_and_citations(client):
 
 def test_health_docs_and_static(client):
     assert client.get("/health").json()["status"] == "ok"
-    assert client.get("/docs").status_code == 200
+    for page in ("/docs", "/redoc"):
+        html = client.get(page)
+        assert html.status_code == 200
+        # Offline: every script and stylesheet comes from this server, none from a CDN.
+        assets = re.findall(r'(?:src|href)="([^"]+)"', html.text)
+        assert assets and all(a.startswith("/") for a in assets), assets
+        for asset in assets:
+            assert client.get(asset).status_code == 200, asset
+        assert "http" not in html.headers["content-security-policy"]
     assert "/api/countries" in client.get("/openapi.json").json()["paths"]
     assert client.get("/static/style.css").status_code == 200

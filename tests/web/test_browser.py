@@ -187,3 +187,21 @@ def test_screenshots_of_home_country_and_model(browser, server, screenshots):
                 assert out.stat().st_size > 10_000
         finally:
             context.close()
+
+
+@pytest.mark.parametrize("path,rendered", [("/docs", ".opblock"), ("/redoc", "[data-section-id]")])
+def test_api_docs_render_offline(page, server, path, rendered):
+    # Anything not served by this app (a CDN, web fonts) is refused and recorded.
+    outside = []
+
+    def refuse(route):
+        outside.append(route.request.url)
+        route.abort()
+
+    page.route(lambda url: not url.startswith(server) and not url.startswith(("data:", "blob:")),
+               refuse)
+    assert page.goto(path).status == 200
+    page.wait_for_selector(rendered, timeout=20000)
+    assert page.locator(rendered).count() >= 10
+    assert "/api/countries" in page.content()
+    assert outside == [] and page.errors == []
