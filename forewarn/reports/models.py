@@ -52,7 +52,8 @@ class Report(SensitiveMixin, Base):
         ForeignKey("app_user.id", ondelete="SET NULL"), index=True)
     duplicate_of_id: Mapped[int | None] = mapped_column(ForeignKey("report.id"))
     # The incident in the evidence register this report was verified into.
-    incident_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    incident_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("evidence_incident.id", ondelete="RESTRICT"), index=True)
     reviewed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     reviewed_by_id: Mapped[int | None] = mapped_column(
         ForeignKey("app_user.id", ondelete="SET NULL"))
@@ -85,7 +86,8 @@ class ReportAttachment(SensitiveMixin, Base):
     metadata_stripped: Mapped[bool] = mapped_column(Boolean)
     strip_note: Mapped[str] = mapped_column(String(300), default="")
     # The original in the evidence register (None when it is kept in the reports store).
-    source_id: Mapped[int | None] = mapped_column(Integer, index=True)
+    source_id: Mapped[int | None] = mapped_column(
+        Integer, ForeignKey("evidence_source.id", ondelete="RESTRICT"), index=True)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
     report: Mapped[Report] = relationship(back_populates="attachments")

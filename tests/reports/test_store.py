@@ -219,3 +219,22 @@ def test_csv_import_is_all_or_nothing(engine, system, tmp_path):
     assert "nothing imported" in str(info.value)
     system.rollback()
     assert system.scalars(select(Report)).all() == []
+
+
+def test_links_to_the_evidence_register_are_enforced_by_the_database(engine, system, tmp_path):
+    from sqlalchemy.exc import IntegrityError
+
+    report = _report(system, tmp_path, photo=gps_jpeg())
+    att = report.attachments[0]
+    kept = (report.incident_id, att.source_id)
+    report.incident_id = 999_999  # no such incident
+    with pytest.raises(IntegrityError):
+        system.commit()
+    system.rollback()
+    att = system.get(type(att), att.id)
+    att.source_id = 999_999  # no such evidence source
+    with pytest.raises(IntegrityError):
+        system.commit()
+    system.rollback()
+    report = system.get(Report, report.id)
+    assert (report.incident_id, report.attachments[0].source_id) == kept  # nothing half-written
