@@ -221,6 +221,7 @@ class ApiReportIn(ReportIn):
 @router.post("/api/reports", status_code=201, response_model=ReportAccepted,
              dependencies=[Depends(limit_submissions), Depends(_check_length)],
              responses={400: {"description": "Challenge failed"},
+                        403: {"description": "CSRF cookie/header missing or invalid"},
                         413: {"description": "Attachment too large or too many"},
                         415: {"description": "Attachment type not accepted"},
                         429: {"description": "Too many reports from this client"}})
@@ -230,8 +231,13 @@ async def api_submit(request: Request, principal: CurrentPrincipal,
                          description="Photos, audio, video or documents")] = None):
     """Submit a report (multipart/form-data) for partner apps. Attachments are kept byte for
     byte as evidence (sha256, chain of custody) with a working copy stripped of EXIF/GPS and
-    other identifying metadata. Anonymous callers must solve the challenge from
-    `GET /report.json`; callers signed in with `create` need not."""
+    other identifying metadata.
+
+    Anonymous callers: `GET /report.json` first. Its response carries the challenge (solve the
+    proof of work and send `challenge_token` and `pow_counter`) and sets the `forewarn_csrf`
+    cookie; send that cookie back together with its value in the `X-CSRF-Token` header (or
+    a `csrf_token` form field). Callers with an API token (`Authorization: Bearer …`) and the
+    `create` permission need neither."""
     lang = negotiate(report.language, request.headers.get("accept-language"))
     if not principal.can("create"):
         try:
