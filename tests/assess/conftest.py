@@ -7,7 +7,6 @@ import pytest
 from forewarn.assess.access import Actor
 from forewarn.assess.catalog import base_framework
 from forewarn.store.db import session_factory
-from tests.conftest import _unavailable
 
 
 def make_actor(role: str, user_id: int, name: str) -> Actor:
@@ -131,24 +130,6 @@ def client(web_settings):
         yield c
 
 
-# The live server of tests/web (it serves `web_settings` above).
-from tests.web.conftest import server  # noqa: E402,F401
-
-
-@pytest.fixture(scope="module")
-def browser():
-    """Headless Chromium for this module only: Playwright allows one sync driver at a time, so
-    it must be closed before tests/web starts its own."""
-    from tests.web.conftest import CHROMIUM_ARGS, chromium_path
-
-    path = chromium_path()
-    if path is None:
-        _unavailable("Chromium not found (apt-get install chromium, or set FOREWARN_CHROMIUM)")
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        _unavailable("Playwright not installed (pip install -e '.[test]')")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
+# The live server of tests/web (it serves `web_settings` above) and its module-scoped
+# headless Chromium (Playwright allows one sync driver at a time).
+from tests.web.conftest import browser, server  # noqa: E402,F401

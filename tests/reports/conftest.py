@@ -9,8 +9,8 @@ from sqlalchemy.orm import Session
 
 from forewarn.security import SYSTEM, crypto, set_principal
 from forewarn.settings import Settings
-
-PASSWORD = "correct horse battery staple"
+from tests import accounts
+from tests.accounts import PASSWORD, fresh_rate_limits, make_users  # noqa: F401
 
 
 @pytest.fixture(autouse=True)
@@ -21,14 +21,6 @@ def test_key(tmp_path):
     crypto._active.clear()
     crypto._secrets.cache_clear()
     crypto._fernet.cache_clear()
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    from forewarn.security.deps import LIMITERS
-
-    for bucket in LIMITERS.values():
-        bucket.reset()
 
 
 def gps_jpeg(size=(64, 48)) -> bytes:
@@ -45,15 +37,6 @@ def gps_jpeg(size=(64, 48)) -> bytes:
     out = io.BytesIO()
     im.save(out, "JPEG", exif=exif)
     return out.getvalue()
-
-
-def make_users(engine, roles=("viewer", "analyst", "reviewer", "admin")) -> dict[str, int]:
-    from forewarn.security.accounts import create_user
-
-    with Session(engine) as s:
-        ids = {role: create_user(s, role, PASSWORD, role).id for role in roles}
-        s.commit()
-    return ids
 
 
 @pytest.fixture
@@ -96,16 +79,10 @@ def client(settings):
 
 
 def csrf(client) -> str:
-    from forewarn.security.middleware import CSRF_COOKIE
-
-    if CSRF_COOKIE not in client.cookies:
-        client.get("/report")
-    return client.cookies[CSRF_COOKIE]
+    return accounts.csrf(client, page="/report")
 
 
 def login(client, username: str, password: str = PASSWORD):
-    r = client.post("/login", data={"username": username, "password": password,
-                                    "csrf_token": csrf(client), "next": "/account"},
-                    follow_redirects=False)
+    r = accounts.login(client, username, password)
     assert r.status_code in (302, 303), r.text[:300]
     return r

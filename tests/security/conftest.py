@@ -8,6 +8,7 @@ from sqlalchemy.orm import Session
 
 from forewarn.security import SYSTEM, crypto, set_principal
 from forewarn.settings import Settings
+from tests.accounts import PASSWORD, csrf, fresh_rate_limits, login, make_users  # noqa: F401
 
 from .probe import ProbeBase
 
@@ -38,9 +39,6 @@ def system_session(probe_engine):
     with Session(probe_engine) as s:
         set_principal(s, SYSTEM)
         yield s
-
-
-PASSWORD = "correct horse battery staple"
 
 
 @pytest.fixture(autouse=True, scope="session")
@@ -84,37 +82,6 @@ def module_engine(request, tmp_path_factory):
     if drop:
         drop[0].execute(f'DROP DATABASE IF EXISTS "{drop[1]}" WITH (FORCE)')
         drop[0].close()
-
-
-@pytest.fixture(autouse=True)
-def fresh_rate_limits():
-    from forewarn.security.deps import LIMITERS
-
-    for bucket in LIMITERS.values():
-        bucket.reset()
-
-
-def make_users(engine, roles=("viewer", "analyst", "reviewer", "admin")) -> dict[str, int]:
-    from forewarn.security.accounts import create_user
-
-    with Session(engine) as s:
-        ids = {role: create_user(s, role, PASSWORD, role).id for role in roles}
-        s.commit()
-    return ids
-
-
-def csrf(client) -> str:
-    from forewarn.security.middleware import CSRF_COOKIE
-
-    if CSRF_COOKIE not in client.cookies:
-        client.get("/login")
-    return client.cookies[CSRF_COOKIE]
-
-
-def login(client, username: str, password: str = PASSWORD):
-    return client.post("/login", data={"username": username, "password": password,
-                                       "csrf_token": csrf(client), "next": "/account"},
-                       follow_redirects=False)
 
 
 @pytest.fixture
