@@ -11,19 +11,14 @@ from sqlalchemy.orm import Session
 
 from forewarn.evidence.access import SYSTEM, for_role, set_principal
 from forewarn.evidence.storage import BlobStore
-from forewarn.security import crypto
-from forewarn.settings import Settings
+from tests.live import private_key
 
 
 @pytest.fixture(autouse=True)
 def evidence_key(tmp_path):
     """Encrypted fields use a key in this test's data dir (never the user's)."""
-    settings = Settings(data_dir=tmp_path / "data", secret_key=None)
-    crypto.configure(settings)
-    yield settings
-    crypto._active.clear()
-    crypto._secrets.cache_clear()
-    crypto._fernet.cache_clear()
+    with private_key(tmp_path / "data") as settings:
+        yield settings
 
 
 @pytest.fixture

@@ -5,15 +5,13 @@ from __future__ import annotations
 
 import hashlib
 import re
-import socket
-import threading
-import time
 
 import pytest
 from sqlalchemy.orm import Session
 
 from forewarn.settings import Settings
 from forewarn.store.db import make_engine, upgrade
+from tests.live import serve
 from tests.web.conftest import browser  # noqa: F401  (the web suite's Chromium fixture)
 
 pytestmark = pytest.mark.browser
@@ -24,8 +22,6 @@ DOCUMENT = (b"Statement recorded 2 May 2021. Since March the army has closed eve
 
 @pytest.fixture
 def live(tmp_path, evidence_key):
-    import uvicorn
-
     from forewarn.security.accounts import create_user
     from forewarn.web.app import create_app
 
@@ -36,20 +32,8 @@ def live(tmp_path, evidence_key):
         create_user(s, "analyst", PASSWORD, "analyst")
         s.commit()
     app = create_app(Settings(data_dir=tmp_path / "app", database_url=url))
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        port = sock.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port,
-                                           log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not server.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(timeout=10)
+    with serve(app) as base:
+        yield base
     engine.dispose()
 
 

@@ -7,20 +7,17 @@ import io
 import pytest
 from sqlalchemy.orm import Session
 
-from forewarn.security import SYSTEM, crypto, set_principal
+from forewarn.security import SYSTEM, set_principal
 from forewarn.settings import Settings
 from tests import accounts
 from tests.accounts import PASSWORD, fresh_rate_limits, make_users  # noqa: F401
+from tests.live import private_key
 
 
 @pytest.fixture(autouse=True)
 def test_key(tmp_path):
-    settings = Settings(data_dir=tmp_path / "data", secret_key=None)
-    crypto.configure(settings)
-    yield settings
-    crypto._active.clear()
-    crypto._secrets.cache_clear()
-    crypto._fernet.cache_clear()
+    with private_key(tmp_path / "data") as settings:
+        yield settings
 
 
 def gps_jpeg(size=(64, 48)) -> bytes:

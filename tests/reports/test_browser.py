@@ -3,15 +3,13 @@ a reviewer who opens (and, with the evidence register, verifies) it, and an anon
 who cannot see it."""
 
 import shutil
-import socket
-import threading
-import time
 
 import pytest
 
 from forewarn.settings import Settings
 from forewarn.store.db import make_engine, upgrade
 from tests.conftest import _unavailable
+from tests.live import serve
 
 from .conftest import build_app, gps_jpeg, make_users
 
@@ -20,26 +18,13 @@ pytestmark = pytest.mark.browser
 
 @pytest.fixture
 def live(tmp_path, test_key):
-    import uvicorn
-
     db = f"sqlite:///{tmp_path / 'live.db'}"
     engine = make_engine(db)
     upgrade(engine)
     make_users(engine, ("reviewer",))
     app = build_app(Settings(data_dir=tmp_path / "app", database_url=db))
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        port = s.getsockname()[1]
-    server = uvicorn.Server(uvicorn.Config(app, host="127.0.0.1", port=port, log_level="error"))
-    thread = threading.Thread(target=server.run, daemon=True)
-    thread.start()
-    for _ in range(100):
-        if server.started:
-            break
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    server.should_exit = True
-    thread.join(5)
+    with serve(app) as base:
+        yield base
 
 
 @pytest.fixture

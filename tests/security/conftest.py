@@ -6,9 +6,10 @@ from __future__ import annotations
 import pytest
 from sqlalchemy.orm import Session
 
-from forewarn.security import SYSTEM, crypto, set_principal
+from forewarn.security import SYSTEM, set_principal
 from forewarn.settings import Settings
 from tests.accounts import PASSWORD, csrf, fresh_rate_limits, login, make_users  # noqa: F401
+from tests.live import private_key
 
 from .probe import ProbeBase
 
@@ -19,12 +20,8 @@ TEST_SECRET = "forewarn-test-secret-not-for-production"
 @pytest.fixture(autouse=True)
 def test_key(tmp_path):
     """Each test encrypts with a key file in its own data dir (never the user's)."""
-    settings = Settings(data_dir=tmp_path / "data", secret_key=TEST_SECRET)
-    crypto.configure(settings)
-    yield settings
-    crypto._active.clear()
-    crypto._secrets.cache_clear()
-    crypto._fernet.cache_clear()
+    with private_key(tmp_path / "data", TEST_SECRET) as settings:
+        yield settings
 
 
 @pytest.fixture

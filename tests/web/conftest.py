@@ -9,15 +9,13 @@ from __future__ import annotations
 
 import os
 import shutil
-import socket
 import sqlite3
-import threading
-import time
 from pathlib import Path
 
 import pytest
 
 from tests.conftest import ROOT, _unavailable
+from tests.live import serve
 
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu",
                  "--disable-background-networking", "--disable-component-update",
@@ -101,28 +99,12 @@ def forecast_source(web_settings) -> str:
 @pytest.fixture(scope="session")
 def server(web_settings, forecast_source):
     """`create_app` served by uvicorn on 127.0.0.1 (a free port the OS picked)."""
-    import uvicorn
-
     from forewarn.web.app import create_app
     from forewarn.web.forecast_source import clear_cache
 
     clear_cache()
-    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind(("127.0.0.1", 0))
-    port = sock.getsockname()[1]
-    config = uvicorn.Config(create_app(web_settings), log_level="warning", lifespan="on")
-    srv = uvicorn.Server(config)
-    thread = threading.Thread(target=srv.run, kwargs={"sockets": [sock]}, daemon=True)
-    thread.start()
-    deadline = time.monotonic() + 30
-    while not srv.started:
-        assert thread.is_alive() and time.monotonic() < deadline, "uvicorn did not start"
-        time.sleep(0.05)
-    yield f"http://127.0.0.1:{port}"
-    srv.should_exit = True
-    thread.join(timeout=10)
-    sock.close()
+    with serve(create_app(web_settings), lifespan="on") as base:
+        yield base
 
 
 @pytest.fixture(scope="session")
