@@ -28,8 +28,10 @@ from forewarn.respond.catalog import (
 from forewarn.respond.planner import load_rules, plan
 from forewarn.respond.profile import profile_for_country
 from forewarn.respond.treaties import treaty_status
+from forewarn.settings import get_settings
 from forewarn.web.deps import SessionDep
 from forewarn.web.render import _json_url, wants_json
+from forewarn.web.sections import register_country_section
 
 router = APIRouter()
 # The shared templates (base.html) first, then this package's own.
@@ -199,6 +201,17 @@ def options_summary(session, settings, iso3: str, top: int = 3) -> dict:
             "inferred": full["profile"]["inferred"], "council_route": full["council_route"],
             "pillars": {n: [{k: o[k] for k in ("tool_id", "name", "coercion", "reasons")}
                             for o in opts[:top]] for n, opts in full["pillars"].items()},
-            "ladder": full["ladder"],
+            "pillar_labels": full["pillar_labels"], "ladder": full["ladder"],
+            "blocked": [{"tool_id": o["tool_id"], "name": o["name"],
+                         "why": next((a["note"] for a in o["authorisation"] if a["note"]), "")}
+                        for o in full["blocked"]],
             "links": {"options": f"/countries/{full['country']['iso3']}/options",
                       "brief": f"/countries/{full['country']['iso3']}/options/brief"}}
+
+
+@register_country_section("response", "Response options", "respond/country_section.html",
+                          order=400)
+def country_response(session, country: dict) -> dict:
+    """The country page's summary of the planner: top options per pillar, with reasons."""
+    settings = session.info.get("settings") or get_settings()
+    return options_summary(session, settings, country["iso3"])

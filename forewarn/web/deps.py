@@ -26,6 +26,8 @@ def get_session(request: Request) -> Iterator[Session]:
     with request.app.state.sessions() as session:
         # Every query on this session is filtered to what the caller may read.
         session.info["principal"] = resolve_request(request)
+        # Code that gets only the session (country-page sections) reads this app's settings.
+        session.info["settings"] = request.app.state.settings
         yield session
 
 

@@ -167,3 +167,28 @@ def test_options_summary_for_country_page(raw_dir, tmp_path):
         out = options_summary(s, Settings(data_dir=raw_dir.parent), "MMR")
     assert out["links"]["brief"] == "/countries/MMR/options/brief"
     assert out["pillars"]["3"] and all(o["reasons"] for o in out["pillars"]["3"])
+
+
+@pytest.mark.realdata
+def test_country_page_shows_the_planners_options_with_reasons(raw_dir, imported_engine,
+                                                              tmp_path):
+    from forewarn.web.app import create_app
+
+    data = tmp_path / "app"
+    data.mkdir()
+    (data / "raw").symlink_to(raw_dir, target_is_directory=True)
+    settings = Settings(data_dir=data, database_url=str(imported_engine.url))
+    with TestClient(create_app(settings)) as c:
+        body = c.get("/countries/MMR.json").json()
+        html = c.get("/countries/MMR").text
+    section = next(s for s in body["sections"] if s["key"] == "response")
+    assert section["status"] == "ready", section
+    top = [o for opts in section["data"]["pillars"].values() for o in opts]
+    assert len(top) >= 3 and all(o["reasons"] for o in top)
+    assert section["data"]["links"]["options"] == "/countries/MMR/options"
+    # The HTML shows the same options, each linked to the toolbox, with its reasons.
+    for o in top:
+        assert f'href="/toolbox/{o["tool_id"]}"' in html
+    assert top[0]["reasons"][0].split(" ")[0] in html
+    assert all(b["why"] for b in section["data"]["blocked"])
+    assert "printable brief" in html and "will be filled" not in html
