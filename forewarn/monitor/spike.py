@@ -7,8 +7,10 @@ four weeks, so weekday effects average out). With mean m and variance v of the b
   which stops bursty series from alerting on every busy day.
 The p-value is P(X >= count). A spike is p < alpha and count >= min_count. A zero baseline mean
 is floored at half an event over the window (0.5 / baseline_days), so a first-ever event is
-significant without being infinitely so. Days with fewer than `min_history` days of baseline
-are not tested.
+significant without being infinitely so. `z` is (count - mean) / sqrt(max(variance, mean)):
+the size of the excess in baseline standard deviations, for display and for the assessment
+module's suggestion thresholds (the decision itself uses the p-value). Days with fewer than
+`min_history` days of baseline are not tested.
 """
 
 from __future__ import annotations
@@ -28,6 +30,7 @@ class SpikeTest:
     p_value: float
     method: str  # "poisson" | "negbin"
     spike: bool
+    z: float = 0.0
 
 
 def test_day(count: int, baseline: list[int] | np.ndarray, alpha: float = 0.01,
@@ -60,5 +63,7 @@ def detect(series: dict[date, int], alpha: float = 0.01, min_count: int = 3,
             continue
         count = series.get(day, 0)
         m, p, method, spike = test_day(count, history, alpha, min_count)
-        out.append(SpikeTest(day, count, round(m, 4), p, method, spike))
+        spread = max(float(np.var(history, ddof=1)) if len(history) > 1 else m, m)
+        out.append(SpikeTest(day, count, round(m, 4), p, method, spike,
+                             round((count - m) / spread ** 0.5, 3)))
     return out
