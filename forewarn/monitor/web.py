@@ -195,3 +195,6 @@ def create_rule(engine: EngineDep, principal=Depends(require("create")),
     except (alerts_mod.RuleError, TypeError, ValueError) as exc:
         raise HTTPException(422, str(exc)) from exc
     return {"id": rid}
+
+
+import forewarn.monitor.country  # noqa: E402,F401  (registers the country-page section)
