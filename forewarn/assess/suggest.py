@@ -7,7 +7,11 @@ rule's thresholds, with the source, dataset, year and value. Signals are shown t
 in the consistency report; they never become ratings by themselves.
 
 Other sub-packages add sources with `register_source(name, provider)`; e.g. hate-speech
-monitoring registers `monitor.hate_speech`. Until then rules on that source are `pending`.
+monitoring registers `monitor.hate_speech`. A source named `pkg.name` that is not registered yet
+is looked for in `forewarn.pkg.suggestions` (so it registers whichever command or page runs);
+without that sub-package, rules on it are `pending`. A provider's record may carry `details`,
+a list of {text, url, risk_factors} (e.g. one spike each); they pass through to the suggestion
+and show under the indicators of their risk factors (all indicators when none are named).
 """
 
 from __future__ import annotations
@@ -15,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
-from importlib import resources
+from importlib import import_module, resources
 
 import yaml
 from sqlalchemy import select
@@ -150,6 +154,19 @@ def register_source(name: str, provider: Provider, table: str = "") -> None:
     _SOURCES[name] = (table or name, provider)
 
 
+def _source(name: str) -> tuple[str, Provider] | None:
+    if name not in _SOURCES and "." in name:
+        try:
+            module = import_module(f"forewarn.{name.split('.')[0]}.suggestions")
+        except ModuleNotFoundError as exc:
+            if not (exc.name or "").startswith("forewarn."):
+                raise
+        else:
+            if name not in _SOURCES and hasattr(module, "register"):
+                module.register()  # imported before, then unregistered (tests do this)
+    return _SOURCES.get(name)
+
+
 def _measure(rule: Rule, record: dict) -> float | None:
     def total(values):
         if values is None:
@@ -175,7 +192,7 @@ def evaluate(session, framework: Framework, year: int | None = None,
     out: dict[int, list[dict]] = {}
     for rule in rules:
         if rule.source not in cache:
-            src = _SOURCES.get(rule.source)
+            src = _source(rule.source)
             cache[rule.source] = src[1](session, country_ids, year, min_year) if src else None
         data = cache[rule.source]
         ids = country_ids if country_ids is not None else sorted(data or {})
@@ -196,7 +213,8 @@ def evaluate(session, framework: Framework, year: int | None = None,
             else:
                 out.setdefault(cid, []).append({**base, "signal": rule.signal(value),
                                                 "year": record["year"],
-                                                "value": round(value, 4)})
+                                                "value": round(value, 4),
+                                                "details": record.get("details", [])})
     return out
 
 
@@ -204,7 +222,12 @@ def by_indicator(evaluations: list[dict]) -> dict[str, list[dict]]:
     out: dict[str, list[dict]] = {}
     for e in evaluations:
         for iid in e["indicators"]:
-            out.setdefault(iid, []).append(e)
+            shown = e
+            if e.get("details"):
+                factor = iid.split(".")[0]
+                shown = {**e, "details": [d for d in e["details"] if not d.get("risk_factors")
+                                          or factor in d["risk_factors"]]}
+            out.setdefault(iid, []).append(shown)
     return out
 
 
