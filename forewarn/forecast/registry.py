@@ -28,8 +28,13 @@ class ModelSpec:
 
 
 def _trees() -> BoostedTrees:
-    # Tree size fixed; the number of trees is chosen on the time-ordered folds.
-    return BoostedTrees(num_leaves=8, learning_rate=0.1, max_estimators=150)
+    # Tree size fixed; the number of trees is chosen on the time-ordered folds. No row or
+    # column subsampling: the fit is then deterministic, so no result hangs on a random seed
+    # (with subsampling the backtest AUC moved 0.850-0.861 between seeds). Chosen on the
+    # development origins 1975-1991 (outcomes <= 1993, before every FOOS year), where it
+    # was no worse on any metric than subsampling, with or without 5-seed bagging.
+    return BoostedTrees(num_leaves=8, learning_rate=0.1, max_estimators=150,
+                        subsample=1.0, colsample_bytree=1.0)
 
 
 def _ensemble(calibration: str) -> CalibratedEnsemble:

@@ -2,8 +2,9 @@
 
 The last few blocks of years of the window are held out in turn; for each block the inner model
 learns from years <= the block's first year - gap, the same gap the outer protocol keeps between
-the newest training year and the forecast year. Without a year column the rows are taken to be
-in time order.
+the newest training year and the forecast year. The EWP predictors carry the year only as
+`year_sq` (the model's feature matrix has no `year`), so the year is recovered from it; without
+either column the rows are taken to be in time order.
 """
 
 from __future__ import annotations
@@ -12,11 +13,20 @@ import numpy as np
 import pandas as pd
 
 YEAR_COLUMN = "year"
+YEAR_SQUARED_COLUMN = "year_sq"
 
 
 def years_of(X) -> np.ndarray | None:
-    if isinstance(X, pd.DataFrame) and YEAR_COLUMN in X.columns:
+    """The calendar year of each row, from `year` or else from the EWP's `year_sq`.
+
+    Without it the folds would be cut by row counts, and a gap of two rows lets the inner
+    model learn from targets that overlap the validation years' targets."""
+    if not isinstance(X, pd.DataFrame):
+        return None
+    if YEAR_COLUMN in X.columns:
         return X[YEAR_COLUMN].to_numpy(dtype=float)
+    if YEAR_SQUARED_COLUMN in X.columns:
+        return np.round(np.sqrt(X[YEAR_SQUARED_COLUMN].to_numpy(dtype=float)))
     return None
 
 

@@ -69,6 +69,32 @@ def test_tuning_sees_only_the_window_and_is_time_ordered():
         assert tr.max() < val.min()
 
 
+def test_folds_take_the_year_from_year_sq_when_there_is_no_year_column():
+    """The real feature matrix carries the year only as the EWP's year_sq: the folds must
+    still be cut by year with the two-year gap, not by row counts."""
+    X, _ = classification_frame()
+    X = X.assign(year_sq=X["year"] ** 2).drop(columns="year")
+    years = validation.years_of(X)
+    np.testing.assert_array_equal(years, np.repeat(np.arange(1970, 2001), 40))
+    for tr, val in validation.time_folds(len(years), years, n_folds=3, block_years=4):
+        assert years[tr].max() == years[val].min() - 2
+    assert validation.years_of(X.drop(columns="year_sq")) is None
+
+
+def test_default_trees_do_not_depend_on_the_random_seed():
+    from forewarn.forecast import registry
+
+    X, y = classification_frame(seed=2)
+    risks = [registry.get("gbm").build().set_params(random_state=seed, min_child_samples=5)
+             .fit(X, y).predict_proba(X)[:, 1] for seed in (0, 7)]
+    np.testing.assert_array_equal(risks[0], risks[1])
+    # ...whereas with subsampling they do: the check above can fail.
+    sub = [registry.get("gbm").build().set_params(random_state=seed, min_child_samples=5,
+                                                  subsample=0.7, colsample_bytree=0.5)
+           .fit(X, y).predict_proba(X)[:, 1] for seed in (0, 7)]
+    assert np.abs(sub[0] - sub[1]).max() > 1e-6
+
+
 def test_tuned_penalty_depends_on_the_data_not_a_constant():
     X, y = classification_frame(seed=1)
     signal = ElasticNetLogit().fit(X, y)
