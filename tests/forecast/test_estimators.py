@@ -75,7 +75,7 @@ def test_folds_take_the_year_from_year_sq_when_there_is_no_year_column():
     X, _ = classification_frame()
     X = X.assign(year_sq=X["year"] ** 2).drop(columns="year")
     years = validation.years_of(X)
-    np.testing.assert_array_equal(years, np.repeat(np.arange(1970, 2001), 40))
+    np.testing.assert_array_equal(years, np.tile(np.arange(1970, 2001), 40))
     for tr, val in validation.time_folds(len(years), years, n_folds=3, block_years=4):
         assert years[tr].max() == years[val].min() - 2
     assert validation.years_of(X.drop(columns="year_sq")) is None
