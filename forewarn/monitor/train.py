@@ -12,7 +12,7 @@ import sklearn
 from sklearn.metrics import f1_score
 
 from forewarn.monitor import datasets
-from forewarn.monitor.heads import NBLogitHead, TextFeatures
+from forewarn.monitor.heads import NBLogitHead, SoftmaxHead, TextFeatures
 from forewarn.monitor.model import Head, MonitorClassifier, save
 
 
@@ -50,24 +50,42 @@ def evaluate(head: NBLogitHead, s: datasets.LabelledSet, X) -> dict:
             "not_modelled": [s.classes[j] for j in range(len(s.classes)) if j not in modelled]}
 
 
+def own_heads(seed: int = 0) -> dict[str, tuple]:
+    """Heads with a feature space and estimator of their own, fitted on their set's training
+    split only: {set name: (features, estimator)}. Davidson: characters 2-6 (across word
+    boundaries, so "f*ggot"-style spellings and hashtags keep their pieces) and words 1-3, one
+    multinomial logistic regression with C and class weights chosen on 5-fold out-of-fold
+    predictions of the training split (benchmarks/monitor_classifiers.py prints the comparison
+    with the shared-feature head)."""
+    return {"davidson": (TextFeatures(char_analyzer="char", char_ngrams=(2, 6),
+                                      word_ngrams=(1, 3), char_max_features=300_000),
+                         SoftmaxHead(C=1.0, random_state=seed))}
+
+
 def fit(raw_dir: Path, limit: int | None = None, seed: int = 0, C: float = 4.0,
         features: TextFeatures | None = None, progress=print,
-        test_limit: int | None = None) -> tuple[MonitorClassifier, dict]:
+        test_limit: int | None = None,
+        own: dict[str, tuple] | None = None) -> tuple[MonitorClassifier, dict]:
     sets = [_subset(s, limit, seed, test_limit) for s in datasets.all_sets(Path(raw_dir))]
     features = features or TextFeatures()
+    own = own_heads(seed) if own is None else own
     progress("features: fitting on all training texts")
     features.fit([t for s in sets for t in s.train_x])
     heads, metrics = [], {}
     for s in sets:
         progress(f"head {s.name}: {len(s.train_x)} training texts")
-        X, Xt = features.transform(s.train_x), features.transform(s.test_x)
-        est = NBLogitHead(s.kind, C=C, random_state=seed).fit(X, s.train_y)
-        heads.append(Head(s.name, s.language, s.classes, est))
-        metrics[s.name] = evaluate(est, s, Xt)
+        head_features, est = own.get(s.name, (None, NBLogitHead(s.kind, C=C,
+                                                                 random_state=seed)))
+        fx = head_features.fit(s.train_x) if head_features is not None else features
+        est.fit(fx.transform(s.train_x), s.train_y)
+        heads.append(Head(s.name, s.language, s.classes, est, head_features))
+        metrics[s.name] = evaluate(est, s, fx.transform(s.test_x))
     meta = {
         "created": datetime.now(UTC).isoformat(timespec="seconds"),
         "sklearn": sklearn.__version__, "python": platform.python_version(),
         "seed": seed, "C": C, "train_limit": limit, "test_limit": test_limit,
+        "own_heads": {name: {"features": repr(f), "estimator": repr(e)}
+                      for name, (f, e) in own.items()},
         "sets": {s.name: {"language": s.language, "kind": s.kind, "classes": list(s.classes),
                           "source": s.source, **s.sizes(), **s.notes} for s in sets},
         "test_metrics": metrics,
@@ -81,7 +99,8 @@ def new_version() -> str:
 
 def train(raw_dir: Path, artifacts_root: Path, limit: int | None = None, seed: int = 0,
           version: str | None = None, progress=print, test_limit: int | None = None,
-          features: TextFeatures | None = None) -> tuple[Path, dict]:
+          features: TextFeatures | None = None,
+          own: dict[str, tuple] | None = None) -> tuple[Path, dict]:
     model, metrics = fit(raw_dir, limit=limit, seed=seed, progress=progress,
-                         test_limit=test_limit, features=features)
+                         test_limit=test_limit, features=features, own=own)
     return save(model, Path(artifacts_root), version or new_version()), metrics
