@@ -155,6 +155,8 @@ def _editor(request, session, framework, actor, a, factor, ratings=None, summary
     return render(request, "assess/edit.html", data, status_code=status_code)
 
 
+@router.get("/assessments/{assessment_id}/edit.json", tags=["assess"],
+            summary="The editor's data: indicators, current ratings and data suggestions")
 @router.get("/assessments/{assessment_id}/edit", response_class=HTMLResponse,
             include_in_schema=False)
 def edit_page(request: Request, assessment_id: int, session: SessionDep,

@@ -129,7 +129,7 @@ def report_form_json(request: Request):
                                  "`bits` zero bits; send challenge_token and pow_counter"}}
 
 
-@router.get("/report/world.json", include_in_schema=False)
+@router.get("/report/world.json", tags=["reports"], responses={404: {"description": "No map data"}})
 def world_outline(request: Request):
     """Country outlines for the map picker (progressive enhancement), when the data is here."""
     path = request.app.state.settings.raw_dir / "geo" / "world-atlas_countries-110m.json"

@@ -111,6 +111,9 @@ def test_html_forms_without_javascript(client, web_settings):
         page = client.get(edit + "?factor=RF1").text
         assert 'name="r-RF1.1"' in page and 'name="r-RF2.1"' not in page
         assert "Data suggests" in page  # suggestions are shown beside the indicator
+        twin = client.get(edit + ".json?factor=RF1").json()  # the page's JSON twin
+        shown = [i["id"] for f in twin["rows"] for i in f["indicators"]]
+        assert "RF1.1" in shown and not any(i.startswith("RF2.") for i in shown)
         form = {"csrf_token": csrf, "factor": "RF1", "shown": "RF1.1,RF1.4",
                 "expected_version": "1", "summary": "Tigray and Amhara",
                 "r-RF1.1": "serious", "t-RF1.1": "worsening", "c-RF1.1": "high",
