@@ -39,6 +39,26 @@ def _engine():
     return engine_for(get_settings().db_url)
 
 
+def _operator_session():
+    """A SYSTEM session on the configured database (the command line runs as the operator), or
+    None when there is no database yet (the planner then works from the raw files alone)."""
+    from sqlalchemy import inspect
+
+    from forewarn.security import SYSTEM, set_principal
+    from forewarn.store.db import session_factory
+
+    url = get_settings().db_url
+    if url.startswith("sqlite:///") and not Path(url[len("sqlite:///"):]).exists():
+        return None
+    engine = _engine()
+    try:
+        if not inspect(engine).has_table("country"):
+            return None
+    except Exception:  # unreachable server: plan from the raw files
+        return None
+    return set_principal(session_factory(engine)(), SYSTEM)
+
+
 @toolbox_app.command("validate")
 def toolbox_validate() -> None:
     """Load and check every response catalogue; report the first fault with file and field."""
@@ -93,7 +113,15 @@ def plan_cmd(
     if state_role and state_role not in STATE_ROLES:
         raise typer.BadParameter(f"must be one of {', '.join(STATE_ROLES)}",
                                  param_hint="--state-role")
-    profile = profile_for_country(raw_dir or get_settings().raw_dir, iso3, phase, state_role)
+    raw_dir = raw_dir or get_settings().raw_dir
+    session = _operator_session()
+    try:
+        # With a database, the profile also reads the published assessment and stored forecast.
+        profile = profile_for_country(session if session is not None else raw_dir, iso3, phase,
+                                      state_role, raw_dir=raw_dir)
+    finally:
+        if session is not None:
+            session.close()
     result = plan(profile)
     if as_json:
         typer.echo(json.dumps(result, indent=2, default=str))

@@ -1,5 +1,6 @@
-"""Build a planner profile for a country from whatever Forewarn holds: the EWP forecasts and
-mass-killing episodes, UCDP deaths, treaty status, regional memberships and the veto record.
+"""Build a planner profile for a country from whatever Forewarn holds: the forecast (Forewarn's
+own stored one, else the EWP's), mass-killing episodes, UCDP deaths, the latest published
+Framework-of-Analysis assessment, treaty status, regional memberships and the veto record.
 
 `source` is a SQLAlchemy Session (the imported tables, plus raw files for what is not stored)
 or a path to the raw data folder. What the analyst states (phase, state role) wins; anything
@@ -37,6 +38,7 @@ class CountryFacts:
     ongoing_state_led: list[str] | None = None
     ongoing_non_state_led: list[str] | None = None
     ended_recently: list[str] | None = None
+    forecast_source: str | None = None   # citation of where `risk` came from
 
 
 @lru_cache
@@ -67,6 +69,7 @@ def facts_from_raw(raw_dir: Path, iso3: str, aftermath_years: int = 3) -> Countr
     f = CountryFacts()
     if (raw_dir / readers.EWP_FINAL).exists():
         f.risk, f.risk_before = _ewp_final(raw_dir).get(iso3, (None, None))
+        f.forecast_source = EWP_CITATION if f.risk is not None else None
     if (raw_dir / readers.UCDP_CY).exists():
         u = _ucdp(raw_dir)
         u = u[u["iso3"] == iso3].sort_values("year")
@@ -99,6 +102,9 @@ def facts_from_session(session, iso3: str, raw_dir: Path | None,
     from forewarn.store.models import Country, MassKillingEpisode, ViolenceCountryYear
 
     f = facts_from_raw(raw_dir, iso3, aftermath_years) if raw_dir else CountryFacts()
+    stored = stored_forecast(session, iso3)
+    if stored is not None:  # Forewarn's own forecast wins over the EWP file
+        f.risk, f.risk_before, f.forecast_source = stored
     country = session.scalar(select(Country).where(Country.iso3 == iso3))
     if country is None:
         return f
@@ -116,6 +122,49 @@ def facts_from_session(session, iso3: str, raw_dir: Path | None,
         frame["end_year"] = frame["end_year"].astype("Float64")
         _episode_facts(f, frame, iso3, aftermath_years)
     return f
+
+
+def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | None:
+    """Forewarn's newest stored forecast for ISO3 (risk, the year before's risk, citation), or
+    None when no forecast run is stored for it."""
+    try:
+        from forewarn.forecast.api import risk_history
+    except ImportError:  # forecasting not installed: the EWP file is the only source
+        return None
+    rows = risk_history(session, iso3)
+    now = next((r for r in reversed(rows) if r["source"] == "forecast"), None)
+    if now is None or now["risk"] is None:
+        return None
+    before = next((r["risk"] for r in rows if r["year"] == now["year"] - 1), None)
+    return (float(now["risk"]), None if before is None else float(before),
+            f"Forewarn stored forecast, model {now['model_version']}, origin year {now['year']}")
+
+
+def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
+    """Risk-factor levels (RF id -> 0 absent / 1 present / 2 serious) from the country's latest
+    published assessment that the session's principal may read, with its citation."""
+    from sqlalchemy import select
+
+    from forewarn.store.models import Country
+
+    try:
+        from forewarn.assess import service
+        from forewarn.assess.catalog import load_framework
+        from forewarn.assess.profile import POINTS, compute_profile
+    except ImportError:  # assessments not installed
+        return None
+    country = session.scalar(select(Country).where(Country.iso3 == iso3))
+    snaps = service.published(session, country.id) if country is not None else []
+    if not snaps:
+        return None
+    snap = snaps[-1]  # ordered by assessment date
+    settings = session.info.get("settings")
+    framework = load_framework(getattr(settings, "data_dir", None))
+    factors = compute_profile(framework, snap["ratings"])["factors"]
+    foa = {f["id"]: POINTS[f["level"]] for f in factors if f["level"] in POINTS}
+    demo = " (demonstration data)" if snap.get("demo") else ""
+    return foa, (f"Forewarn Framework-of-Analysis assessment of {snap['country']} as of "
+                 f"{snap['as_of']}, published version {snap['number']}{demo}")
 
 
 def infer_phase(f: CountryFacts, rules: dict) -> tuple[str, str]:
@@ -185,8 +234,13 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     if state_role is None:
         state_role, how = infer_state_role(f, rules)
         inferred["state_role"] = how
-    if f.risk is not None:
-        sources.append(EWP_CITATION)
+    if f.risk is not None and f.forecast_source:
+        sources.append(f.forecast_source)
+    if foa is None and session is not None:
+        found = published_foa(session, iso3)
+        if found is not None:
+            foa, citation = found
+            sources.append(citation)
     if f.state_based_deaths is not None:
         sources.append(UCDP_CITATION)
     ts = treaty_status(iso3, raw_dir)
