@@ -128,7 +128,7 @@ def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | Non
     """Forewarn's newest stored forecast for ISO3 (risk, the year before's risk, citation), or
     None when no forecast run is stored for it."""
     try:
-        from forewarn.forecast.api import risk_history
+        from forewarn.forecast.api import latest_forecast, risk_history
     except ImportError:  # forecasting not installed: the EWP file is the only source
         return None
     rows = risk_history(session, iso3)
@@ -136,6 +136,9 @@ def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | Non
     if now is None or now["risk"] is None:
         return None
     before = next((r["risk"] for r in rows if r["year"] == now["year"] - 1), None)
+    if before is None:  # no backtest year: the forecast run's own previous-year prediction
+        before = next((r["previous_risk"] for r in latest_forecast(session)
+                       if r["iso3"] == iso3), None)
     return (float(now["risk"]), None if before is None else float(before),
             f"Forewarn stored forecast, model {now['model_version']}, origin year {now['year']}")
 

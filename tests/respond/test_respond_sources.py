@@ -89,3 +89,36 @@ def test_no_published_assessment_keeps_foa_empty(engine, app_client):
         service.create(s, ANALYST, base_framework(), "COL", date(2024, 1, 1),
                        _rated(RF7_1="serious"), sensitivity="public")  # a draft only
     assert app_client.get("/countries/COL/options.json").json()["profile"]["foa"] is None
+
+
+@pytest.mark.realdata
+def test_forecast_falls_back_to_the_ewp_file_then_prefers_the_stored_one(engine, raw_dir):
+    from sqlalchemy import select
+
+    from forewarn.forecast.models import ForecastPrediction, ForecastRun
+    from forewarn.respond.profile import EWP_CITATION, _ewp_final, profile_for_country
+    from forewarn.store.models import Country
+
+    with transaction(engine) as s:
+        set_principal(s, SYSTEM)
+        sync_countries(s)
+    ewp_now, _ = _ewp_final(raw_dir)["MMR"]
+    with set_principal(session_factory(engine)(), SYSTEM) as s:
+        fallback = profile_for_country(s, "MMR", raw_dir=raw_dir)
+    assert fallback.risk == ewp_now and EWP_CITATION in fallback.sources
+    assert not any(src.startswith("Forewarn stored forecast") for src in fallback.sources)
+
+    with transaction(engine) as s:
+        set_principal(s, SYSTEM)
+        mmr = s.scalar(select(Country).where(Country.iso3 == "MMR"))
+        run = ForecastRun(kind="forecast", model_name="m", model_version="m-1", data_through=2024)
+        s.add(run)
+        s.flush()
+        for year, risk in ((2023, 0.1), (2024, 0.3)):
+            s.add(ForecastPrediction(run_id=run.id, country_id=mmr.id, ccode=775,
+                                     ewp_name="Myanmar", year=year, risk=risk, rank=1))
+    with set_principal(session_factory(engine)(), SYSTEM) as s:
+        stored = profile_for_country(s, "MMR", raw_dir=raw_dir)
+    assert stored.risk == 0.3 and stored.risk_trend == "rising"
+    assert EWP_CITATION not in stored.sources
+    assert "Forewarn stored forecast, model m-1, origin year 2024" in stored.sources
