@@ -7,6 +7,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
+from forewarn.web.figures import pct  # the pages' own format: small risks keep 2 decimals
+
 pytestmark = [pytest.mark.realdata, pytest.mark.browser]
 
 
@@ -44,7 +46,7 @@ def test_hovering_a_country_shows_name_risk_and_rank(page, http):
     assert tooltip.is_visible()
     text = tooltip.inner_text()
     assert "Sudan" in text and f"rank {sudan['rank']} of" in text
-    assert f"{sudan['risk'] * 100:.1f}%" in text
+    assert pct(sudan["risk"]) in text
     page.mouse.move(2, 2)
     assert tooltip.is_hidden()
 
@@ -96,7 +98,7 @@ def test_home_page_matches_its_json_twins(page, http):
     for (iso3, rank, risk, top), c, a in zip(rows, twin["countries"], api["countries"],
                                              strict=True):
         assert iso3 == c["iso3"] == a["iso3"] and int(rank) == c["rank"] == a["rank"]
-        assert risk.endswith(f"{c['risk'] * 100:.1f}%") and c["risk"] == a["risk"]
+        assert risk.endswith(pct(c["risk"])) and c["risk"] == a["risk"]
         assert top == c["top30"] == (c["rank"] <= 30)
     movers = page.eval_on_selector_all(".movers-list.rises a",
                                        "els => els.map(e => e.getAttribute('href'))")
@@ -108,7 +110,7 @@ def test_country_page_matches_its_json_twin(page, http):
     assert response.status == 200
     twin = http.get("/countries/SDN.json").json()
     fc = twin["forecast"]
-    assert page.inner_text("#risk-value") == f"{fc['risk'] * 100:.1f}%"
+    assert page.inner_text("#risk-value") == pct(fc["risk"])
     assert page.inner_text("#rank-value").startswith(str(fc["rank"]))
     assert len(twin["history"]) >= 25 and twin["history"][-1]["year"] == fc["year"]
     chart = page.locator("#history-title ~ figure svg.chart")
