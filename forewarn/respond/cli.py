@@ -213,3 +213,30 @@ def veto_deadline(on: str = typer.Argument(..., help="Date of the veto, YYYY-MM-
 
     d = ga_debate_deadline(_date(on, "ON"), frozenset(_date(h, "--holiday") for h in holiday))
     typer.echo(d.isoformat())
+
+
+def setup(con: Console) -> None:
+    """`forewarn setup`: import the Security Council vetoes (1946-2022) from the veto file into
+    the record, so the record and the planner show them (safe to run again)."""
+    from sqlalchemy import func, select
+
+    from forewarn.data.errors import DataError
+    from forewarn.respond.store import import_vetoes
+    from forewarn.respond.vetoes import VETO_FILE, read_vetoes
+    from forewarn.security import SYSTEM, set_principal
+    from forewarn.store.db import session_factory
+    from forewarn.store.models import Country
+
+    path = get_settings().raw_dir / VETO_FILE
+    try:
+        vetoes = read_vetoes(path)
+    except DataError as exc:
+        con.print(f"Security Council vetoes not imported: {exc} (the raw data is not in place).")
+        return
+    with set_principal(session_factory(_engine())(), SYSTEM) as s, s.begin():
+        if not s.scalar(select(func.count()).select_from(Country)):
+            con.print("No countries yet: run `forewarn import` first.")
+            return
+        added, skipped = import_vetoes(s, vetoes)
+    con.print(f"Security Council vetoes: {added} added from {VETO_FILE} "
+              f"({len(vetoes)} in the file; {skipped} concern no single country).")

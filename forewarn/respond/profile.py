@@ -251,11 +251,16 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     partners = load_partners()
     memberships = [o.id for o in partners.memberships(iso3)]
     vetoes = vetoes_from(raw_dir) if raw_dir and (raw_dir / VETO_FILE).exists() else None
+    history = []
+    if vetoes is None and session is not None:  # no file here: the history `setup` imported
+        from forewarn.respond.store import vetoes_for_country
+
+        history = vetoes_for_country(session, iso3, imported=True)
     veto_likely, veto_reasons, veto_cast = None, [], False
     if vetoes is not None or session is not None:
         recorded = recorded_vetoes(session, iso3) if session is not None else []
         rec = veto_record(iso3, vetoes or (), rules["veto"]["since_year"],
-                          rules["veto"]["likely_min_vetoes"], recorded)
+                          rules["veto"]["likely_min_vetoes"], recorded + history)
         veto_likely, veto_reasons, veto_cast = rec.likely, rec.reasons, bool(recorded)
         sources.append(rec.source)
     c = countries.get(iso3)

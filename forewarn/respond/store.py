@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import date
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from forewarn.respond.catalog import load_partners, load_toolbox
 from forewarn.respond.models import RespondMeasure, RespondSituation, RespondVeto
-from forewarn.respond.vetoes import Veto, ga_debate_deadline
+from forewarn.respond.vetoes import VETO_FILE, Veto, ga_debate_deadline
 from forewarn.store.models import Country
 
 
@@ -73,11 +73,51 @@ def add_veto(session: Session, iso3: str, on: date, members: list[str], draft: s
     return veto
 
 
-def vetoes_for_country(session: Session, iso3: str) -> list[Veto]:
+# Vetoes imported from the historical file carry this note, so the planner does not count them
+# twice (it reads the file itself) nor take them for a veto an analyst has just recorded.
+IMPORTED_NOTE = f"Imported from {VETO_FILE}"
+# A/RES/76/262 (26 April 2022): the General Assembly debates every veto cast from then on.
+GA_DEBATE_RULE_FROM = date(2022, 4, 26)
+
+
+def is_imported(veto: RespondVeto) -> bool:
+    return (veto.note or "").startswith(IMPORTED_NOTE)
+
+
+def vetoes_for_country(session: Session, iso3: str, imported: bool = False) -> list[Veto]:
+    """Vetoes recorded by analysts (or, with IMPORTED, those imported from the veto file)."""
+    flag = func.coalesce(RespondVeto.note, "").startswith(IMPORTED_NOTE, autoescape=True)
     rows = session.scalars(select(RespondVeto).join(Country)
-                           .where(Country.iso3 == iso3.upper())).all()
+                           .where(Country.iso3 == iso3.upper(),
+                                  flag if imported else ~flag)).all()
     return [Veto(r.date, r.draft, r.note, "recorded in Forewarn", tuple(r.members.split(",")))
             for r in rows]
+
+
+def import_vetoes(session: Session, vetoes: list[Veto] | tuple[Veto, ...]) -> tuple[int, int]:
+    """Store the veto file's vetoes, one row per country its crisis topic concerns (topics that
+    concern no single country are skipped). Idempotent: a veto already stored for a country
+    (same date and draft) is not added again. Returns (added, skipped vetoes)."""
+    by_iso3 = {c.iso3: c for c in session.scalars(select(Country))}
+    have = {(r.country_id, r.date, r.draft) for r in session.scalars(select(RespondVeto))}
+    added = skipped = 0
+    for v in vetoes:
+        targets = [by_iso3[code] for code in load_partners().topic_countries.get(v.topic, ())
+                   if code in by_iso3]
+        if not targets:
+            skipped += 1
+            continue
+        for country in targets:
+            if (country.id, v.date, v.draft) in have:
+                continue
+            session.add(RespondVeto(country_id=country.id, date=v.date,
+                                    members=",".join(v.members), draft=v.draft,
+                                    ga_deadline=ga_debate_deadline(v.date),
+                                    note=f"{IMPORTED_NOTE} ({v.topic}: {v.agenda_item})"))
+            have.add((country.id, v.date, v.draft))
+            added += 1
+    session.flush()
+    return added, skipped
 
 
 def measures(session: Session, iso3: str | None = None) -> list[RespondMeasure]:

@@ -165,9 +165,12 @@ def options_brief(request: Request, session: SessionDep, iso3: str, phase: str |
 
 
 def _veto_dict(v) -> dict:
+    imported = store.is_imported(v)
+    # The General Assembly debate rule (A/RES/76/262) binds only vetoes cast since it was adopted.
+    deadline = None if imported and v.date < store.GA_DEBATE_RULE_FROM else v.ga_deadline
     return {"id": v.id, "iso3": v.country.iso3, "date": v.date, "members": v.members.split(","),
-            "draft": v.draft, "ga_deadline": v.ga_deadline, "ga_debate_date": v.ga_debate_date,
-            "note": v.note}
+            "draft": v.draft, "ga_deadline": deadline, "ga_debate_date": v.ga_debate_date,
+            "note": v.note, "imported": imported}
 
 
 @twin("/respond/record", "respond/record.html")
