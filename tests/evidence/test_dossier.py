@@ -116,8 +116,11 @@ def test_incident_without_written_findings_gets_a_cited_sentence(session_as, sto
 
 def test_exports_are_markdown_and_pdf_and_logged_as_exports(seeded, session_as, evidence_key):
     s, d = build(session_as, "analyst", seeded, evidence_key, recommendations=True)
-    assert "items" in d["recommendations"]  # the planner answered or said why not
+    rec = d["recommendations"]  # the response planner's options, each with its reasons
+    assert rec["available"] is True, rec.get("note")
+    assert rec["items"] and all(i["reasons"] for i in rec["items"])
     md = export.to_markdown(d)
+    assert rec["items"][0]["name"] in md
     for heading in ("## 1. Findings of fact", "## 2. Legal determinations",
                     "## 3. Obligations of the state", "## 4. Recommendations", "## Sources"):
         assert heading in md
