@@ -23,6 +23,7 @@ from forewarn.security.deps import require
 from forewarn.store.models import Country
 from forewarn.web.deps import EngineDep, SessionDep, SettingsDep
 from forewarn.web.render import twin
+from forewarn.web.search import matches
 
 router = APIRouter()
 READ = require("read:internal")
@@ -81,24 +82,27 @@ def feed(request: Request, session: SessionDep, principal=Depends(READ),
          signal: str | None = Query(None, description="hateful, offensive, incitement, "
                                     "dehumanising, or a risk factor such as RF10"),
          language: str | None = None, source: str | None = None,
-         date_from: date | None = None, date_to: date | None = None, page: int = 1):
+         date_from: date | None = None, date_to: date | None = None, page: int = 1,
+         q: str | None = Query(None, max_length=200, description="Text in the title or body")):
     """Monitored documents, newest first, near-duplicates hidden."""
-    q = (select(MonitorDocument, Country.iso3)
-         .outerjoin(Country, Country.id == MonitorDocument.country_id)
-         .where(MonitorDocument.near_duplicate_of.is_(None))
-         .order_by(MonitorDocument.published_at.desc(), MonitorDocument.id.desc()))
+    stmt = (select(MonitorDocument, Country.iso3)
+            .outerjoin(Country, Country.id == MonitorDocument.country_id)
+            .where(MonitorDocument.near_duplicate_of.is_(None))
+            .order_by(MonitorDocument.published_at.desc(), MonitorDocument.id.desc()))
     if country:
-        q = q.where(Country.iso3 == country.upper())
+        stmt = stmt.where(Country.iso3 == country.upper())
+    if text := " ".join((q or "").split()):
+        stmt = stmt.where(matches(text, MonitorDocument.title, MonitorDocument.text))
     if language:
-        q = q.where(MonitorDocument.language == language)
+        stmt = stmt.where(MonitorDocument.language == language)
     if source:
-        q = q.where(MonitorDocument.source == source)
+        stmt = stmt.where(MonitorDocument.source == source)
     if date_from:
-        q = q.where(MonitorDocument.published_at >= datetime.combine(date_from, time.min))
+        stmt = stmt.where(MonitorDocument.published_at >= datetime.combine(date_from, time.min))
     if date_to:
-        q = q.where(MonitorDocument.published_at < datetime.combine(date_to + timedelta(1),
-                                                                     time.min))
-    rows = session.execute(q).all()
+        stmt = stmt.where(MonitorDocument.published_at
+                          < datetime.combine(date_to + timedelta(1), time.min))
+    rows = session.execute(stmt).all()
     docs = [_doc_json(d, iso3) for d, iso3 in rows]
     if signal in SEVERITY:
         docs = [d for d in docs if (d["scores"] or {}).get(signal) is not None
@@ -108,7 +112,7 @@ def feed(request: Request, session: SessionDep, principal=Depends(READ),
                                        for t in d["risk_tags"])]
     start = (max(page, 1) - 1) * PAGE_SIZE
     return {"filters": {"country": country, "signal": signal, "language": language,
-                        "source": source, "date_from": date_from, "date_to": date_to},
+                        "source": source, "q": q, "date_from": date_from, "date_to": date_to},
             "total": len(docs), "page": page, "documents": docs[start:start + PAGE_SIZE],
             "signals": list(SEVERITY)}
 

@@ -15,7 +15,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import forewarn
 from forewarn.settings import Settings, get_settings
 from forewarn.store.db import engine_for, session_factory
-from forewarn.web import apidocs, pages
+from forewarn.web import apidocs, pages, search
 from forewarn.web.render import templates, wants_json
 
 
@@ -54,6 +54,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     apidocs.install(app)  # Swagger UI and ReDoc from local files, not a CDN
     for router in capability_routers():
         app.include_router(router)
+    search.discover()  # each capability's search.py registers its result groups
+    app.include_router(search.router)
     app.include_router(pages.router)
 
     @app.exception_handler(StarletteHTTPException)
