@@ -158,14 +158,16 @@ def measure_add(
     situation: str = typer.Option(None, help="Situation name (default: the country)"),
     note: str = typer.Option(""),
 ) -> None:
-    """Record a measure applied to a situation."""
+    """Record a measure applied to a situation (the web app: /respond/record)."""
     from forewarn.respond.store import RecordError, add_measure
+    from forewarn.security import SYSTEM
     from forewarn.store.db import transaction
 
     try:
         with transaction(_engine()) as s:
+            # The command line runs as the operator: audited as the system.
             m = add_measure(s, iso3, tool, _date(on, "--date"), actor, decision, url, note,
-                            situation)
+                            situation, recorded_by=SYSTEM)
             console.print(f"measure {m.id} recorded: {tool} on {on} for {iso3.upper()}")
     except RecordError as exc:
         raise typer.BadParameter(str(exc)) from None
@@ -193,12 +195,14 @@ def veto_add(
 ) -> None:
     """Record a veto and show the General Assembly's debate deadline (A/RES/76/262)."""
     from forewarn.respond.store import RecordError, add_veto
+    from forewarn.security import SYSTEM
     from forewarn.store.db import transaction
 
     holidays = frozenset(_date(h, "--holiday") for h in holiday)
     try:
         with transaction(_engine()) as s:
-            v = add_veto(s, iso3, _date(on, "--date"), member, draft, holidays=holidays)
+            v = add_veto(s, iso3, _date(on, "--date"), member, draft, holidays=holidays,
+                         recorded_by=SYSTEM)
             console.print(f"veto recorded; the General Assembly must debate it by "
                           f"{v.ga_deadline.isoformat()} (10 working days)")
     except RecordError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import UTC, date, datetime, timedelta
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -10,15 +10,30 @@ from sqlalchemy.orm import Session
 from forewarn.respond.catalog import load_partners, load_toolbox
 from forewarn.respond.models import RespondMeasure, RespondSituation, RespondVeto
 from forewarn.respond.vetoes import VETO_FILE, Veto, ga_debate_deadline
+from forewarn.security import audit
 from forewarn.store.models import Country
+
+# The Security Council's first meeting: no veto can be older.
+COUNCIL_FIRST_MET = date(1946, 1, 17)
 
 
 class RecordError(ValueError):
     """A measure or veto that cannot be recorded, with the field at fault."""
 
     def __init__(self, fld: str, message: str):
-        self.field = fld
+        self.field, self.message = fld, message
         super().__init__(f"{fld}: {message}")
+
+
+def latest_valid_date() -> date:
+    """Today where the day starts first (UTC+14): an analyst anywhere may record today's
+    measure, but nothing dated after a day that has begun somewhere on Earth."""
+    return (datetime.now(UTC) + timedelta(hours=14)).date()
+
+
+def _check_date(on: date) -> None:
+    if on > latest_valid_date():
+        raise RecordError("date", f"{on.isoformat()} is in the future")
 
 
 def _country(session: Session, iso3: str) -> Country:
@@ -29,7 +44,7 @@ def _country(session: Session, iso3: str) -> Country:
 
 
 def get_or_create_situation(session: Session, iso3: str, name: str | None = None,
-                            opened: date | None = None) -> RespondSituation:
+                            opened: date | None = None, recorded_by=None) -> RespondSituation:
     country = _country(session, iso3)
     name = name or country.name
     found = session.scalar(select(RespondSituation).where(
@@ -39,37 +54,53 @@ def get_or_create_situation(session: Session, iso3: str, name: str | None = None
     situation = RespondSituation(country_id=country.id, name=name, opened=opened, note="")
     session.add(situation)
     session.flush()
+    audit.record(session, recorded_by, "create", "respond_situation", situation.id,
+                 after=situation)
     return situation
 
 
 def add_measure(session: Session, iso3: str, tool_id: str, on: date, actor: str,
                 decision_ref: str = "", decision_url: str = "", note: str = "",
-                situation: str | None = None, created_by: str = "") -> RespondMeasure:
+                situation: str | None = None, created_by: str = "",
+                recorded_by=None) -> RespondMeasure:
+    """Record a measure (audited as RECORDED_BY, default the session's principal). Every
+    check runs before the first write, so a refused measure leaves nothing behind."""
     if load_toolbox().get(tool_id) is None:
-        raise RecordError("tool_id", f"'{tool_id}' is not a toolbox tool")
+        raise RecordError("tool_id", f"'{tool_id}' is not a toolbox tool (see /toolbox)")
+    _check_date(on)
     if not actor.strip():
         raise RecordError("actor", "who applied the measure is required")
-    sit = get_or_create_situation(session, iso3, situation)
+    # The record page links to it: only web addresses, never javascript: or data: URLs.
+    if decision_url and not decision_url.lower().startswith(("https://", "http://")):
+        raise RecordError("decision_url", "must be a web address (http:// or https://)")
+    sit = get_or_create_situation(session, iso3, situation, recorded_by=recorded_by)
     measure = RespondMeasure(situation_id=sit.id, date=on, actor=actor.strip(), tool_id=tool_id,
                              decision_ref=decision_ref, decision_url=decision_url, note=note,
                              created_by=created_by)
     session.add(measure)
     session.flush()
+    audit.record(session, recorded_by, "create", "respond_measure", measure.id, after=measure)
     return measure
 
 
 def add_veto(session: Session, iso3: str, on: date, members: list[str], draft: str = "",
-             note: str = "", holidays: frozenset[date] = frozenset()) -> RespondVeto:
-    """Record a veto; the General Assembly debate deadline (A/RES/76/262) is computed."""
+             note: str = "", holidays: frozenset[date] = frozenset(),
+             recorded_by=None) -> RespondVeto:
+    """Record a veto (audited as RECORDED_BY); the General Assembly debate deadline
+    (A/RES/76/262) is computed."""
     perm = set(load_partners().permanent_members)
-    members = sorted({m.upper() for m in members})
+    members = sorted({m.strip().upper() for m in members if m.strip()})
     if not members or any(m not in perm for m in members):
         raise RecordError("members", f"must be permanent members ({', '.join(sorted(perm))})")
+    _check_date(on)
+    if on < COUNCIL_FIRST_MET:
+        raise RecordError("date", f"the Security Council first met on {COUNCIL_FIRST_MET}")
     country = _country(session, iso3)
     veto = RespondVeto(country_id=country.id, date=on, members=",".join(members), draft=draft,
                        ga_deadline=ga_debate_deadline(on, holidays), note=note)
     session.add(veto)
     session.flush()
+    audit.record(session, recorded_by, "create", "respond_veto", veto.id, after=veto)
     return veto
 
 
