@@ -4,16 +4,9 @@ a JSON twin at the same path + ".json"."""
 
 from __future__ import annotations
 
-import functools
-import inspect
 from datetime import date
-from importlib import resources
 
 from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.encoders import jsonable_encoder
-from fastapi.responses import HTMLResponse, JSONResponse
-from fastapi.templating import Jinja2Templates
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 from forewarn.data import countries
 from forewarn.respond import store
@@ -25,47 +18,22 @@ from forewarn.respond.catalog import (
     load_toolbox,
     load_treaty_parties,
 )
-from forewarn.respond.planner import load_rules, plan
+from forewarn.respond.planner import plan
 from forewarn.respond.profile import profile_for_country
 from forewarn.respond.treaties import treaty_status
+from forewarn.respond.views import record_data, veto_dict
 from forewarn.settings import get_settings
 from forewarn.web.deps import SessionDep
-from forewarn.web.render import _json_url, wants_json
+from forewarn.web.render import twin as shared_twin
 from forewarn.web.sections import register_country_section
 
 router = APIRouter()
-# The shared templates (base.html) first, then this package's own.
-_env = Environment(loader=ChoiceLoader([
-    FileSystemLoader(str(resources.files("forewarn.web") / "templates")),
-    FileSystemLoader(str(resources.files("forewarn.respond") / "templates")),
-]), autoescape=select_autoescape(["html"]))
-templates = Jinja2Templates(env=_env)
-
-
-def _render(request: Request, template: str, data: dict):
-    payload = jsonable_encoder(data)
-    if wants_json(request):
-        return JSONResponse(payload)
-    return templates.TemplateResponse(request, template,
-                                      {**payload, "json_url": _json_url(request)})
+TAGS = ["respond"]
 
 
 def twin(path: str, template: str, summary: str | None = None):
     """Register the view at PATH (HTML, or JSON on Accept) and at PATH.json."""
-
-    def decorate(view):
-        @functools.wraps(view)
-        def html(*args, **kwargs):
-            return _render(kwargs["request"], template, view(*args, **kwargs))
-
-        router.add_api_route(path + ".json", view, methods=["GET"], tags=["respond"],
-                             summary=summary or (view.__doc__ or "").strip().split("\n")[0])
-        router.add_api_route(path, html, methods=["GET"], response_class=HTMLResponse,
-                             include_in_schema=False)
-        assert "request" in inspect.signature(view).parameters
-        return view
-
-    return decorate
+    return shared_twin(router, path, template, summary=summary, tags=TAGS)
 
 
 def toolbox_payload() -> dict:
@@ -129,7 +97,7 @@ def options_for(session, settings, iso3: str, phase: str | None, state_role: str
     result["obligations"] = obligations
     result["memberships"] = [{"id": o.id, "name": o.name, "suspended": o.suspended.get(c.iso3)}
                              for o in p.memberships(c.iso3)]
-    result["recorded_vetoes"] = [_veto_dict(v) for v in store.vetoes(session, c.iso3)]
+    result["recorded_vetoes"] = [veto_dict(v) for v in store.vetoes(session, c.iso3)]
     result["phases"], result["state_roles"] = list(PHASES), list(STATE_ROLES)
     result["generated"] = date.today().isoformat()
     return result
@@ -164,36 +132,11 @@ def options_brief(request: Request, session: SessionDep, iso3: str, phase: str |
     return options_for(session, request.app.state.settings, iso3, phase, state_role)
 
 
-def _veto_dict(v) -> dict:
-    imported = store.is_imported(v)
-    # The General Assembly debate rule (A/RES/76/262) binds only vetoes cast since it was adopted.
-    deadline = None if imported and v.date < store.GA_DEBATE_RULE_FROM else v.ga_deadline
-    return {"id": v.id, "iso3": v.country.iso3, "date": v.date, "members": v.members.split(","),
-            "draft": v.draft, "ga_deadline": deadline, "ga_debate_date": v.ga_debate_date,
-            "note": v.note, "imported": imported}
-
-
 @twin("/respond/record", "respond/record.html")
 def record(request: Request, session: SessionDep):
     """Measures taken, what followed (6/12/24 months) and which combinations of tools preceded
     de-escalation; recorded vetoes with the General Assembly's debate deadline."""
-    from forewarn.respond.outcomes import combinations, panel_from_session
-
-    rows = store.measures(session)
-    records = [{"iso3": m.situation.country.iso3, "situation": m.situation.name, "date": m.date,
-                "tool_id": m.tool_id} for m in rows]
-    agg = combinations(records, panel_from_session(session)) if records else \
-        {"situations": [], "combinations": [], "method": ""}
-    return {"measures": [{"id": m.id, "iso3": m.situation.country.iso3,
-                          "situation": m.situation.name, "date": m.date, "actor": m.actor,
-                          "tool_id": m.tool_id, "decision_ref": m.decision_ref,
-                          "decision_url": m.decision_url,
-                          "outcomes": [{"horizon_months": o.horizon_months, "status": o.status,
-                                        "deaths_before": o.deaths_before,
-                                        "deaths_after": o.deaths_after} for o in m.outcomes]}
-                         for m in rows],
-            "aggregate": agg, "vetoes": [_veto_dict(v) for v in store.vetoes(session)],
-            "horizons": load_rules()["outcomes"]["horizons_months"]}
+    return record_data(session)
 
 
 def options_summary(session, settings, iso3: str, top: int = 3) -> dict:

@@ -1,0 +1,41 @@
+"""The record's rows as the pages and the JSON API show them (one place, so the record page,
+its JSON twin, the options page and the API agree)."""
+
+from __future__ import annotations
+
+from forewarn.respond import store
+from forewarn.respond.planner import load_rules
+
+
+def veto_dict(v) -> dict:
+    imported = store.is_imported(v)
+    # The General Assembly debate rule (A/RES/76/262) binds only vetoes cast since it was adopted.
+    deadline = None if imported and v.date < store.GA_DEBATE_RULE_FROM else v.ga_deadline
+    return {"id": v.id, "iso3": v.country.iso3, "date": v.date, "members": v.members.split(","),
+            "draft": v.draft, "ga_deadline": deadline, "ga_debate_date": v.ga_debate_date,
+            "note": v.note, "imported": imported}
+
+
+def measure_dict(m) -> dict:
+    """A measure as /respond/record.json lists it (a stable shape: do not add keys here)."""
+    return {"id": m.id, "iso3": m.situation.country.iso3, "situation": m.situation.name,
+            "date": m.date, "actor": m.actor, "tool_id": m.tool_id,
+            "decision_ref": m.decision_ref, "decision_url": m.decision_url,
+            "outcomes": [{"horizon_months": o.horizon_months, "status": o.status,
+                          "deaths_before": o.deaths_before, "deaths_after": o.deaths_after}
+                         for o in m.outcomes]}
+
+
+def record_data(session) -> dict:
+    """Measures with their outcomes, the combinations that preceded de-escalation, and the
+    recorded vetoes (the payload of /respond/record and its JSON twin)."""
+    from forewarn.respond.outcomes import combinations, panel_from_session
+
+    rows = store.measures(session)
+    records = [{"iso3": m.situation.country.iso3, "situation": m.situation.name, "date": m.date,
+                "tool_id": m.tool_id} for m in rows]
+    agg = combinations(records, panel_from_session(session)) if records else \
+        {"situations": [], "combinations": [], "method": ""}
+    return {"measures": [measure_dict(m) for m in rows],
+            "aggregate": agg, "vetoes": [veto_dict(v) for v in store.vetoes(session)],
+            "horizons": load_rules()["outcomes"]["horizons_months"]}
