@@ -45,6 +45,31 @@ def panel_from_raw(raw_dir: Path) -> pd.DataFrame:
     return out[PANEL_COLUMNS].sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
+PANEL_FILES = (readers.UCDP_CY, readers.UNHCR_POPULATION, readers.IDMC_IDPS, readers.EWP_FOOS)
+_panel_cache: dict[tuple, pd.DataFrame] = {}
+
+
+def cached_panel_from_raw(raw_dir: Path) -> pd.DataFrame:
+    """`panel_from_raw`, kept until one of its files changes: reading them takes seconds,
+    too slow to repeat for every measure recorded in the web app. Raises DataError when a
+    file is missing."""
+    from forewarn.data.errors import DataError
+
+    stamps = []
+    for name in PANEL_FILES:
+        try:
+            st = (Path(raw_dir) / name).stat()
+        except OSError:
+            raise DataError(name, "file not found") from None
+        stamps.append((name, st.st_mtime_ns, st.st_size))
+    key = (str(raw_dir), tuple(stamps))
+    if key not in _panel_cache:
+        panel = panel_from_raw(raw_dir)
+        _panel_cache.clear()  # one data folder per app: keep only the newest panel
+        _panel_cache[key] = panel
+    return _panel_cache[key]
+
+
 def panel_from_session(session) -> pd.DataFrame:
     """The same panel from the imported tables (no forecast risk unless the raw file is read)."""
     from sqlalchemy import select
@@ -131,20 +156,23 @@ def outcomes_for(panel: pd.DataFrame, iso3: str, on: date, rules: dict | None = 
     return [outcome(panel, iso3, on, h, rules) for h in rules["outcomes"]["horizons_months"]]
 
 
+def store_outcomes(session, measure, panel: pd.DataFrame) -> int:
+    """(Re)compute and store what followed one measure; returns how many rows."""
+    from forewarn.respond.models import RespondOutcome
+
+    measure.outcomes.clear()
+    session.flush()
+    found = outcomes_for(panel, measure.situation.country.iso3, measure.date)
+    measure.outcomes.extend(RespondOutcome(**o.as_dict()) for o in found)
+    session.flush()
+    return len(found)
+
+
 def refresh_outcomes(session, panel: pd.DataFrame) -> int:
     """Recompute and store the outcomes of every recorded measure; returns how many rows."""
-    from forewarn.respond.models import RespondOutcome
     from forewarn.respond.store import measures
 
-    n = 0
-    for m in measures(session):
-        m.outcomes.clear()
-        session.flush()
-        for o in outcomes_for(panel, m.situation.country.iso3, m.date):
-            m.outcomes.append(RespondOutcome(**o.as_dict()))
-            n += 1
-    session.flush()
-    return n
+    return sum(store_outcomes(session, m, panel) for m in measures(session))
 
 
 def combinations(records: list[dict], panel: pd.DataFrame, rules: dict | None = None) -> dict:

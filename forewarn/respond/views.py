@@ -26,6 +26,22 @@ def measure_dict(m) -> dict:
                          for o in m.outcomes]}
 
 
+OUTCOMES_COMPUTED = ("Computed when recorded from the annual panel (UCDP deaths, UNHCR/IDMC "
+                     "displacement, EWP risk), as `forewarn respond measure outcomes` does.")
+OUTCOMES_PENDING = ("Not computed: the raw data files are not in place on this server. They are "
+                    "computed by `forewarn respond measure outcomes` once they are.")
+
+
+def measure_out(m, outcomes_note: str) -> dict:
+    """A measure as the API returns it: the record's fields, all outcome figures and a note."""
+    out = measure_dict(m)
+    out["outcomes"] = [{k: getattr(o, k) for k in (
+        "horizon_months", "baseline_year", "window_year", "deaths_before", "deaths_after",
+        "displaced_before", "displaced_after", "risk_before", "risk_after", "status")}
+        for o in m.outcomes]
+    return {**out, "note": m.note, "created_by": m.created_by, "outcomes_note": outcomes_note}
+
+
 def record_data(session) -> dict:
     """Measures with their outcomes, the combinations that preceded de-escalation, and the
     recorded vetoes (the payload of /respond/record and its JSON twin)."""

@@ -1,6 +1,6 @@
 """Pages of the response planner: the toolbox, partners and obligations, a country's options
 (with a printable brief) and the record of measures, outcomes and vetoes. Every HTML page has
-a JSON twin at the same path + ".json"."""
+a JSON twin at the same path + ".json". Recording measures and vetoes: api.py (JSON)."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from datetime import date
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from forewarn.data import countries
-from forewarn.respond import store
+from forewarn.respond import api, store
 from forewarn.respond.catalog import (
     PHASES,
     STATE_ROLES,
@@ -161,3 +161,6 @@ def country_response(session, country: dict) -> dict:
     """The country page's summary of the planner: top options per pillar, with reasons."""
     settings = session.info.get("settings") or get_settings()
     return options_summary(session, settings, country["iso3"])
+
+
+router.include_router(api.router)
