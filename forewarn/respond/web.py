@@ -1,6 +1,7 @@
 """Pages of the response planner: the toolbox, partners and obligations, a country's options
 (with a printable brief) and the record of measures, outcomes and vetoes. Every HTML page has
-a JSON twin at the same path + ".json". Recording measures and vetoes: api.py (JSON)."""
+a JSON twin at the same path + ".json". Recording measures and vetoes: forms.py (pages) and
+api.py (JSON)."""
 
 from __future__ import annotations
 
@@ -9,7 +10,7 @@ from datetime import date
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from forewarn.data import countries
-from forewarn.respond import api, store
+from forewarn.respond import api, forms, store
 from forewarn.respond.catalog import (
     PHASES,
     STATE_ROLES,
@@ -132,7 +133,10 @@ def options_brief(request: Request, session: SessionDep, iso3: str, phase: str |
     return options_for(session, request.app.state.settings, iso3, phase, state_role)
 
 
-@twin("/respond/record", "respond/record.html")
+# The HTML twin, /respond/record, is in forms.py: it adds the forms for recording to the page.
+@router.get("/respond/record.json", tags=TAGS,
+            summary="Measures taken, what followed (6/12/24 months) and which combinations of "
+                    "tools preceded")
 def record(request: Request, session: SessionDep):
     """Measures taken, what followed (6/12/24 months) and which combinations of tools preceded
     de-escalation; recorded vetoes with the General Assembly's debate deadline."""
@@ -164,3 +168,4 @@ def country_response(session, country: dict) -> dict:
 
 
 router.include_router(api.router)
+router.include_router(forms.router)
