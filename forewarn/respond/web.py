@@ -134,6 +134,7 @@ def options_brief(request: Request, session: SessionDep, iso3: str, phase: str |
 
 
 # The HTML twin, /respond/record, is in forms.py: it adds the forms for recording to the page.
+# The summary is the docstring's first line, as twin() gives it, so /openapi.json is unchanged.
 @router.get("/respond/record.json", tags=TAGS,
             summary="Measures taken, what followed (6/12/24 months) and which combinations of "
                     "tools preceded")
