@@ -25,6 +25,8 @@ def train(
     raw_dir: Path = typer.Option(None, help="Folder of source files (default: settings.raw_dir)."),
     limit: int = typer.Option(None, help="Use at most this many training texts per set."),
     seed: int = typer.Option(0),
+    then_rescore: bool = typer.Option(False, "--rescore",
+                                      help="Then score documents stored without a model."),
 ) -> None:
     """Train the classifiers on the labelled sets and save a new model version."""
     from forewarn.monitor.train import train as run
@@ -35,9 +37,28 @@ def train(
     except DataError as exc:
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
+    finally:
+        _release_training_lock()
     for name, m in metrics.items():
         console.print(f"{name:16s} macro-F1 {m['macro_f1']:.3f}  (test n={m['n_test']})")
     console.print(f"saved {path}")
+    if then_rescore:
+        rescore()
+
+
+@app.command()
+def rescore() -> None:
+    """Score the documents that were stored while no model was trained."""
+    from forewarn.monitor.model import ModelNotFound, load
+    from forewarn.monitor.store import rescore as run
+
+    try:
+        model = load(model_root())
+    except ModelNotFound as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    n = run(_engine(), model)
+    console.print(f"{n} document(s) scored with model {model.meta.get('version', '?')}")
 
 
 @app.command()
@@ -203,3 +224,63 @@ def alert_act(alert_id: int, action: str = typer.Argument(..., help="acknowledge
         raise typer.BadParameter("acknowledge or dismiss")
     getattr(alerts, action)(_engine(), alert_id, by)
     console.print(f"alert {alert_id}: {action}d")
+
+
+TRAINING_LOCK = "TRAINING"
+
+
+def setup(con: Console) -> None:
+    """First run: without a trained classifier, start `forewarn monitor train --rescore` in the
+    background (about a minute, at low priority), so `make run` serves at once and the
+    monitoring model arrives shortly after; its log is next to the models."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+
+    from forewarn.monitor.datasets import FILES
+    from forewarn.monitor.model import versions
+
+    root = model_root()
+    if versions(root):
+        con.print(f"monitor: classifier {versions(root)[-1]} present")
+        return
+    missing = [f for f in FILES.values() if not (get_settings().raw_dir / f).exists()]
+    if missing:
+        con.print(f"monitor: no classifier, and the labelled sets are missing ({missing[0]}…); "
+                  "run `forewarn data fetch`, then `forewarn monitor train`")
+        return
+    root.mkdir(parents=True, exist_ok=True)
+    lock = root / TRAINING_LOCK
+    if lock.exists() and _alive(int(lock.read_text() or 0)):
+        con.print(f"monitor: the classifier is already being trained (log: {root / 'train.log'})")
+        return
+    nice = [shutil.which("nice"), "-n", "10"] if shutil.which("nice") else []
+    cmd = [*nice, sys.executable, "-c", "from forewarn.cli import app; app()", "monitor",
+           "train", "--rescore"]
+    with open(root / "train.log", "w") as log:
+        proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
+                                start_new_session=True)  # outlives `forewarn setup`
+    lock.write_text(str(proc.pid))
+    con.print(f"monitor: training the classifier in the background (pid {proc.pid}, about a "
+              f"minute; log: {root / 'train.log'}). Until then documents are stored unscored; "
+              "they are scored when it is done.")
+
+
+def _release_training_lock() -> None:
+    """The background training started by `setup` holds the lock; it drops it when done."""
+    import os
+
+    lock = model_root() / TRAINING_LOCK
+    if lock.exists() and lock.read_text().strip() == str(os.getpid()):
+        lock.unlink(missing_ok=True)
+
+
+def _alive(pid: int) -> bool:
+    import os
+
+    try:
+        os.kill(pid, 0)
+    except (OSError, ValueError):
+        return False
+    return pid > 0

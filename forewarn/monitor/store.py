@@ -212,3 +212,29 @@ def ingest_gdelt_mentions(engine: Engine, path: Path) -> dict:
             ev.num_mentions += counts[ev.global_event_id]
             matched += 1
     return {"matched": matched, "unmatched": len(counts) - matched, "errors": []}
+
+
+def rescore(engine: Engine, model, progress=None) -> int:
+    """Score the documents stored while no model was trained (model_version ""), passage by
+    passage as at ingestion, one document per transaction; returns how many were scored."""
+    with Session(engine) as s:
+        ids = s.scalars(select(MonitorDocument.id).where(MonitorDocument.model_version == "")
+                        .order_by(MonitorDocument.id)).all()
+    for n, doc_id in enumerate(ids, start=1):
+        with transaction(engine) as s:
+            row = s.get(MonitorDocument, doc_id)
+            passages = sorted(row.passages, key=lambda p: p.idx)
+            scored = _score_passages(model, [p.text for p in passages], row.language,
+                                     row.language_confidence or 0.0)
+            for p, r in zip(passages, scored, strict=True):
+                p.hateful, p.offensive = r.get("hateful"), r.get("offensive")
+                p.incitement, p.dehumanising = r.get("incitement"), r.get("dehumanising")
+                p.label, p.target_group, p.risk_tags = (r.get("label"), r.get("target_group"),
+                                                        r["risk_tags"])
+            row.scores = {k: max((r[k] for r in scored if r.get(k) is not None), default=None)
+                          for k in SEVERITY}
+            row.label = label_of(row.scores) if row.language in model.languages else None
+            row.model_version = model.meta.get("version", "") or "unversioned"
+        if progress is not None:
+            progress(n, len(ids))
+    return len(ids)

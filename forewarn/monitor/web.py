@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from functools import lru_cache
 from pathlib import Path
 
 from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
@@ -30,14 +29,25 @@ READ = require("read:internal")
 PAGE_SIZE = 50
 
 
-@lru_cache(maxsize=4)
+_models: dict[str, tuple[float | None, object]] = {}
+
+
 def _model(root: str):
+    """The latest trained classifier, or None; a model trained after the app started (e.g.
+    by the background training `forewarn setup` starts) is picked up on the next request."""
     from forewarn.monitor.model import ModelNotFound, load
 
+    latest = Path(root) / "LATEST"
+    stamp = latest.stat().st_mtime if latest.exists() else None
+    hit = _models.get(root)
+    if hit is not None and hit[0] == stamp:
+        return hit[1]
     try:
-        return load(Path(root))
+        model = load(Path(root))
     except ModelNotFound:
-        return None
+        model = None
+    _models[root] = (stamp, model)
+    return model
 
 
 def _highlight(text: str, terms: list[str]) -> list[dict]:

@@ -1,0 +1,77 @@
+"""Documents stored before any model was trained are scored later (`rescore`), and the first-run
+setup step starts the training only when there is none and none is running."""
+
+from __future__ import annotations
+
+import os
+
+import pytest
+from rich.console import Console
+
+from forewarn.monitor import ingest, store
+from forewarn.monitor.models import MonitorDocument
+from forewarn.settings import get_settings
+from forewarn.store.db import transaction
+
+TEXT = ("They are vermin and must be driven out of our country.\n\n"
+        "The weather in Kigali was pleasant today.")
+
+
+@pytest.mark.realdata
+def test_rescore_scores_only_unscored_documents(engine, small_model):
+    (unscored,) = store.store_documents(engine, [ingest.RawDocument(TEXT, "api", "t")]).stored
+    (scored,) = store.store_documents(
+        engine, [ingest.RawDocument("A calm day at the market in Goma.", "api", "u")],
+        small_model).stored
+    with transaction(engine) as s:
+        d = s.get(MonitorDocument, unscored)
+        assert d.model_version == "" and d.passages[0].hateful is None
+    assert store.rescore(engine, small_model) == 1
+    with transaction(engine) as s:
+        d = s.get(MonitorDocument, unscored)
+        first = d.passages[0]
+        assert d.model_version == "vtest" and 0 <= first.hateful <= 1
+        assert first.dehumanising > 0 and d.scores["dehumanising"] == first.dehumanising
+        assert d.label is not None
+    assert store.rescore(engine, small_model) == 0  # nothing left, the scored one untouched
+
+
+@pytest.fixture
+def data_dir(tmp_path, monkeypatch):
+    monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    yield tmp_path
+    get_settings.cache_clear()
+
+
+def _setup_says(data_dir) -> str:
+    from forewarn.monitor.cli import setup
+
+    console = Console(record=True, width=200)
+    setup(console)
+    return console.export_text()
+
+
+def test_setup_without_labelled_sets_says_what_to_run(data_dir):
+    said = _setup_says(data_dir)
+    assert "labelled sets are missing" in said and "forewarn monitor train" in said
+    assert not (data_dir / "artifacts" / "monitor" / "TRAINING").exists()
+
+
+def test_setup_does_not_start_a_second_training(data_dir, raw_dir, monkeypatch):
+    monkeypatch.setenv("FOREWARN_DATA_DIR", str(data_dir))
+    (data_dir / "raw").symlink_to(raw_dir)
+    root = data_dir / "artifacts" / "monitor"
+    root.mkdir(parents=True)
+    (root / "TRAINING").write_text(str(os.getpid()))  # a live process holds the lock
+    said = _setup_says(data_dir)
+    assert "already being trained" in said and not (root / "train.log").exists()
+
+
+@pytest.mark.realdata
+def test_setup_with_a_model_present_does_nothing(data_dir, small_model_root):
+    (data_dir / "artifacts").mkdir()
+    (data_dir / "artifacts" / "monitor").symlink_to(small_model_root)
+    said = _setup_says(data_dir)
+    assert "classifier vtest present" in said
+    assert not (small_model_root / "TRAINING").exists()
