@@ -207,3 +207,20 @@ def test_api_docs_render_offline(page, server, path, rendered):
     assert page.locator(rendered).count() >= 10
     assert "/api/countries" in page.content()
     assert outside == [] and page.errors == []
+
+
+def test_header_search_finds_a_country_and_a_tool(page):
+    _open_home(page)
+    page.fill("#site-q", "sanctions")
+    page.press("#site-q", "Enter")
+    page.wait_for_url("**/search?q=sanctions")
+    tools = page.locator("#results-tools li a")
+    assert tools.count() >= 1
+    assert all(tools.nth(i).get_attribute("href").startswith("/toolbox/")
+               for i in range(tools.count()))
+    page.fill("#q", "Myanmar")
+    page.click("form.search-form button")
+    page.wait_for_url("**/search?q=Myanmar")
+    page.click("#results-countries li a")
+    page.wait_for_url("**/countries/MMR")
+    assert page.errors == []
