@@ -41,3 +41,25 @@ def fresh_rate_limits():
 
     for bucket in LIMITERS.values():
         bucket.reset()
+
+
+def app_settings(engine, tmp_path, secret: str):
+    """Settings for an app on ENGINE with its own data dir and secret (encryption configured)."""
+    from forewarn.security import crypto
+    from forewarn.settings import Settings
+
+    settings = Settings(data_dir=tmp_path / "app", secret_key=secret,
+                        database_url=engine.url.render_as_string(hide_password=False))
+    crypto.configure(settings)
+    return settings
+
+
+def bearer_tokens(session: Session, roles) -> dict[str, dict[str, str]]:
+    """One user per role in SESSION (not committed); role → Authorization header."""
+    from forewarn.security.accounts import create_token, create_user
+
+    out = {}
+    for role in roles:
+        user = create_user(session, role, "a-long-test-password-1", role)
+        out[role] = {"Authorization": f"Bearer {create_token(session, user, 'test')[1]}"}
+    return out

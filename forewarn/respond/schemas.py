@@ -11,6 +11,8 @@ import datetime as dt
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from forewarn.respond.outcomes import Outcome
+
 
 class _In(BaseModel):
     model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
@@ -69,17 +71,9 @@ class VetoIn(_In):
         return value
 
 
-class OutcomeOut(BaseModel):
-    horizon_months: int
-    baseline_year: int
-    window_year: int
-    deaths_before: float | None
-    deaths_after: float | None
-    displaced_before: float | None
-    displaced_after: float | None
-    risk_before: float | None
-    risk_after: float | None
-    status: str = Field(description="de-escalated | escalated | stable | stable-low | unknown")
+# The outcome dataclass itself is the output schema (pydantic reads stdlib dataclasses);
+# `status` is one of: de-escalated | escalated | stable | stable-low | unknown.
+OutcomeOut = Outcome
 
 
 class MeasureOut(BaseModel):

@@ -7,28 +7,21 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from forewarn.settings import Settings
+from tests.accounts import app_settings, bearer_tokens
 
 SECRET = "forewarn-monitor-test-secret"
 
 
 @pytest.fixture
 def client(engine, tmp_path):
-    from forewarn.security import crypto
-    from forewarn.security.accounts import create_token, create_user
     from forewarn.web.app import create_app
 
-    settings = Settings(data_dir=tmp_path / "app", secret_key=SECRET,
-                        database_url=engine.url.render_as_string(hide_password=False))
-    crypto.configure(settings)
-    tokens = {}
+    settings = app_settings(engine, tmp_path, SECRET)
     with Session(engine) as s:
-        for role in ("viewer", "analyst", "reviewer"):
-            user = create_user(s, role, "a-long-test-password-1", role)
-            tokens[role] = create_token(s, user, "test")[1]
+        auth = bearer_tokens(s, ("viewer", "analyst", "reviewer"))
         s.commit()
     with TestClient(create_app(settings), base_url="https://testserver") as c:
-        yield c, {r: {"Authorization": f"Bearer {t}"} for r, t in tokens.items()}
+        yield c, auth
 
 
 DOC = {"text": "Militias torched the villages near Goma and razed the church.",

@@ -9,8 +9,8 @@ import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
-from forewarn.settings import Settings
 from forewarn.web.search import like, snippet
+from tests.accounts import app_settings, bearer_tokens
 
 SECRET = "forewarn-search-test-secret"
 MARK = "Zqxwvmarker"
@@ -22,14 +22,10 @@ def client(engine, tmp_path):
     from forewarn.evidence.models import Incident
     from forewarn.monitor.ingest import from_record
     from forewarn.monitor.store import store_document
-    from forewarn.security import SYSTEM, crypto, set_principal
-    from forewarn.security.accounts import create_token, create_user
+    from forewarn.security import SYSTEM, set_principal
     from forewarn.web.app import create_app
 
-    settings = Settings(data_dir=tmp_path / "app", secret_key=SECRET,
-                        database_url=engine.url.render_as_string(hide_password=False))
-    crypto.configure(settings)
-    tokens = {}
+    settings = app_settings(engine, tmp_path, SECRET)
     with Session(engine) as s:
         set_principal(s, SYSTEM)
         ids = sync_countries(s)
@@ -40,15 +36,13 @@ def client(engine, tmp_path):
                            place="El Fasher", country_id=ids["SDN"], harm_types=["killing"],
                            perpetrators=[], victim_groups=[], casualties={}, context={},
                            created_by="test"))
-        for role in ("viewer", "analyst"):
-            user = create_user(s, role, "a-long-test-password-1", role)
-            tokens[role] = create_token(s, user, "test")[1]
+        auth = bearer_tokens(s, ("viewer", "analyst"))
         s.commit()
     store_document(engine, from_record({"text": f"Speech calling {MARK} neighbours vermin.",
                                         "title": "Rally speech", "country": "SDN"},
                                        "api", "test", "t1"))
     with TestClient(create_app(settings), base_url="https://testserver") as c:
-        yield c, {r: {"Authorization": f"Bearer {t}"} for r, t in tokens.items()}
+        yield c, auth
 
 
 def _groups(response) -> dict[str, list[dict]]:
