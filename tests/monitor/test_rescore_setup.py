@@ -75,3 +75,19 @@ def test_setup_with_a_model_present_does_nothing(data_dir, small_model_root):
     said = _setup_says(data_dir)
     assert "classifier vtest present" in said
     assert not (small_model_root / "TRAINING").exists()
+
+
+@pytest.mark.realdata
+def test_web_app_picks_up_a_model_trained_after_it_started(small_model_root, tmp_path):
+    import shutil
+
+    from forewarn.monitor.web import _model
+
+    root = tmp_path / "monitor"
+    root.mkdir()
+    assert _model(str(root)) is None  # none yet: documents are stored unscored
+    shutil.copytree(small_model_root / "vtest", root / "vtest")
+    (root / "LATEST").write_text("vtest\n")
+    model = _model(str(root))
+    assert model is not None and model.meta["version"] == "vtest"
+    assert _model(str(root)) is model  # loaded once, then reused
