@@ -4,6 +4,7 @@ its JSON twin, the options page and the API agree)."""
 from __future__ import annotations
 
 from forewarn.respond import store
+from forewarn.respond.documented import documented
 from forewarn.respond.planner import load_rules
 
 
@@ -52,6 +53,10 @@ def record_data(session) -> dict:
                 "tool_id": m.tool_id} for m in rows]
     agg = combinations(records, panel_from_session(session)) if records else \
         {"situations": [], "combinations": [], "method": ""}
-    return {"measures": [measure_dict(m) for m in rows],
+    horizons = load_rules()["outcomes"]["horizons_months"]
+    # Incidents documented around each measure, as far as this reader may see them.
+    measures = [{**measure_dict(m), "documented": documented(
+        session, m.situation.country.iso3, m.date, horizons)} for m in rows]
+    return {"measures": measures,
             "aggregate": agg, "vetoes": [veto_dict(v) for v in store.vetoes(session)],
-            "horizons": load_rules()["outcomes"]["horizons_months"]}
+            "horizons": horizons}

@@ -18,7 +18,7 @@ MEASURE = {"iso3": "SLE", "tool_id": "peacekeeping_poc", "date": "1999-10-22",
            "decision_url": "https://undocs.org/S/RES/1270(1999)"}
 VETO = {"iso3": "SYR", "date": "2022-07-08", "members": ["RUS"], "draft": "S/2022/538"}
 TABLES = (RespondSituation, RespondMeasure, RespondOutcome, RespondVeto)
-# The keys /respond/record.json has always listed per measure (its shape must not change).
+# The keys /respond/record.json has always listed per measure (none may go or change).
 RECORD_MEASURE_KEYS = {"id", "iso3", "situation", "date", "actor", "tool_id", "decision_ref",
                        "decision_url", "outcomes"}
 
