@@ -27,7 +27,7 @@ import urllib.request
 from urllib.parse import urlsplit
 
 ENDPOINTS = [("/", "html", 0.250), ("/countries/SDN", "html", 0.250),
-             ("/api/watchlist.json", "json", 0.100)]
+             ("/api/watchlist.json", "json", 0.100), ("/search?q=sudan", "html", 0.250)]
 
 
 def free_port() -> int:
