@@ -83,6 +83,25 @@ def test_documents_only_for_readers_with_internal_access(client):
     assert none.json()["total"] == 0
 
 
+def test_draft_assessments_only_for_editors(client, engine):
+    from forewarn.assess.access import Actor
+    from forewarn.assess.catalog import load_framework
+    from forewarn.assess.service import create
+    from forewarn.security import SYSTEM, set_principal
+
+    with Session(engine) as s:
+        set_principal(s, SYSTEM)
+        create(s, Actor.with_role("analyst", "analyst"), load_framework(), "SDN",
+               date(2024, 6, 1), sensitivity="public")
+        s.commit()
+    c, auth = client
+    assert _groups(c.get("/search.json", params={"q": "sudan"}))["assessments"] == []
+    found = _groups(c.get("/search.json", params={"q": "sudan"}, headers=auth["analyst"]))[
+        "assessments"]
+    assert [(r["meta"]["iso3"], r["meta"]["status"]) for r in found] == [("SDN", "draft")]
+    assert found[0]["url"].startswith("/assessments/")
+
+
 def test_catalogues_and_html_page(client):
     c, _ = client
     groups = _groups(c.get("/search.json", params={"q": "hate speech"}))
