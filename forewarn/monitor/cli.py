@@ -231,7 +231,7 @@ TRAINING_LOCK = "TRAINING"
 
 def setup(con: Console) -> None:
     """First run: without a trained classifier, start `forewarn monitor train --rescore` in the
-    background (about a minute, at low priority), so `make run` serves at once and the
+    background (a few minutes, at low priority), so `make run` serves at once and the
     monitoring model arrives shortly after; its log is next to the models."""
     import os
     import shutil
@@ -252,7 +252,7 @@ def setup(con: Console) -> None:
         return
     root.mkdir(parents=True, exist_ok=True)
     lock = root / TRAINING_LOCK
-    if lock.exists() and _alive(int(lock.read_text() or 0)):
+    if lock.exists() and _alive(lock.read_text()):
         con.print(f"monitor: the classifier is already being trained (log: {root / 'train.log'})")
         return
     nice = [shutil.which("nice"), "-n", "10"] if shutil.which("nice") else []
@@ -262,8 +262,8 @@ def setup(con: Console) -> None:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
                                 start_new_session=True)  # outlives `forewarn setup`
     lock.write_text(str(proc.pid))
-    con.print(f"monitor: training the classifier in the background (pid {proc.pid}, about a "
-              f"minute; log: {root / 'train.log'}). Until then documents are stored unscored; "
+    con.print(f"monitor: training the classifier in the background (pid {proc.pid}, a few "
+              f"minutes; log: {root / 'train.log'}). Until then documents are stored unscored; "
               "they are scored when it is done.")
 
 
@@ -276,11 +276,15 @@ def _release_training_lock() -> None:
         lock.unlink(missing_ok=True)
 
 
-def _alive(pid: int) -> bool:
+def _alive(pid: str) -> bool:
+    """Whether the process whose id the lock file holds still runs (a garbled file: no)."""
     import os
 
     try:
-        os.kill(pid, 0)
+        number = int(pid.strip())
+        if number <= 0:  # 0 and negatives would address process groups
+            return False
+        os.kill(number, 0)
     except (OSError, ValueError):
         return False
-    return pid > 0
+    return True

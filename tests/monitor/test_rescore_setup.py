@@ -63,7 +63,7 @@ def test_setup_does_not_start_a_second_training(data_dir, raw_dir, monkeypatch):
     (data_dir / "raw").symlink_to(raw_dir)
     root = data_dir / "artifacts" / "monitor"
     root.mkdir(parents=True)
-    (root / "TRAINING").write_text(str(os.getpid()))  # a live process holds the lock
+    (root / "TRAINING").write_text(f"{os.getpid()}\n")  # a live process holds the lock
     said = _setup_says(data_dir)
     assert "already being trained" in said and not (root / "train.log").exists()
 
