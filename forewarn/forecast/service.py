@@ -21,27 +21,20 @@ from sqlalchemy.orm import Session
 
 import forewarn
 from forewarn.data import readers
+from forewarn.data.memo import FileMemo
 from forewarn.forecast import explain, features, protocol, registry
 from forewarn.forecast.models import ForecastExplanation, ForecastPrediction, ForecastRun
 from forewarn.store.models import Country
 
-_panels: dict[tuple, pd.DataFrame] = {}
+_panel = FileMemo([readers.EWP_PREDICTORS, readers.UCDP_CY, readers.UNHCR_POPULATION,
+                   readers.IDMC_IDPS, readers.EWP_EPISODES],
+                  lambda raw_dir: features.build_panel(features.load_sources(raw_dir)))
 
 
 def load_panel(raw_dir: Path) -> pd.DataFrame:
-    """The modelling panel from the raw files (memoised per file versions in this process)."""
-    raw_dir = Path(raw_dir)
-    files = [readers.EWP_PREDICTORS, readers.UCDP_CY, readers.UNHCR_POPULATION,
-             readers.IDMC_IDPS, readers.EWP_EPISODES]
-    missing = [f for f in files if not (raw_dir / f).exists()]
-    if missing:
-        raise FileNotFoundError(f"source files missing under {raw_dir}: {', '.join(missing)} "
-                                "(run `forewarn data fetch` first)")
-    key = (str(raw_dir), *((raw_dir / f).stat().st_mtime_ns for f in files))
-    if key not in _panels:
-        _panels.clear()
-        _panels[key] = features.build_panel(features.load_sources(raw_dir))
-    return _panels[key]
+    """The modelling panel from the raw files (kept until one of them changes); raises
+    FileNotFoundError naming missing files."""
+    return _panel.get(raw_dir)
 
 
 def model_version(name: str, params: dict) -> str:

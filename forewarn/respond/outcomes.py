@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from forewarn.data import countries, readers
+from forewarn.data.memo import FileMemo
 from forewarn.data.tabular import read_table
 from forewarn.respond.planner import load_rules
 
@@ -45,29 +46,14 @@ def panel_from_raw(raw_dir: Path) -> pd.DataFrame:
     return out[PANEL_COLUMNS].sort_values(["iso3", "year"]).reset_index(drop=True)
 
 
-PANEL_FILES = (readers.UCDP_CY, readers.UNHCR_POPULATION, readers.IDMC_IDPS, readers.EWP_FOOS)
-_panel_cache: dict[tuple, pd.DataFrame] = {}
+_panel = FileMemo((readers.UCDP_CY, readers.UNHCR_POPULATION, readers.IDMC_IDPS,
+                   readers.EWP_FOOS), panel_from_raw)
 
 
 def cached_panel_from_raw(raw_dir: Path) -> pd.DataFrame:
-    """`panel_from_raw`, kept until one of its files changes: reading them takes seconds,
-    too slow to repeat for every measure recorded in the web app. Raises DataError when a
-    file is missing."""
-    from forewarn.data.errors import DataError
-
-    stamps = []
-    for name in PANEL_FILES:
-        try:
-            st = (Path(raw_dir) / name).stat()
-        except OSError:
-            raise DataError(name, "file not found") from None
-        stamps.append((name, st.st_mtime_ns, st.st_size))
-    key = (str(raw_dir), tuple(stamps))
-    if key not in _panel_cache:
-        panel = panel_from_raw(raw_dir)
-        _panel_cache.clear()  # one data folder per app: keep only the newest panel
-        _panel_cache[key] = panel
-    return _panel_cache[key]
+    """`panel_from_raw`, kept until one of its files changes (measures recorded in the web app
+    would otherwise re-read them each time). Raises FileNotFoundError when a file is missing."""
+    return _panel.get(raw_dir)
 
 
 def panel_from_session(session) -> pd.DataFrame:

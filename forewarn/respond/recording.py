@@ -25,7 +25,7 @@ def record_measure(session: Session, body: MeasureIn, principal, raw_dir: Path
         recorded_by=principal)
     try:
         panel = cached_panel_from_raw(raw_dir)
-    except DataError:
+    except (FileNotFoundError, DataError):  # no raw data here, or a file it cannot read
         return measure, OUTCOMES_PENDING
     store_outcomes(session, measure, panel)
     return measure, OUTCOMES_COMPUTED
