@@ -83,6 +83,19 @@ def _score_passages(model, passages: list[str], language: str | None,
     return rows
 
 
+def _document_scores(scored: list[dict]) -> dict:
+    """A document scores as its worst passage, score by score."""
+    return {k: max((r[k] for r in scored if r.get(k) is not None), default=None)
+            for k in SEVERITY}
+
+
+def _passage_fields(r: dict) -> dict:
+    return {"hateful": r.get("hateful"), "offensive": r.get("offensive"),
+            "incitement": r.get("incitement"), "dehumanising": r.get("dehumanising"),
+            "label": r.get("label"), "target_group": r.get("target_group"),
+            "risk_tags": r["risk_tags"]}
+
+
 def store_document(engine: Engine, doc: ingest.RawDocument, model=None,
                    report: BatchReport | None = None) -> int | None:
     """Store one document; returns its id, or None for an exact duplicate."""
@@ -99,9 +112,7 @@ def store_document(engine: Engine, doc: ingest.RawDocument, model=None,
         near = _near_duplicate(s, sig, bands)
         passages = split_passages(doc.text) or [doc.text.strip()]
         scored = _score_passages(model, passages, found.language, found.confidence)
-        # A document scores as its worst passage, score by score.
-        doc_scores = {k: max((r[k] for r in scored if r.get(k) is not None), default=None)
-                      for k in SEVERITY}
+        doc_scores = _document_scores(scored)
         row = MonitorDocument(
             sha256=digest, source_kind=doc.source_kind, source=doc.source[:500],
             url=doc.url[:1000], title=doc.title, text=doc.text, language=found.language,
@@ -114,11 +125,7 @@ def store_document(engine: Engine, doc: ingest.RawDocument, model=None,
             model.languages else None,
             model_version=(model.meta.get("version", "") if model is not None else ""))
         for i, (text, r) in enumerate(zip(passages, scored, strict=True)):
-            row.passages.append(MonitorPassage(
-                idx=i, text=text, hateful=r.get("hateful"), offensive=r.get("offensive"),
-                incitement=r.get("incitement"), dehumanising=r.get("dehumanising"),
-                label=r.get("label"), target_group=r.get("target_group"),
-                risk_tags=r["risk_tags"]))
+            row.passages.append(MonitorPassage(idx=i, text=text, **_passage_fields(r)))
         s.add(row)
         s.flush()
         s.add_all(MonitorBand(document_id=row.id, band=b) for b in bands)
@@ -227,12 +234,9 @@ def rescore(engine: Engine, model, progress=None) -> int:
             scored = _score_passages(model, [p.text for p in passages], row.language,
                                      row.language_confidence or 0.0)
             for p, r in zip(passages, scored, strict=True):
-                p.hateful, p.offensive = r.get("hateful"), r.get("offensive")
-                p.incitement, p.dehumanising = r.get("incitement"), r.get("dehumanising")
-                p.label, p.target_group, p.risk_tags = (r.get("label"), r.get("target_group"),
-                                                        r["risk_tags"])
-            row.scores = {k: max((r[k] for r in scored if r.get(k) is not None), default=None)
-                          for k in SEVERITY}
+                for name, value in _passage_fields(r).items():
+                    setattr(p, name, value)
+            row.scores = _document_scores(scored)
             row.label = label_of(row.scores) if row.language in model.languages else None
             row.model_version = model.meta.get("version", "") or "unversioned"
         if progress is not None:
