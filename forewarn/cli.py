@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import importlib
-import pkgutil
 from pathlib import Path
 
 import typer
@@ -176,16 +175,8 @@ def version() -> None:
 def _mount_capabilities() -> None:
     """Each sub-package with a cli.py adds its commands: `app` as `forewarn <pkg>`, or a dict
     `apps` of group name → Typer for commands that belong at the top level (e.g. `user`)."""
-    for mod in pkgutil.iter_modules(forewarn.__path__):
-        if not mod.ispkg:
-            continue
-        try:
-            cli = importlib.import_module(f"forewarn.{mod.name}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"forewarn.{mod.name}.cli":
-                continue
-            raise
-        groups = getattr(cli, "apps", None) or {mod.name: cli.app}
+    for pkg, cli in forewarn.capability_modules("cli"):
+        groups = getattr(cli, "apps", None) or {pkg: cli.app}
         for name, sub in groups.items():
             app.add_typer(sub, name=name)
 

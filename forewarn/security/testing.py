@@ -15,9 +15,7 @@ Factories live in `forewarn/<pkg>/seeds.py` (imported by `discover()`).
 
 from __future__ import annotations
 
-import importlib
 import itertools
-import pkgutil
 import re
 import secrets
 from collections.abc import Callable
@@ -67,12 +65,8 @@ def discover() -> None:
     from forewarn.store.db import all_models
 
     all_models()
-    for mod in pkgutil.iter_modules(forewarn.__path__):
-        try:
-            importlib.import_module(f"forewarn.{mod.name}.seeds")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"forewarn.{mod.name}.seeds":
-                raise
+    for _ in forewarn.capability_modules("seeds"):
+        pass  # importing registers the factories
 
 
 def sensitive_models(*bases) -> list[type]:

@@ -66,14 +66,9 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 def all_models() -> None:
     """Import every module that defines tables, so Base.metadata is complete."""
     import importlib
-    import pkgutil
 
     import forewarn
 
     importlib.import_module("forewarn.store.models")
-    for mod in pkgutil.iter_modules(forewarn.__path__):
-        try:
-            importlib.import_module(f"forewarn.{mod.name}.models")
-        except ModuleNotFoundError as exc:
-            if exc.name != f"forewarn.{mod.name}.models":
-                raise
+    for _ in forewarn.capability_modules("models"):
+        pass  # importing registers the tables

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-import pkgutil
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -25,16 +23,9 @@ def _wants_json_error(request: Request) -> bool:
 
 def capability_routers():
     """Routers of sub-packages that have a web.py (`router`), in name order."""
-    for mod in sorted(pkgutil.iter_modules(forewarn.__path__), key=lambda m: m.name):
-        if not mod.ispkg or mod.name == "web":
-            continue
-        try:
-            web = importlib.import_module(f"forewarn.{mod.name}.web")
-        except ModuleNotFoundError as exc:
-            if exc.name == f"forewarn.{mod.name}.web":
-                continue
-            raise
-        yield web.router
+    for pkg, web in forewarn.capability_modules("web"):
+        if pkg != "web":
+            yield web.router
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:

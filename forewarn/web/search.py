@@ -16,9 +16,7 @@ A provider that fails is reported as unavailable, and the other groups are still
 
 from __future__ import annotations
 
-import importlib
 import logging
-import pkgutil
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -65,13 +63,8 @@ def discover() -> None:
     """Import every capability's `search.py`, so its providers register."""
     import forewarn
 
-    for mod in pkgutil.iter_modules(forewarn.__path__):
-        if mod.ispkg:
-            try:
-                importlib.import_module(f"forewarn.{mod.name}.search")
-            except ModuleNotFoundError as exc:
-                if exc.name != f"forewarn.{mod.name}.search":
-                    raise
+    for _ in forewarn.capability_modules("search"):
+        pass  # importing registers the providers
 
 
 def like(q: str) -> str:
