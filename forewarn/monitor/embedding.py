@@ -62,7 +62,9 @@ def _gelu(x):
     return 0.5 * x * (1.0 + np.tanh(0.7978845608028654 * (x + 0.044715 * x * x * x)))
 
 
-def _encode_batch(W: dict, ids: np.ndarray, mask: np.ndarray, heads: int = 12) -> np.ndarray:
+def pooled(W: dict, ids: np.ndarray, mask: np.ndarray, heads: int = 12) -> np.ndarray:
+    """The encoder's token states mean-pooled over the mask (the fine-tuned classifier of
+    finetune.py reads these; sentence embeddings are them L2-normalised)."""
     n, t = ids.shape
     x = (W["embeddings.word_embeddings.weight"][ids]
          + W["embeddings.position_embeddings.weight"][:t][None]
@@ -94,8 +96,12 @@ def _encode_batch(W: dict, ids: np.ndarray, mask: np.ndarray, heads: int = 12) -
         x = _layer_norm(x + h, W[p + "output.LayerNorm.weight"], W[p + "output.LayerNorm.bias"])
         layer += 1
     m = mask[..., None].astype(np.float32)
-    pooled = (x * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
-    return pooled / np.clip(np.linalg.norm(pooled, axis=1, keepdims=True), 1e-12, None)
+    return (x * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
+
+
+def _encode_batch(W: dict, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
+    v = pooled(W, ids, mask)
+    return v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
 
 
 def embed(texts: list[str], max_tokens: int = 128, batch_size: int = 64) -> np.ndarray:

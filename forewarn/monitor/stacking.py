@@ -106,6 +106,7 @@ class StackedHead(BaseEstimator, ClassifierMixin):
         for a, b in StratifiedKFold(self.folds, shuffle=True, random_state=self.random_state + 1
                                     ).split(np.zeros(len(y)), y):
             P[b] = self._meta().fit(Z[a], y[a]).predict_proba(Z[b])
+        self.oof_proba_ = P  # out-of-fold at both levels: what a blend with another model reads
         self.weights_ = tune_class_weights(y, P, np.linspace(0.3, 4.0, 38), rounds=3)
         pred = (P * self.weights_).argmax(1)
         self.cv_macro_f1_ = float(np.mean([
