@@ -99,30 +99,41 @@ def pooled(W: dict, ids: np.ndarray, mask: np.ndarray, heads: int = 12) -> np.nd
     return (x * m).sum(1) / np.clip(m.sum(1), 1e-9, None)
 
 
-def _encode_batch(W: dict, ids: np.ndarray, mask: np.ndarray) -> np.ndarray:
-    v = pooled(W, ids, mask)
-    return v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
+def token_ids(texts: list[str], max_tokens: int = 128) -> list[list[int]]:
+    """Token ids of each text's normalised form, truncated, unpadded."""
+    tok, _ = _load(str(model_dir()))
+    tok.no_padding()  # the bundled tokenizer.json pads to a fixed length
+    tok.enable_truncation(max_tokens)
+    return [e.ids for e in tok.encode_batch([normalise(t) for t in texts])]
+
+
+def pad(encs: list[list[int]], idx) -> tuple[np.ndarray, np.ndarray]:
+    """Ids and attention mask of the rows `idx` of `encs`, padded to the longest of them."""
+    t = max(len(encs[i]) for i in idx)
+    ids = np.zeros((len(idx), t), dtype=np.int64)
+    mask = np.zeros((len(idx), t), dtype=np.int64)
+    for r, i in enumerate(idx):
+        ids[r, :len(encs[i])] = encs[i]
+        mask[r, :len(encs[i])] = 1
+    return ids, mask
+
+
+def pooled_all(W: dict, encs: list[list[int]], batch_size: int = 64) -> np.ndarray:
+    """`pooled` for every text, in batches of similar length (little work lost on padding)."""
+    out = np.zeros((len(encs), W["embeddings.word_embeddings.weight"].shape[1]),
+                   dtype=np.float32)
+    order = np.argsort([len(e) for e in encs], kind="stable")
+    for start in range(0, len(order), batch_size):
+        idx = order[start:start + batch_size]
+        out[idx] = pooled(W, *pad(encs, idx))
+    return out
 
 
 def embed(texts: list[str], max_tokens: int = 128, batch_size: int = 64) -> np.ndarray:
     """One 384-dimensional unit vector per text (of its normalised form)."""
-    tok, W = _load(str(model_dir()))
-    tok.no_padding()  # the bundled tokenizer.json pads to a fixed length
-    tok.enable_truncation(max_tokens)
-    encs = tok.encode_batch([normalise(t) for t in texts])
-    out = np.zeros((len(texts), 384), dtype=np.float32)
-    # Batches of similar length waste little work on padding.
-    order = np.argsort([len(e.ids) for e in encs], kind="stable")
-    for start in range(0, len(order), batch_size):
-        idx = order[start:start + batch_size]
-        t = max(len(encs[i].ids) for i in idx)
-        ids = np.zeros((len(idx), t), dtype=np.int64)
-        mask = np.zeros((len(idx), t), dtype=np.int64)
-        for r, i in enumerate(idx):
-            ids[r, :len(encs[i].ids)] = encs[i].ids
-            mask[r, :len(encs[i].ids)] = 1
-        out[idx] = _encode_batch(W, ids, mask)
-    return out
+    _, W = _load(str(model_dir()))
+    v = pooled_all(W, token_ids(texts, max_tokens), batch_size)
+    return v / np.clip(np.linalg.norm(v, axis=1, keepdims=True), 1e-12, None)
 
 
 class SentenceEmbedding(BaseEstimator, TransformerMixin):

@@ -20,7 +20,6 @@ import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from forewarn.monitor import embedding
-from forewarn.monitor.text import normalise
 
 FROZEN = "embeddings.word_embeddings.weight"
 
@@ -106,23 +105,6 @@ def _encoder(torch, W: dict[str, np.ndarray], n_classes: int, seed: int, heads: 
     return Encoder()
 
 
-def _tokenise(texts: list[str], max_tokens: int) -> list[list[int]]:
-    tok, _ = embedding._load(str(embedding.model_dir()))
-    tok.no_padding()
-    tok.enable_truncation(max_tokens)
-    return [e.ids for e in tok.encode_batch([normalise(t) for t in texts])]
-
-
-def _pad(encs: list[list[int]], idx) -> tuple[np.ndarray, np.ndarray]:
-    t = max(len(encs[i]) for i in idx)
-    ids = np.zeros((len(idx), t), dtype=np.int64)
-    mask = np.zeros((len(idx), t), dtype=np.int64)
-    for r, i in enumerate(idx):
-        ids[r, :len(encs[i])] = encs[i]
-        mask[r, :len(encs[i])] = 1
-    return ids, mask
-
-
 def _length_batches(encs, rows: np.ndarray, size: int, rng) -> list[np.ndarray]:
     """Shuffled batches of similar length: rows are shuffled, sorted by length within chunks of
     50 batches, cut into batches, and the batches shuffled (little padding, still random)."""
@@ -154,7 +136,7 @@ class FineTunedMiniLM(BaseEstimator, ClassifierMixin):
         self.classes_ = np.arange(int(y.max()) + 1)
         _, W = embedding._load(str(embedding.model_dir()))
         model = _encoder(torch, W, len(self.classes_), self.random_state)
-        encs = _tokenise(list(texts), self.max_tokens)
+        encs = embedding.token_ids(list(texts), self.max_tokens)
         rng = np.random.default_rng(self.random_state)
         per_epoch = int(np.ceil(len(y) / self.batch_size))
         steps = max(self.epochs * per_epoch, 1)
@@ -173,7 +155,7 @@ class FineTunedMiniLM(BaseEstimator, ClassifierMixin):
             start = time.perf_counter()
             for b, rows in enumerate(_length_batches(encs, np.arange(len(y)),
                                                      self.batch_size, rng)):
-                ids, mask = (torch.from_numpy(a) for a in _pad(encs, rows))
+                ids, mask = (torch.from_numpy(a) for a in embedding.pad(encs, rows))
                 loss = loss_fn(model(ids, mask), labels[rows])
                 loss.backward()
                 torch.nn.utils.clip_grad_norm_(trainable, 1.0)
@@ -209,18 +191,13 @@ class FineTunedMiniLM(BaseEstimator, ClassifierMixin):
         return self
 
     def predict_log_proba(self, texts, batch_size: int = 64) -> np.ndarray:
-        encs = _tokenise(list(texts), self.max_tokens)
         _, base = embedding._load(str(embedding.model_dir()))
         W = {**self.weights_, FROZEN: base[FROZEN]}
-        out = np.zeros((len(encs), len(self.classes_)), dtype=np.float64)
-        order = np.argsort([len(e) for e in encs], kind="stable")
-        for start in range(0, len(order), batch_size):
-            idx = order[start:start + batch_size]
-            ids, mask = _pad(encs, idx)
-            logits = embedding.pooled(W, ids, mask) @ W["head.weight"] + W["head.bias"]
-            logits = logits - logits.max(1, keepdims=True)
-            out[idx] = logits - np.log(np.exp(logits).sum(1, keepdims=True))
-        return out
+        encs = embedding.token_ids(list(texts), self.max_tokens)
+        logits = (embedding.pooled_all(W, encs, batch_size) @ W["head.weight"]
+                  + W["head.bias"]).astype(np.float64)
+        logits -= logits.max(1, keepdims=True)
+        return logits - np.log(np.exp(logits).sum(1, keepdims=True))
 
     def predict_proba(self, texts) -> np.ndarray:
         return np.exp(self.predict_log_proba(texts))

@@ -48,8 +48,8 @@ def test_numpy_prediction_matches_the_torch_forward_pass(torch_and_weights):
     _, W = embedding._load(str(embedding.model_dir()))
     model = finetune._encoder(torch, W, 3, seed=0).eval()  # eval: no dropout
     texts = ["you are such a loser", "lovely weather at the beach today, isn't it?"]
-    encs = finetune._tokenise(texts, 64)
-    ids, mask = finetune._pad(encs, [0, 1])  # unequal lengths: the mask matters
+    encs = embedding.token_ids(texts, 64)
+    ids, mask = embedding.pad(encs, [0, 1])  # unequal lengths: the mask matters
     with torch.no_grad():
         expected = torch.log_softmax(model(torch.from_numpy(ids), torch.from_numpy(mask)), -1)
     est = finetune.FineTunedMiniLM()
