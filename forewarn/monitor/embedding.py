@@ -50,6 +50,19 @@ def _load(folder: str):
     return tok, weights
 
 
+@lru_cache(maxsize=1)
+def weights_sha256() -> str:
+    """sha256 of the package's weights file: a fine-tuned model records the one it started
+    from, because it reads the (frozen) word embeddings from the package at prediction."""
+    import hashlib
+
+    h = hashlib.sha256()
+    with open(model_dir() / "model.safetensors", "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()
+
+
 def _layer_norm(x, w, b, eps=1e-12):
     mu = x.mean(-1, keepdims=True)
     var = ((x - mu) ** 2).mean(-1, keepdims=True)

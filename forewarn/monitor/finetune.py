@@ -135,6 +135,7 @@ class FineTunedMiniLM(BaseEstimator, ClassifierMixin):
         y = np.asarray(y)
         self.classes_ = np.arange(int(y.max()) + 1)
         _, W = embedding._load(str(embedding.model_dir()))
+        self.base_sha256_ = embedding.weights_sha256()
         model = _encoder(torch, W, len(self.classes_), self.random_state)
         encs = embedding.token_ids(list(texts), self.max_tokens)
         rng = np.random.default_rng(self.random_state)
@@ -191,6 +192,10 @@ class FineTunedMiniLM(BaseEstimator, ClassifierMixin):
         return self
 
     def predict_log_proba(self, texts, batch_size: int = 64) -> np.ndarray:
+        if getattr(self, "base_sha256_", None) not in (None, embedding.weights_sha256()):
+            raise embedding.EmbeddingUnavailable(
+                f"the installed {embedding.PACKAGE} weights differ from those this model was "
+                "fine-tuned from; retrain with `forewarn monitor train`")
         _, base = embedding._load(str(embedding.model_dir()))
         W = {**self.weights_, FROZEN: base[FROZEN]}
         encs = embedding.token_ids(list(texts), self.max_tokens)

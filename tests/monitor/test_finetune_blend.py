@@ -79,8 +79,12 @@ def test_fine_tuning_learns_a_separable_toy_task_offline(torch_and_weights, monk
         texts, y, eval_texts=texts[:18])
     est2.use_epoch(0)
     assert np.allclose(est2.predict_log_proba(texts[:18]), est2.eval_log_proba_[0])
-    # The frozen word-embedding table is read from the package, not saved with the model.
+    # The frozen word-embedding table is read from the package, not saved with the model,
+    # which must then be the package it was trained from.
     assert "embeddings.word_embeddings.weight" not in est.weights_
+    est.base_sha256_ = "0" * 64
+    with pytest.raises(RuntimeError, match="differ from those this model was fine-tuned from"):
+        est.predict(texts[:2])
 
 
 def test_blended_head_chooses_epoch_and_weight_on_held_out_training_texts(torch_and_weights):
