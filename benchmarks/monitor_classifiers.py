@@ -85,19 +85,15 @@ def hatesonar_scores(s: datasets.LabelledSet) -> dict | None:
             "labels": np.asarray(labels)}
 
 
-def _macro_f1(y, pred, k: int = 3) -> float:
-    tp = np.bincount(y[pred == y], minlength=k)
-    denom = np.bincount(pred, minlength=k) + np.bincount(y, minlength=k)
-    return float(np.mean(np.where(denom > 0, 2 * tp / np.maximum(denom, 1), 0.0)))
-
-
 def paired_bootstrap(y, ours, theirs, resamples: int = 2000, seed: int = 0) -> dict:
     """Macro-F1 difference (ours - theirs) over test tweets resampled with replacement."""
+    from forewarn.monitor.heads import _macro_f1
+
     rng = np.random.default_rng(seed)
     y, ours, theirs = (np.asarray(a) for a in (y, ours, theirs))
-    diffs = np.array([_macro_f1(y[i], ours[i]) - _macro_f1(y[i], theirs[i])
+    diffs = np.array([_macro_f1(y[i], ours[i], 3) - _macro_f1(y[i], theirs[i], 3)
                       for i in (rng.integers(0, len(y), len(y)) for _ in range(resamples))])
-    return {"difference": _macro_f1(y, ours) - _macro_f1(y, theirs),
+    return {"difference": _macro_f1(y, ours, 3) - _macro_f1(y, theirs, 3),
             "ci95": [float(np.quantile(diffs, 0.025)), float(np.quantile(diffs, 0.975))],
             "p_at_least_0_05": float(np.mean(diffs >= 0.05)), "resamples": resamples}
 
@@ -107,14 +103,14 @@ def _variant(A, y, B, y_test, C: float, seed: int = 0) -> dict:
     from sklearn.linear_model import LogisticRegression
     from sklearn.model_selection import train_test_split
 
-    from forewarn.monitor.heads import tune_class_weights
+    from forewarn.monitor.heads import MULTICLASS_WEIGHT_GRID, tune_class_weights
 
     def lr(X, t):
         return LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(X, t)
 
     a, b = train_test_split(np.arange(len(y)), test_size=0.2, random_state=seed, stratify=y)
     w = tune_class_weights(y[b], lr(A[a], y[a]).predict_proba(A[b]),
-                           np.linspace(0.3, 4.0, 38), rounds=3)
+                           MULTICLASS_WEIGHT_GRID, rounds=3)
     pred = (lr(A, y).predict_proba(B) * w).argmax(1)
     per = f1_score(y_test, pred, labels=[0, 1, 2], average=None, zero_division=0)
     return {"macro_f1": float(per.mean()), "per_class_f1": per.tolist()}

@@ -17,6 +17,7 @@ from __future__ import annotations
 import time
 
 import numpy as np
+from scipy.special import log_softmax
 from sklearn.base import BaseEstimator, ClassifierMixin
 
 from forewarn.monitor import embedding
@@ -199,10 +200,8 @@ class FineTunedMiniLM(BaseEstimator, ClassifierMixin):
         _, base = embedding._load(str(embedding.model_dir()))
         W = {**self.weights_, FROZEN: base[FROZEN]}
         encs = embedding.token_ids(list(texts), self.max_tokens)
-        logits = (embedding.pooled_all(W, encs, batch_size) @ W["head.weight"]
-                  + W["head.bias"]).astype(np.float64)
-        logits -= logits.max(1, keepdims=True)
-        return logits - np.log(np.exp(logits).sum(1, keepdims=True))
+        logits = embedding.pooled_all(W, encs, batch_size) @ W["head.weight"] + W["head.bias"]
+        return log_softmax(logits.astype(np.float64), axis=1)
 
     def predict_proba(self, texts) -> np.ndarray:
         return np.exp(self.predict_log_proba(texts))

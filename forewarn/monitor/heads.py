@@ -102,6 +102,17 @@ def _macro_f1(y: np.ndarray, pred: np.ndarray, k: int) -> float:
     return float(np.mean(f))
 
 
+# Per-class weights tried by the multiclass heads (Davidson's hate class needs up to ~3).
+MULTICLASS_WEIGHT_GRID = tuple(float(g) for g in np.linspace(0.3, 4.0, 38))
+
+
+def weighted_scores(P: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """Class probabilities times the tuned per-class weights, renormalised: the scores whose
+    argmax is the head's macro-F1-tuned prediction."""
+    Q = P * weights
+    return Q / np.clip(Q.sum(1, keepdims=True), 1e-9, None)
+
+
 def tune_class_weights(y: np.ndarray, P: np.ndarray, grid=_WEIGHT_GRID,
                        rounds: int = 2) -> np.ndarray:
     """Per-class weights w maximising macro-F1 of argmax(P * w), by coordinate ascent. A rare
@@ -185,8 +196,7 @@ class NBLogitHead(BaseEstimator, ClassifierMixin):
         """Probabilities rescaled so the tuned decision point is 0.5 for every output."""
         P = self.predict_proba(X)
         if self.kind == "multiclass":
-            Q = P * self.weights_
-            return Q / np.clip(Q.sum(1, keepdims=True), 1e-9, None)
+            return weighted_scores(P, self.weights_)
         return np.column_stack([_rescale(P[:, j], t) for j, t in enumerate(self.thresholds_)])
 
     def predict(self, X) -> np.ndarray:
@@ -218,15 +228,14 @@ class SoftmaxHead(BaseEstimator, ClassifierMixin):
                                     random_state=self.random_state).split(np.zeros(len(y)), y):
             oof[b] = self._fit(X[a], y[a]).predict_proba(X[b])
         self.model_ = self._fit(X, y)
-        self.weights_ = tune_class_weights(y, oof, np.linspace(0.3, 4.0, 38), rounds=3)
+        self.weights_ = tune_class_weights(y, oof, MULTICLASS_WEIGHT_GRID, rounds=3)
         return self
 
     def predict_proba(self, X) -> np.ndarray:
         return self.model_.predict_proba(X)
 
     def scores(self, X) -> np.ndarray:
-        Q = self.predict_proba(X) * self.weights_
-        return Q / np.clip(Q.sum(1, keepdims=True), 1e-9, None)
+        return weighted_scores(self.predict_proba(X), self.weights_)
 
     def predict(self, X) -> np.ndarray:
         return self.scores(X).argmax(1)

@@ -32,7 +32,12 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 from sklearn.svm import LinearSVC
 
-from forewarn.monitor.heads import _nb_ratio, tune_class_weights
+from forewarn.monitor.heads import (
+    MULTICLASS_WEIGHT_GRID,
+    _nb_ratio,
+    tune_class_weights,
+    weighted_scores,
+)
 
 _EPS = 1e-6
 
@@ -107,7 +112,7 @@ class StackedHead(BaseEstimator, ClassifierMixin):
                                     ).split(np.zeros(len(y)), y):
             P[b] = self._meta().fit(Z[a], y[a]).predict_proba(Z[b])
         self.oof_proba_ = P  # out-of-fold at both levels: what a blend with another model reads
-        self.weights_ = tune_class_weights(y, P, np.linspace(0.3, 4.0, 38), rounds=3)
+        self.weights_ = tune_class_weights(y, P, MULTICLASS_WEIGHT_GRID, rounds=3)
         pred = (P * self.weights_).argmax(1)
         self.cv_macro_f1_ = float(np.mean([
             2 * np.sum((pred == c) & (y == c)) / max(np.sum(pred == c) + np.sum(y == c), 1)
@@ -119,8 +124,7 @@ class StackedHead(BaseEstimator, ClassifierMixin):
         return self.meta_.predict_proba(self._meta_inputs(self.bases_, X))
 
     def scores(self, X) -> np.ndarray:
-        Q = self.predict_proba(X) * self.weights_
-        return Q / np.clip(Q.sum(1, keepdims=True), 1e-9, None)
+        return weighted_scores(self.predict_proba(X), self.weights_)
 
     def predict(self, X) -> np.ndarray:
         return self.scores(X).argmax(1)
