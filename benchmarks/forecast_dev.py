@@ -70,6 +70,17 @@ p = bootstrap P(variant better than ensemble), AUC / AUPR, 300 draws.
     enet + mean of trees of 4, 8, 16 leaves       0.690  0.037           21
     enet + trees of 4 and 8 / of 8 and 16         0.689/0.693  0.038/0.037  20/19
     trees of 4, 8, 16 leaves averaged, no enet    0.694  0.036           18
+  added 2026-11-23 (fifth session), 1,000 draws:
+    ens-acd (plus 9 UCDP/PRIO armed-conflict       0.680  0.037  0.01906  20     0.20/0.27
+      features from 1946: civil conflicts by kind, a new one, interstate war, history)
+    ens-acd-nb (plus those and the neighbours')    0.670  0.034  0.01915  20     0.12/0.17
+    ens-nb (plus the neighbour features)          0.649  0.034  0.01914  18     0.00/0.01
+    gbm-lgbdef (LightGBM defaults: 31 leaves,     0.693  0.037  0.02161  24     0.39/0.36
+      100 trees, no tuning), on EWP predictors    0.706  0.037  0.02266  22     0.60/0.35
+    ens-lgbdef (the ensemble with those trees)    0.685  0.037  0.01920  22     0.26/0.34
+    ensemble retuned at every origin (--retune-every 1): 0.680 / 0.035 / top-30 20, with the
+      armed-conflict features 0.683 / 0.037 / 19: the cadence alone moves AUC by 0.02, the
+      size of every difference above.
   Not tried: a focal objective (class weighting, which pushes the same way, lost clearly) and
   a pooled onset/ongoing-episode target (an estimator sees only the protocol's target).
 """
@@ -107,8 +118,9 @@ def _ens(trees_kw: dict | None = None, lin_kw: dict | None = None, **kw) -> Cali
                               **{"calibration": "slope", **kw})
 
 
-def _cand(name: str, description: str, build) -> registry.ModelSpec:
-    return registry.ModelSpec(name, description, build, features.feature_columns)
+def _cand(name: str, description: str, build, columns=features.feature_columns
+          ) -> registry.ModelSpec:
+    return registry.ModelSpec(name, description, build, columns)
 
 
 # Features derived from the other sources (not EWP predictors).
@@ -142,6 +154,20 @@ CANDIDATES: dict[str, registry.ModelSpec] = {c.name: c for c in [
           partial(_ens, lin_kw={"exclude": ("year_sq", *DERIVED)})),
     _cand("ens-alphas16", "ensemble, elastic-net penalty from 16 candidates down to 1%",
           partial(_ens, lin_kw={"n_alphas": 16, "alpha_ratio": 0.01})),
+    _cand("ens-acd", "ensemble, plus the UCDP/PRIO armed-conflict features", _ens,
+          partial(features.feature_columns, conflicts=True)),
+    _cand("ens-acd-nb", "ensemble, plus the armed-conflict and neighbour features", _ens,
+          partial(features.feature_columns, conflicts=True, neighbours=True)),
+    _cand("ens-nb", "ensemble, plus the neighbour features", _ens,
+          partial(features.feature_columns, neighbours=True)),
+    _cand("gbm-lgbdef", "LightGBM's defaults: 31 leaves, 100 trees, no tuning",
+          partial(BoostedTrees, n_estimators=100, num_leaves=31, learning_rate=0.1,
+                  subsample=1.0, colsample_bytree=1.0)),
+    _cand("gbm-lgbdef-ewp", "LightGBM's defaults on the EWP predictors",
+          partial(BoostedTrees, n_estimators=100, num_leaves=31, learning_rate=0.1,
+                  subsample=1.0, colsample_bytree=1.0, exclude=("year", "year_sq", *DERIVED))),
+    _cand("ens-lgbdef", "ensemble, trees with LightGBM's defaults",
+          partial(_ens, {"n_estimators": 100, "num_leaves": 31})),
 ]}
 
 

@@ -20,6 +20,7 @@ EWP_EPISODES = "ewp/ewp_mass_killing_events_master_list_2025.xlsx"
 EWP_FOOS = "ewp/ewp_foos_forecasts_2025-09-03.csv"
 EWP_FINAL = "ewp/ewp_final_forecasts_2025-09-03.csv"
 UCDP_CY = "ucdp/organizedviolencecy_v25_1.csv"
+UCDP_ACD = "ucdp/ucdp_prio_acd_peacesciencer.csv"
 UNHCR_POPULATION = "displacement/unhcr_population_1951_2025.csv"
 IDMC_IDPS = "displacement/unhcr_idmc_conflict_idps_1990_2025.csv"
 
@@ -74,6 +75,37 @@ def read_ucdp_country_year(path: Path) -> pd.DataFrame:
     frame["iso3"] = _map_codes(frame, Path(path).name, "country_id_cy", countries.from_gw)
     check_unique(frame, ["iso3", "year"], Path(path).name)
     return frame
+
+
+def read_armed_conflicts(path: Path) -> pd.DataFrame:
+    """UCDP/PRIO Armed Conflict Dataset, one row per conflict-year from 1946: the government
+    side (`iso3`, from gwno_a), the opposing state for interstate wars (`iso3_b`), whether
+    foreign states fought beside either side, incompatibility, intensity (1: 25-999 battle
+    deaths, 2: 1,000+), type and the year the current episode began.
+
+    Side A codes that are not states of the registry (a handful of colonial-era entities) are
+    left out by design, as in the displacement reader."""
+    cols = {"conflict_id": "int", "year": "int", "gwno_a": "int", "gwno_b": "int?",
+            "incompatibility": "str", "intensity_level": "int", "type_of_conflict": "str",
+            "start_date2": "str"}
+    frame = read_table(path, cols)
+    def iso3(code: float, year: int) -> str | None:
+        state = countries.from_gw(int(code), int(year)) if code == code else None  # NaN: none
+        return state.iso3 if state else None
+
+    for side, column in (("iso3", "gwno_a"), ("iso3_b", "gwno_b")):
+        frame[side] = [iso3(c, y) for c, y in zip(frame[column], frame["year"], strict=True)]
+    frame = frame[frame["iso3"].notna()].copy()
+    bad = ~frame["start_date2"].str.match(r"^\d{4}-\d{2}-\d{2}$")
+    if bad.any():
+        row = frame[bad].iloc[0]
+        raise DataError(Path(path).name, f"bad date '{row['start_date2']}'",
+                        row=int(row["_row"]), column="start_date2")
+    frame["episode_start"] = frame["start_date2"].str[:4].astype(int)
+    # This conversion repeats a conflict-year once per foreign supporter (gwno_*_2nd); the
+    # columns kept are the same on those repeats, so one of each is kept.
+    return frame.drop_duplicates(subset=["conflict_id", "year", "iso3", "iso3_b",
+                                         "type_of_conflict"]).reset_index(drop=True)
 
 
 def read_displacement(population: Path, idmc: Path) -> pd.DataFrame:

@@ -2,8 +2,9 @@
 
 Features are the EWP predictors of year T plus what the other real sources add: UCDP deaths
 (state-based, non-state, one-sided by perpetrator) and their changes, UNHCR/IDMC displacement by
-country of origin and its changes, the country's mass-killing episode history, and what is
-happening in its land neighbours. Every derived
+country of origin and its changes, the country's mass-killing episode history, the armed
+conflicts its government fought (UCDP/PRIO, from 1946), and what is happening in its land
+neighbours. Every derived
 feature of year T is computed from rows with year <= T only (shifts look backwards, never
 forwards), so rebuilding the panel after changing any later year leaves row T untouched.
 
@@ -45,6 +46,7 @@ class Sources:
     ucdp: pd.DataFrame | None = None
     displacement: pd.DataFrame | None = None
     episodes: pd.DataFrame | None = None
+    conflicts: pd.DataFrame | None = None
     neighbours: dict[str, frozenset[str]] | None = None
 
 
@@ -56,6 +58,7 @@ def load_sources(raw_dir: Path) -> Sources:
         displacement=readers.read_displacement(raw_dir / readers.UNHCR_POPULATION,
                                                raw_dir / readers.IDMC_IDPS),
         episodes=readers.read_ewp_episodes(raw_dir / readers.EWP_EPISODES),
+        conflicts=readers.read_armed_conflicts(raw_dir / readers.UCDP_ACD),
         neighbours=load_neighbours(),
     )
 
@@ -174,6 +177,45 @@ def _episode_features(base: pd.DataFrame, episodes: pd.DataFrame) -> pd.DataFram
     return out
 
 
+def _conflict_features(base: pd.DataFrame, acd: pd.DataFrame) -> pd.DataFrame:
+    """Armed conflicts the government fought in year T (UCDP/PRIO, from 1946): how many civil
+    conflicts and of what kind (over territory, over government, with foreign troops, at war
+    intensity), whether one began in T, interstate wars, and the civil-conflict history."""
+    first = int(acd["year"].min())
+    civil = acd[acd["type_of_conflict"].isin(["intrastate", "II"])]
+    g = civil.assign(
+        territory=civil["incompatibility"].eq("territory"),
+        government=civil["incompatibility"].eq("government"),
+        foreign=civil["type_of_conflict"].eq("II"),
+        war=civil["intensity_level"].eq(2),
+        new=civil["episode_start"].eq(civil["year"]),
+    ).groupby(["iso3", "year"]).agg(
+        acd_civil_n=("conflict_id", "nunique"), acd_civil_territory=("territory", "max"),
+        acd_civil_government=("government", "max"), acd_civil_foreign=("foreign", "max"),
+        acd_civil_war=("war", "max"), acd_civil_new=("new", "max")).reset_index()
+    inter = acd[acd["type_of_conflict"].eq("interstate")]
+    sides = pd.concat([inter[["iso3", "year"]],
+                       inter[["iso3_b", "year"]].rename(columns={"iso3_b": "iso3"})])
+    wars = sides.dropna().drop_duplicates().assign(acd_interstate=1.0)
+    frame = base[["iso3", "year"]].merge(g, on=["iso3", "year"], how="left")
+    frame = frame.merge(wars, on=["iso3", "year"], how="left")
+    frame.index = base.index
+    out = frame.drop(columns=["iso3", "year"]).astype(float).fillna(0.0)
+    # Civil-conflict history: years of civil conflict in T-9..T and years since the last one.
+    active = set(zip(g["iso3"], g["year"], strict=True))
+    iso, years = base["iso3"].to_numpy(), base["year"].to_numpy()
+    recent, since = np.zeros(len(base)), np.full(len(base), 60.0)
+    for i in range(len(base)):
+        hits = [k for k in range(60) if (iso[i], years[i] - k) in active]
+        recent[i] = sum(k < 10 for k in hits)
+        if hits:
+            since[i] = hits[0]
+    out["acd_civil_years10"] = recent
+    out["acd_years_since_civil"] = since
+    out.loc[base["year"].to_numpy() < first, :] = np.nan
+    return out
+
+
 def _neighbour_features(panel: pd.DataFrame, neighbours: dict[str, frozenset[str]]
                         ) -> pd.DataFrame:
     """What is happening next door in year T: the worst violence, ongoing and new mass
@@ -224,6 +266,8 @@ def build_panel(sources: Sources) -> pd.DataFrame:
         parts.append(_displacement_features(ewp, sources.displacement))
     if sources.episodes is not None:
         parts.append(_episode_features(ewp, sources.episodes))
+    if sources.conflicts is not None:
+        parts.append(_conflict_features(ewp, sources.conflicts))
     out = pd.concat(parts, axis=1)
     if sources.neighbours is not None:
         out = pd.concat([out, _neighbour_features(out, sources.neighbours)], axis=1)
@@ -234,15 +278,21 @@ def build_panel(sources: Sources) -> pd.DataFrame:
 NEIGHBOUR_PREFIX = "nb_"
 
 
-def feature_columns(panel: pd.DataFrame, neighbours: bool = False) -> list[str]:
+CONFLICT_PREFIX = "acd_"
+
+
+def feature_columns(panel: pd.DataFrame, neighbours: bool = False,
+                    conflicts: bool = False) -> list[str]:
     """Every feature column; the neighbour features only when asked for (measured: they did
-    not improve the backtest, see benchmarks/forecast_vs_ewp.py)."""
+    not improve the backtest, see benchmarks/forecast_vs_ewp.py), likewise the armed-conflict
+    features (see benchmarks/forecast_dev.py)."""
     skip = set(KEYS) | {TARGET, "mk_onset"}
     return [c for c in panel.columns if c not in skip
-            and (neighbours or not c.startswith(NEIGHBOUR_PREFIX))]
+            and (neighbours or not c.startswith(NEIGHBOUR_PREFIX))
+            and (conflicts or not c.startswith(CONFLICT_PREFIX))]
 
 
 def ewp_feature_columns(panel: pd.DataFrame) -> list[str]:
     """The EWP predictors alone (what the EWP's own model sees)."""
-    derived = ("ucdp_", "fled_", "idps_", "displaced_", "ep_", "nb_")
+    derived = ("ucdp_", "fled_", "idps_", "displaced_", "ep_", "nb_", "acd_")
     return [c for c in feature_columns(panel) if not c.startswith(derived)]

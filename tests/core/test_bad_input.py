@@ -150,3 +150,14 @@ def test_reimport_replaces_and_records_provenance(engine, raw_dir):
         batches = c.execute(select(m.ImportBatch.source_file, m.ImportBatch.sha256)).all()
     assert len(batches) == 10  # five files, imported twice
     assert all(len(sha) == 64 for _, sha in batches)
+
+
+def test_armed_conflict_bad_episode_date_names_the_row(private_raw):
+    path = private_raw / readers.UCDP_ACD
+    header = path.read_text().splitlines()[0].split(",")
+    col = header.index("start_date2")
+    _rewrite(path, lambda ls: ls[:7] + [_edit_field(ls[7], col, "2012-xx-15")] + ls[8:])
+    with pytest.raises(DataError) as err:
+        readers.read_armed_conflicts(path)
+    assert (err.value.file, err.value.row, err.value.column) == (path.name, 8, "start_date2")
+    assert "2012-xx-15" in str(err.value)

@@ -40,7 +40,16 @@ def scramble_after(sources: features.Sources, year: int, seed: int = 0) -> featu
         start_year=year + 1 + rng.integers(0, 10, 20), end_year=np.nan,
         code=[f"fake{i}" for i in range(20)])
     ep = pd.concat([ep[ep["start_year"] <= year], invented], ignore_index=True)
-    return dataclasses.replace(sources, ewp=ewp, ucdp=ucdp, displacement=disp, episodes=ep)
+    acd = sources.conflicts.copy()
+    later = acd["year"] > year
+    acd.loc[later, "intensity_level"] = rng.integers(1, 3, int(later.sum()))
+    acd.loc[later, "incompatibility"] = rng.choice(["territory", "government"], int(later.sum()))
+    acd.loc[later, "episode_start"] = acd.loc[later, "year"]
+    wars = acd[~later].sample(30, random_state=seed).assign(
+        year=year + 1 + rng.integers(0, 10, 30), conflict_id=-np.arange(1, 31))
+    acd = pd.concat([acd, wars], ignore_index=True)
+    return dataclasses.replace(sources, ewp=ewp, ucdp=ucdp, displacement=disp, episodes=ep,
+                               conflicts=acd)
 
 
 def _predict(panel: pd.DataFrame, origin: int) -> pd.DataFrame:
@@ -52,7 +61,7 @@ def _predict(panel: pd.DataFrame, origin: int) -> pd.DataFrame:
 @pytest.mark.realdata
 def test_later_years_cannot_change_a_forecast(sources, panel):
     scrambled = features.build_panel(scramble_after(sources, ORIGIN))
-    cols = features.feature_columns(panel, neighbours=True)
+    cols = features.feature_columns(panel, neighbours=True, conflicts=True)
     now = panel[panel["year"] <= ORIGIN].reset_index(drop=True)
     then = scrambled[scrambled["year"] <= ORIGIN].reset_index(drop=True)
     # Every feature of every year <= T is the same after the future was rewritten...
@@ -60,6 +69,8 @@ def test_later_years_cannot_change_a_forecast(sources, panel):
     # ...the scramble did reach what a careless pipeline could have used (targets of T-1, T)...
     t_rows = panel["year"].isin([ORIGIN - 1, ORIGIN])
     assert not panel.loc[t_rows, features.TARGET].equals(scrambled.loc[t_rows, features.TARGET])
+    later, acd = panel["year"] > ORIGIN, [c for c in cols if c.startswith("acd_")]
+    assert acd and not panel.loc[later, acd].equals(scrambled.loc[later, acd])
     # ...and the forecast made at T is bit-for-bit the same.
     pd.testing.assert_series_equal(_predict(panel, ORIGIN), _predict(scrambled, ORIGIN))
 
