@@ -81,6 +81,10 @@ p = bootstrap P(variant better than ensemble), AUC / AUPR, 300 draws.
     ensemble retuned at every origin (--retune-every 1): 0.680 / 0.035 / top-30 20, with the
       armed-conflict features 0.683 / 0.037 / 19: the cadence alone moves AUC by 0.02, the
       size of every difference above.
+    trained on onset within 3 years (T+1..T+3, the newest row censored to 2; retune every
+      origin): 0.680 / 0.036 / Brier 0.01971 / top-30 22 against 0.680 / 0.035 / 0.01909 / 20
+      for the same cadence (P better: AUC 0.51, AUPR 0.51): the longer horizon adds positives
+      but no ranking, and costs calibration.
   Not tried: a focal objective (class weighting, which pushes the same way, lost clearly) and
   a pooled onset/ongoing-episode target (an estimator sees only the protocol's target).
 """

@@ -17,6 +17,8 @@ def test_fetch_status_init_import_end_to_end(tmp_path, monkeypatch, raw_dir):
     from forewarn.settings import get_settings
 
     monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path))
+    # The database must follow the data directory, whatever an earlier fixture left set.
+    monkeypatch.delenv("FOREWARN_DATABASE_URL", raising=False)
     get_settings.cache_clear()
     try:
         mirror = raw_dir  # already verified files, laid out like the mirror

@@ -47,12 +47,12 @@ def cli_run(raw_dir, tmp_path_factory):
                                        "--country-plots", "none"])
         forecast = runner.invoke(app, ["forecast"])
         explain = runner.invoke(app, ["explain", "SDN"])
-        yield {"csv": csv, "backtest": backtest, "forecast": forecast, "explain": explain,
-               "db_url": env["FOREWARN_DATABASE_URL"], "artifacts": data_dir / "artifacts"}
-    finally:
+    finally:  # restored at once: later tests must not inherit this scratch directory
         for k, v in saved.items():
             if v is None:
                 os.environ.pop(k, None)
             else:
                 os.environ[k] = v
         get_settings.cache_clear()
+    return {"csv": csv, "backtest": backtest, "forecast": forecast, "explain": explain,
+            "db_url": env["FOREWARN_DATABASE_URL"], "artifacts": data_dir / "artifacts"}
