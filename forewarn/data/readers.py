@@ -89,6 +89,7 @@ def read_armed_conflicts(path: Path) -> pd.DataFrame:
             "incompatibility": "str", "intensity_level": "int", "type_of_conflict": "str",
             "start_date2": "str"}
     frame = read_table(path, cols)
+
     def iso3(code: float, year: int) -> str | None:
         state = countries.from_gw(int(code), int(year)) if code == code else None  # NaN: none
         return state.iso3 if state else None

@@ -55,6 +55,10 @@ MODELS: dict[str, ModelSpec] = {
         ModelSpec("ensemble-nb", "the default ensemble plus neighbour features",
                   partial(_ensemble, "slope"),
                   partial(features.feature_columns, neighbours=True)),
+        ModelSpec("ensemble-acd", "the default ensemble plus the UCDP/PRIO armed-conflict "
+                  "features (civil conflicts by kind, new ones, interstate war, history)",
+                  partial(_ensemble, "slope"),
+                  partial(features.feature_columns, conflicts=True)),
         ModelSpec("enet", "elastic-net logit (penalty chosen on time-ordered folds), "
                   "all features", ElasticNetLogit, features.feature_columns),
         ModelSpec("gbm", "LightGBM (tree count chosen on time-ordered folds), all features",

@@ -92,6 +92,6 @@ def test_risk_factor_file_uses_framework_ids():
 
 @pytest.mark.realdata
 def test_every_model_feature_is_mapped(panel):
-    cols = features.feature_columns(panel, neighbours=True)
+    cols = features.feature_columns(panel, neighbours=True, conflicts=True)
     missing = [c for c in cols if c not in explain.risk_factors()]
     assert not missing
