@@ -29,14 +29,17 @@ EWP_OUTCOMES = ["mk_onset", "mk_onset_1or2", "mk_onset_1", "mk_onset_2"]
 EWP_KEYS = ["ewp_name", "year", "ccode"]
 
 
-def _map_codes(frame: pd.DataFrame, file: str, column: str, lookup) -> pd.Series:
+def _map_codes(frame: pd.DataFrame, file: str, column: str, lookup,
+               unknown_ok: bool = False) -> pd.Series:
+    """ISO3 of each row's code; an unknown code raises, or with `unknown_ok` gives None (as
+    does a missing code)."""
     iso = []
     for code, year, row in zip(frame[column], frame["year"], frame["_row"], strict=True):
-        c = lookup(int(code), int(year))
-        if c is None:
+        c = lookup(int(code), int(year)) if code == code else None  # code != code: NaN
+        if c is None and not unknown_ok:
             raise DataError(file, f"unknown country code {code}", row=int(row), column=column)
-        iso.append(c.iso3)
-    return pd.Series(iso, index=frame.index, dtype="str")
+        iso.append(c.iso3 if c else None)
+    return pd.Series(iso, index=frame.index, dtype="object" if unknown_ok else "str")
 
 
 def ewp_predictor_names(path: Path) -> list[str]:
@@ -89,13 +92,9 @@ def read_armed_conflicts(path: Path) -> pd.DataFrame:
             "incompatibility": "str", "intensity_level": "int", "type_of_conflict": "str",
             "start_date2": "str"}
     frame = read_table(path, cols)
-
-    def iso3(code: float, year: int) -> str | None:
-        state = countries.from_gw(int(code), int(year)) if code == code else None  # NaN: none
-        return state.iso3 if state else None
-
     for side, column in (("iso3", "gwno_a"), ("iso3_b", "gwno_b")):
-        frame[side] = [iso3(c, y) for c, y in zip(frame[column], frame["year"], strict=True)]
+        frame[side] = _map_codes(frame, Path(path).name, column, countries.from_gw,
+                                 unknown_ok=True)
     frame = frame[frame["iso3"].notna()].copy()
     bad = ~frame["start_date2"].str.match(r"^\d{4}-\d{2}-\d{2}$")
     if bad.any():
