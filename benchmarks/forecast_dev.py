@@ -88,6 +88,27 @@ p = bootstrap P(variant better than ensemble), AUC / AUPR, 300 draws.
       origin): 0.680 / 0.036 / Brier 0.01971 / top-30 22 against 0.680 / 0.035 / 0.01909 / 20
       for the same cadence (P better: AUC 0.51, AUPR 0.51): the longer horizon adds positives
       but no ranking, and costs calibration.
+  added 2026-11-23 (sixth session): random forests (scikit-learn's, which split on missing
+  values; log-odds of the forest's probability clipped at 1e-4), 300 trees, sqrt(p) features
+  per split; 300 draws unless said (estimator code not kept):
+    rf (leaves >= 5 rows)                         0.725  0.035  0.02080  24     0.81/0.19
+    rf-leaf10 / rf-leaf20 / rf-leaf40             0.724/0.731/0.733  0.036/0.037/0.037
+                                                  Brier 0.02002/0.01946/0.01913, top-30 23/23/21
+    rf-leaf20 with 150 trees                      0.733  0.037  0.01946  22     0.91/0.28
+    rf-leaf20, half / a tenth of the features     0.721/0.721  0.035/0.036  top-30 21/19
+    rf class-balanced (leaves >= 10)              0.707  0.034  0.04951  18     0.58/0.14
+    extremely randomised trees (leaves >= 20)     0.726  0.040  0.01931  20     0.79/0.44
+    ens-rf (elastic net + forest of leaf 5 / 20)  0.724/0.724  0.039/0.040  top-30 22/20
+    ens3 (elastic net, the default's trees and    0.728  0.040  0.01903  20     0.98/0.44
+      a leaf-20 forest, a third each; 1,000 draws; log loss 0.0934, P better 1.00);
+      with the elastic net at half: 0.722 / 0.040 / 0.01902 / top-30 18
+    post hoc, 2/3 default + 1/3 forest log-odds   0.730  0.041  0.01895  20
+  Forests rank the middle of the list better (AUC up 0.02-0.03 in every setting tried, P
+  0.8-0.98) but not the top (AUPR no better, top-30 1-4 lower), and ens3 costs 6x the time;
+  not adopted. LightGBM's own random-forest mode gave raw scores that are not log-odds (AUC
+  0.57). For the record, after that verdict, ens3 on the FOOS years: AUC 0.855, AUPR 0.038,
+  Brier 0.00834, top-30 30/39 in 122.6 s, against the default's 0.853, 0.037, 0.00828, 31/39
+  in 18.4 s.
   Not tried: a focal objective (class weighting, which pushes the same way, lost clearly) and
   a pooled onset/ongoing-episode target (an estimator sees only the protocol's target).
 """
