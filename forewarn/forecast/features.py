@@ -294,5 +294,6 @@ def feature_columns(panel: pd.DataFrame, neighbours: bool = False,
 
 def ewp_feature_columns(panel: pd.DataFrame) -> list[str]:
     """The EWP predictors alone (what the EWP's own model sees)."""
-    derived = ("ucdp_", "fled_", "idps_", "displaced_", "ep_", "nb_", "acd_")
+    derived = ("ucdp_", "fled_", "idps_", "displaced_", "ep_", NEIGHBOUR_PREFIX,
+               CONFLICT_PREFIX)
     return [c for c in feature_columns(panel) if not c.startswith(derived)]
