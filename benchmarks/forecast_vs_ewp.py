@@ -25,6 +25,26 @@ from forewarn.forecast import metrics, protocol, registry, report, service
 from forewarn.settings import get_settings
 
 COLUMNS = ["auc", "aupr", "brier", "log_loss", "top30"]
+AUC_AIM, AUPR_AIM = 0.86, 0.06  # issue #3's aims for the default model
+
+
+def print_leverage(name: str, scored: pd.DataFrame, foos: pd.DataFrame) -> None:
+    """How much of AUC and AUPR single onsets decide (39 onsets in 5,032 rows); `scored` has
+    the FOOS file's rows in its order, whose country names it borrows."""
+    assert scored[["year", "ccode"]].equals(foos[["year", "ccode"]])
+    y, p = scored["mk_onset"].to_numpy(), scored["risk"].to_numpy()
+    pos = metrics.onset_positions(y, p)
+    auc, best = metrics.auc(y, p), pos.iloc[0]
+    print(f"{name}: the best-placed onset is at pooled rank {int(best['pooled_rank'])} of "
+          f"{len(y)}; "
+          f"AUPR {metrics.average_precision(y, p):.3f}, or "
+          f"{metrics.average_precision_best_first(y, p):.3f} were it first (aim {AUPR_AIM})")
+    gap = (AUC_AIM - auc) * len(pos)  # in units of one onset's share of non-onsets below
+    low = pos.sort_values("share_below").head(3)
+    print(f"  AUC {auc:.3f}; the aim {AUC_AIM} is {gap:.2f} onset(s) of share away. Lowest "
+          "onsets (outcome year, country, share of non-onsets below): "
+          + "; ".join(f"{int(foos['year'].iloc[r])} {foos['ewp_name'].iloc[r]} {sh:.2f}"
+                      for r, sh in zip(low["row"], low["share_below"], strict=True)))
 
 
 def score_csv(path: Path, foos: pd.DataFrame) -> dict:
@@ -101,6 +121,10 @@ def main() -> None:
             p = boot["p_better"]["ewp"]
             print(f"P({name} better than EWP), bootstrap over {mode.replace('_', '-')} "
                   f"(n={args.bootstrap}): " + ", ".join(f"{k} {p[k]:.3f}" for k in COLUMNS))
+    if results:
+        print()
+        print_leverage(results[0][0], results[0][1]["scored"], foos)
+        print_leverage("EWP FOOS", foos, foos)
 
 
 if __name__ == "__main__":

@@ -40,6 +40,35 @@ def average_precision(y, p) -> float:
     return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
+
+def onset_positions(y, p) -> pd.DataFrame:
+    """Where each onset sits in the pooled list, best first: `row` (its index in y),
+    `pooled_rank` (1 = the highest risk of all rows; a tie takes the best place) and
+    `share_below` (the share of non-onsets with a lower risk, ties half). The mean of
+    `share_below` is the AUC, so with few onsets it shows how far a single one moves it."""
+    y = np.asarray(y, dtype=bool)
+    p = np.asarray(p, dtype=float)
+    neg = np.sort(p[~y])
+    rows = np.flatnonzero(y)
+    pooled = rankdata(-p, method="min")[rows]
+    below = (np.searchsorted(neg, p[rows], "left")
+             + np.searchsorted(neg, p[rows], "right")) / 2 / max(len(neg), 1)
+    out = pd.DataFrame({"row": rows, "pooled_rank": pooled.astype(int), "share_below": below})
+    return out.sort_values(["pooled_rank", "row"]).reset_index(drop=True)
+
+
+def average_precision_best_first(y, p) -> float:
+    """AUPR had the highest-ranked onset been the single highest risk of all rows: with few
+    onsets, precision at the very top of the pooled list weighs most, so this shows how
+    much of AUPR one country-year decides."""
+    y = np.asarray(y, dtype=bool)
+    p = np.asarray(p, dtype=float).copy()
+    if not y.any():
+        return float("nan")
+    best = np.flatnonzero(y)[np.argmax(p[y])]
+    p[best] = p.max() + 1.0
+    return average_precision(y, p)
+
 def brier(y, p) -> float:
     y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)

@@ -30,6 +30,29 @@ def test_average_precision_by_hand():
     assert metrics.average_precision([1, 0], [0.5, 0.5]) == pytest.approx(0.5)
 
 
+
+def test_onset_positions_by_hand():
+    # pooled: 0.8(+) 0.4(-) 0.35(+) 0.2(-) 0.1(-)
+    pos = metrics.onset_positions(Y, P)
+    assert pos["row"].tolist() == [3, 2]
+    assert pos["pooled_rank"].tolist() == [1, 3]
+    assert pos["share_below"].tolist() == pytest.approx([1.0, 2 / 3])
+    assert pos["share_below"].mean() == pytest.approx(metrics.auc(Y, P))
+    # a tie with a non-onset: the onset takes the best place and half the tie's share
+    tied = metrics.onset_positions([0, 1, 0], [0.5, 0.5, 0.1])
+    assert tied["pooled_rank"].tolist() == [1]
+    assert tied["share_below"].tolist() == pytest.approx([0.75])
+
+
+def test_average_precision_best_first_by_hand():
+    # pooled: 0.9(-) 0.6(+) 0.5(-) 0.3(+): AP = (1/2 + 2/4) / 2; with the 0.6 onset first
+    # the order is (+) (-) (-) (+): AP = (1 + 2/4) / 2
+    y, p = [0, 1, 0, 1], [0.9, 0.6, 0.5, 0.3]
+    assert metrics.average_precision(y, p) == pytest.approx(0.5)
+    assert metrics.average_precision_best_first(y, p) == pytest.approx(0.75)
+    assert p == [0.9, 0.6, 0.5, 0.3]  # the caller's risks are left alone
+    assert math.isnan(metrics.average_precision_best_first([0, 0], [0.1, 0.2]))
+
 def test_against_scikit_learn_on_random_data():
     rng = np.random.default_rng(0)
     y = (rng.random(500) < 0.05).astype(int)
