@@ -36,8 +36,7 @@ def print_leverage(name: str, scored: pd.DataFrame, foos: pd.DataFrame) -> None:
     pos = metrics.onset_positions(y, p)
     auc, best = metrics.auc(y, p), pos.iloc[0]
     print(f"{name}: the best-placed onset is at pooled rank {int(best['pooled_rank'])} of "
-          f"{len(y)}; "
-          f"AUPR {metrics.average_precision(y, p):.3f}, or "
+          f"{len(y)}; AUPR {metrics.average_precision(y, p):.3f}, or "
           f"{metrics.average_precision_best_first(y, p):.3f} were it first (aim {AUPR_AIM})")
     gap = (AUC_AIM - auc) * len(pos)  # in units of one onset's share of non-onsets below
     low = pos.sort_values("share_below").head(3)

@@ -40,7 +40,6 @@ def average_precision(y, p) -> float:
     return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
 
 
-
 def onset_positions(y, p) -> pd.DataFrame:
     """Where each onset sits in the pooled list, best first: `row` (its index in y),
     `pooled_rank` (1 = the highest risk of all rows; a tie takes the best place) and
@@ -68,6 +67,7 @@ def average_precision_best_first(y, p) -> float:
     best = np.flatnonzero(y)[np.argmax(p[y])]
     p[best] = p.max() + 1.0
     return average_precision(y, p)
+
 
 def brier(y, p) -> float:
     y = np.asarray(y, dtype=float)
