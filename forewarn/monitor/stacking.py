@@ -34,6 +34,7 @@ from sklearn.svm import LinearSVC
 
 from forewarn.monitor.heads import (
     MULTICLASS_WEIGHT_GRID,
+    _macro_f1,
     _nb_ratio,
     tune_class_weights,
     weighted_scores,
@@ -114,9 +115,7 @@ class StackedHead(BaseEstimator, ClassifierMixin):
         self.oof_proba_ = P  # out-of-fold at both levels: what a blend with another model reads
         self.weights_ = tune_class_weights(y, P, MULTICLASS_WEIGHT_GRID, rounds=3)
         pred = (P * self.weights_).argmax(1)
-        self.cv_macro_f1_ = float(np.mean([
-            2 * np.sum((pred == c) & (y == c)) / max(np.sum(pred == c) + np.sum(y == c), 1)
-            for c in range(self.n_outputs_)]))
+        self.cv_macro_f1_ = _macro_f1(y, pred, self.n_outputs_)
         self.meta_ = self._meta().fit(Z, y)
         return self
 
