@@ -22,6 +22,8 @@ class Settings(BaseSettings):
     # A local copy of the sources (e.g. ../shared/data); used when set and present.
     mirror: Path | None = None
     secret_key: str | None = None
+    # Run periodic jobs (purges, alert evaluation, feed polling) inside `serve`.
+    scheduler: bool = True
 
     @property
     def raw_dir(self) -> Path:

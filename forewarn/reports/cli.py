@@ -71,8 +71,8 @@ def export(out: Path = typer.Argument(..., help="CSV file to write."),
 
 
 def setup(console: Console) -> None:
-    """First run and every run after: apply the contact retention (run it daily from cron:
-    `forewarn reports purge-contacts`)."""
+    """First run and every run after: apply the contact retention now (`forewarn serve` then
+    applies it hourly through its scheduler; no cron job needed)."""
     from forewarn.reports.config import get_report_settings
     from forewarn.reports.protection import purge_contacts as purge
 

@@ -15,7 +15,7 @@ from sqlalchemy import func, select, text
 
 from forewarn.data.sources import load_sources
 from forewarn.store import models as m
-from forewarn.web import country_page, figures, model_page, watchlist
+from forewarn.web import country_page, figures, model_page, scheduler, watchlist
 from forewarn.web import forecast_source as fs
 from forewarn.web.deps import SessionDep, SettingsDep
 from forewarn.web.render import templates, twin, wants_json
@@ -56,6 +56,7 @@ def _warm_caches(app) -> None:
 @asynccontextmanager
 async def _lifespan(app):
     threading.Thread(target=_warm_caches, args=(app,), name="forewarn-warm", daemon=True).start()
+    scheduler.start(app)
     yield
 
 
