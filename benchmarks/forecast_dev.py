@@ -132,7 +132,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from forewarn.forecast import features, metrics, protocol, registry, service
+from forewarn.forecast import features, metrics, predictor_sets, protocol, registry, service
 from forewarn.forecast.ensemble import CalibratedEnsemble
 from forewarn.forecast.linear import ElasticNetLogit
 from forewarn.forecast.trees import BoostedTrees
@@ -203,6 +203,12 @@ CANDIDATES: dict[str, registry.ModelSpec] = {c.name: c for c in [
                   subsample=1.0, colsample_bytree=1.0, exclude=("year", "year_sq", *DERIVED))),
     _cand("ens-lgbdef", "ensemble, trees with LightGBM's defaults",
           partial(_ens, {"n_estimators": 100, "num_leaves": 31})),
+    # issue 25: the default plus one optional predictor set each (predictor_sets.SETS)
+    *[_cand(f"ens+{name}", f"the default ensemble plus the {name} features", _ens,
+            partial(features.feature_columns, sets=(name,)))
+      for name in predictor_sets.SETS],
+    _cand("ens+all7", "the default ensemble plus all seven sets", _ens,
+          partial(features.feature_columns, sets=tuple(predictor_sets.SETS))),
 ]}
 
 
