@@ -400,7 +400,7 @@ def read_reign(path: Path) -> pd.DataFrame:
     if frame["start_year"].isna().any():
         raise DataError(name, "bad date", row=int(frame[frame["start_year"].isna()]["_row"]
                                                    .iloc[0]), column="Start")
-    frame = frame[frame["year"] >= 1946].astype({"cown": int, "year": int})
+    frame = frame[frame["year"] >= 1946].astype({"cown": int, "year": int, "start_year": int})
     frame = _map_cow_known(frame, name, "cown")
     frame = frame.sort_values(["iso3", "year", "Start"])
     spells = frame.groupby(["iso3", "year"]).size().rename("regime_spells")
