@@ -153,10 +153,11 @@ losing Brier or top-30.
   share of 0.308 (12/39) against the default's 0.853, 0.037, 0.00828, 31/39 and 0.436 (17/39),
   in 16.6 s against 8.7 s. It ranks the middle of the list better and the top worse, as on
   development. The fast onsets of issue #3 move: Egypt 2013 above 76% of non-onsets (default
-  55%), Thailand 2004 above 75% (52%), but Libya 2011 down to 50% (60%). And it shows why sources that stop matter: every set is missing in 2024
-  (the newest complete year is 2020-2023), so its forecast from 2024 data falls to a highest
-  risk of 3.7% (South Sudan) where the default gives 16.4% (Myanmar); in training, "missing"
-  meant the early, calmer years.
+  55%), Thailand 2004 above 75% (52%), but Libya 2011 down to 50% (60%). And it shows why
+  sources that stop matter: every set is missing in 2024 (the newest complete year is
+  2020-2023), so its forecast from 2024 data falls to a highest risk of 3.7% (South Sudan)
+  where the default gives 16.4% (Myanmar); in training, "missing" meant the early, calmer
+  years.
 """
 
 from __future__ import annotations

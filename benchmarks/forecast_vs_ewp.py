@@ -13,7 +13,8 @@ Besides the EWP's metrics it prints, for the first model and the EWP: the Goldsm
 (2013) metric (share of onsets in each outcome year's top 5%) with bootstrap intervals, and
 the same scores against two other labels of an onset (forewarn.forecast.labels: Targeted
 Mass Killing onsets to 2020, UCDP one-sided violence reaching 1,000 deaths from 1990) beside
-the EWP's label, each on the country-years that label covers.
+the EWP's label, each on the country-years that label covers: the same predictions, and the
+model retrained on that label (marked "*"; the same origins, only the target changes).
 """
 
 from __future__ import annotations
@@ -75,23 +76,55 @@ def print_goldsmith(scorers: dict[str, pd.DataFrame], n_boot: int) -> None:
               f"{iv[0]:.3f}-{iv[1]:.3f}{p}")
 
 
+def retrained(panel: pd.DataFrame, name: str, onsets: pd.DataFrame, retune_every: int,
+              foos: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The model's backtest trained on another label (origins up to the label's last year
+    less one), as FOOS-like rows (year Y, ccode, ewp_name, risk, rank) for the label's years."""
+    relabelled = labels.with_label(panel, onsets)
+    last = int(onsets["year"].max())
+    spec = registry.get(name)
+    bt = protocol.rolling_backtest(spec.build(), relabelled, spec.columns(relabelled),
+                                   years=protocol.origins(last=min(protocol.LAST_ORIGIN,
+                                                                   last - 1)),
+                                   retune_every=retune_every)
+    rows = foos[foos["year"] <= last]
+    return protocol.score_like_ewp(bt.predictions, rows), bt.seconds
+
+
 def print_labels(name: str, scored: pd.DataFrame, foos: pd.DataFrame, raw: Path,
-                 n_boot: int) -> None:
-    """The first model and the EWP scored against the three labels of an onset."""
+                 n_boot: int, panel: pd.DataFrame | None = None,
+                 retune_every: int = registry.RETUNE_EVERY) -> None:
+    """The first model and the EWP scored against the three labels of an onset; with the
+    panel, also the model retrained on each other label ("<name>*")."""
     other = labels.load(raw)
     print("Robustness to the label (same predictions, other truths; rows the label covers)")
     print(f"  {'label':<13} {'scorer':<10} {'rows':>5} {'onsets':>6} {'AUC':>6} {'AUPR':>6} "
           f"{'Brier':>8} {'top30':>5} {'top5%':>6}   AUC 95% (n={n_boot})")
     for key, title in labels.LABELS.items():
+        trained, boot_t = None, None
         if key == "ewp":
             a, b = scored, foos
         else:
             a, b = labels.aligned(scored, foos, other[key])
+            if panel is not None:
+                fresh, secs = retrained(panel, name, other[key], retune_every, foos)
+                trained, _ = labels.aligned(fresh, foos, other[key])
+                print(f"  ({name} retrained on {key}: {secs:.1f} s)")
         y = a["mk_onset"].to_numpy()
         boot = metrics.bootstrap(y, {"m": (a["risk"].to_numpy(), a["rank"].to_numpy()),
                                      "e": (b["risk"].to_numpy(), b["rank"].to_numpy())},
                                  n=n_boot) if n_boot else None
-        for who, s, k in ((name, a, "m"), ("EWP FOOS", b, "e")):
+        scorers = [(name, a, "m"), ("EWP FOOS", b, "e")]
+        if trained is not None:
+            assert trained[["year", "ccode"]].equals(a[["year", "ccode"]])
+            boot_t = metrics.bootstrap(y, {"t": (trained["risk"].to_numpy(),
+                                                 trained["rank"].to_numpy()),
+                                           "e": (b["risk"].to_numpy(), b["rank"].to_numpy())},
+                                       n=n_boot) if n_boot else None
+            if boot_t:
+                boot["interval"]["t"] = boot_t["interval"]["t"]
+            scorers.insert(1, (f"{name}*", trained, "t"))
+        for who, s, k in scorers:
             m = metrics.score_all(s["mk_onset"], s["risk"], s["rank"])
             g = metrics.top_share_caught(s["mk_onset"], s["rank"],
                                          metrics.year_cutoffs(s["year"]))
@@ -99,6 +132,10 @@ def print_labels(name: str, scored: pd.DataFrame, foos: pd.DataFrame, raw: Path,
             print(f"  {key:<13} {who[:10]:<10} {len(s):5d} {int(y.sum()):6d} {m['auc']:6.3f} "
                   f"{m['aupr']:6.3f} {m['brier']:8.5f} {m['top30']:5.0f} {g:6.3f}   "
                   f"{iv[0]:.3f}-{iv[1]:.3f}")
+        if trained is not None and boot_t:
+            p = boot_t["p_better"]["e"]
+            print(f"  {'':<13} P({name}* better than EWP): AUC {p['auc']:.2f}, AUPR "
+                  f"{p['aupr']:.2f}, top-30 {p['top30']:.2f}")
         if boot:
             p = boot["p_better"]["e"]
             print(f"  {'':<13} P({name} better than EWP): AUC {p['auc']:.2f}, AUPR "
@@ -189,7 +226,8 @@ def main() -> None:
                         args.bootstrap)
         print()
         start = time.perf_counter()
-        print_labels(results[0][0], results[0][1]["scored"], foos, args.raw, args.bootstrap)
+        print_labels(results[0][0], results[0][1]["scored"], foos, args.raw, args.bootstrap,
+                     panel if not args.csv else None, args.retune_every)
         print(f"  ({time.perf_counter() - start:.1f} s)")
 
 

@@ -86,3 +86,20 @@ def aligned(scored: pd.DataFrame, other: pd.DataFrame, label: pd.DataFrame
     b = b.merge(keys, on=["year", "ccode"]).reset_index(drop=True)
     assert np.array_equal(a["mk_onset"], b["mk_onset"])
     return a, b
+
+
+def with_label(panel: pd.DataFrame, onsets: pd.DataFrame) -> pd.DataFrame:
+    """The modelling panel with mk_onset and the protocol's target taken from another label:
+    target(T) = an onset in T+1 or T+2, missing unless the label covers both years (so a
+    model is trained only on what that label says). Features are untouched."""
+    from forewarn.forecast.features import TARGET
+
+    on = onsets.set_index(["iso3", "year"])["onset"]
+    out = panel.copy()
+    keys = list(zip(out["iso3"], out["year"], strict=True))
+    out["mk_onset"] = on.reindex(keys).to_numpy()
+    leads = [on.reindex([(i, y + k) for i, y in keys]).to_numpy() for k in (1, 2)]
+    target = np.fmax(leads[0], leads[1])
+    target[np.isnan(leads[0]) | np.isnan(leads[1])] = np.nan
+    out[TARGET] = target
+    return out
