@@ -91,3 +91,16 @@ def test_other_labels_mark_new_episodes_only_where_covered():
                            "risk": [0.1, 0.2], "rank": [5, 3]})
     relabelled = labels.relabel(scored, labels.tmk_onsets(tmk))
     assert relabelled[["year", "mk_onset"]].values.tolist() == [[2016, 1]]  # 2021: not covered
+
+
+def test_with_label_trains_only_where_the_label_covers_both_next_years():
+    panel = pd.DataFrame({"iso3": "SDN", "year": range(2015, 2022), "mk_onset": 0,
+                          "onset_1or2": 0.0, "x": range(7)})
+    onsets = pd.DataFrame({"iso3": "SDN", "year": range(2016, 2021),
+                           "onset": [1, 0, 0, 1, 0]})
+    out = labels.with_label(panel, onsets).set_index("year")
+    assert out.loc[2015, "onset_1or2"] == 1 and out.loc[2016, "onset_1or2"] == 0
+    assert out.loc[2017, "onset_1or2"] == 1 and out.loc[2018, "onset_1or2"] == 1
+    assert out.loc[[2019, 2020, 2021], "onset_1or2"].isna().all()  # 2021+ not covered
+    assert np.isnan(out.loc[2015, "mk_onset"]) and out.loc[2016, "mk_onset"] == 1
+    assert out["x"].tolist() == list(range(7))
