@@ -24,6 +24,9 @@ from forewarn.web.charts import Series, fmt_pct, line_chart
 from forewarn.web.sections import register_country_section
 
 _calibration_cache: dict[int, dict] = {}
+# Bands with fewer country-years are listed in the table but not plotted: a share from a
+# handful of rows (3 rows, 2 onsets: 67%) would set the chart's scale and say little.
+MIN_BAND_ROWS = 30
 
 
 def window_statement(data_year: int, today: date) -> dict:
@@ -73,7 +76,7 @@ def native_calibration(session: Session, run_id: int) -> dict:
 
 
 def calibration_chart(cal: dict, risk: float | None, name: str):
-    used = [r for r in cal["rows"] if r["n"]]
+    used = [r for r in cal["rows"] if r["n"] >= MIN_BAND_ROWS]
     points = [(r["mean_risk"], r["observed"]) for r in used]
     top = max([0.05] + [max(x, y) for x, y in points]) * 1.05
     highlight = [(risk, risk, f"{name} now")] if risk is not None else []
@@ -131,6 +134,7 @@ def forecast_context(session: Session, country: dict) -> dict | None:
         "window": window_statement(fc.data_through, date.today()),
         "change": trend.risk_change(session, iso3),
         "calibration": cal,
+        "min_band_rows": MIN_BAND_ROWS,
         "calibration_chart": str(calibration_chart(cal, risk, country.get("name", iso3)))
         if cal and cal["n"] else None,
     }
