@@ -120,6 +120,44 @@ p = bootstrap P(variant better than ensemble), AUC / AUPR, 300 draws.
     choice); the forests' AUC gain survives that handicap, their top of the list does not.
   Not tried: a focal objective (class weighting, which pushes the same way, lost clearly) and
   a pooled onset/ongoing-episode target (an estimator sees only the protocol's target).
+
+Record (2026-12-03, issue 25: do the new sources add signal?). Seven optional feature sets
+(forewarn.forecast.predictor_sets; each lagged to year T and missing outside its source's
+years), each added alone to the default, then all seven; one run each, retune every 3rd
+origin, 300 bootstrap draws over country-years; load average 0.8 on 2 CPUs, fitting times
+measured by the script: 2.3 s for the default, 2.4-3.5 s per variant (the seven-set run 3.4 s).
+Same rule as before: adopt only what beats the default on development AUC and AUPR without
+losing Brier or top-30.
+
+    variant (years the source covers)             AUC    AUPR   Brier    top30  p AUC/AUPR  verdict
+    ensemble (default)                            0.700  0.041  0.01898  22
+    ens+pts (Political Terror Scale, 1976-2021)   0.691  0.041  0.01903  19     0.19/0.45   no
+    ens+cirights (CIRIGHTS, 1981-2020)            0.695  0.039  0.01897  21     0.21/0.34   no
+    ens+lhrs (Fariss latent scores, 1946-2021)    0.716  0.040  0.01938  23     0.65/0.43   no
+    ens+tmk (Targeted Mass Killing, 1946-2020)    0.666  0.039  0.01899  20     0.00/0.20   no
+    ens+coups (Powell & Thyne, 1950-2023)         0.692  0.039  0.01897  22     0.18/0.41   no
+    ens+navco (NAVCO 1.3 campaigns, 1946-2019)    0.691  0.037  0.01904  24     0.26/0.18   no
+    ens+reign (REIGN regimes, 1946-2020)          0.664  0.037  0.01898  19     0.01/0.10   no
+    ens+all7 (all seven)                          0.728  0.038  0.01930  25     0.75/0.39   no
+
+  No set passes: the Fariss scores and all seven together raise AUC (P 0.65 and 0.75) but
+  lower AUPR and cost Brier (P better 0.01 and 0.03), the others lose AUC. The default is
+  unchanged (features.DEFAULT_SETS is empty). Caveats: CIRIGHTS (from 1981) and PTS (from
+  1976) are missing in most development training years, so development judges them weakly;
+  the Fariss posterior is smoothed over all years, so its year-T score also reflects later
+  reports, a look-ahead the rule would have had to weigh had it passed.
+
+  After the verdict, for the record (benchmarks/forecast_vs_ewp.py, registry model
+  `ensemble-sets` = the default plus all seven; 300 draws; load average 3.2): on the FOOS
+  years it reaches AUC 0.872, AUPR 0.033, Brier 0.00824, top-30 35/39 and a Goldsmith top-5%
+  share of 0.308 (12/39) against the default's 0.853, 0.037, 0.00828, 31/39 and 0.436 (17/39),
+  in 16.6 s against 8.7 s. It ranks the middle of the list better and the top worse, as on
+  development. The fast onsets of issue #3 move: Egypt 2013 above 76% of non-onsets (default
+  55%), Thailand 2004 above 75% (52%), but Libya 2011 down to 50% (60%). And it shows why
+  sources that stop matter: every set is missing in 2024 (the newest complete year is
+  2020-2023), so its forecast from 2024 data falls to a highest risk of 3.7% (South Sudan)
+  where the default gives 16.4% (Myanmar); in training, "missing" meant the early, calmer
+  years.
 """
 
 from __future__ import annotations
@@ -132,7 +170,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from forewarn.forecast import features, metrics, protocol, registry, service
+from forewarn.forecast import features, metrics, predictor_sets, protocol, registry, service
 from forewarn.forecast.ensemble import CalibratedEnsemble
 from forewarn.forecast.linear import ElasticNetLogit
 from forewarn.forecast.trees import BoostedTrees
@@ -203,6 +241,12 @@ CANDIDATES: dict[str, registry.ModelSpec] = {c.name: c for c in [
                   subsample=1.0, colsample_bytree=1.0, exclude=("year", "year_sq", *DERIVED))),
     _cand("ens-lgbdef", "ensemble, trees with LightGBM's defaults",
           partial(_ens, {"n_estimators": 100, "num_leaves": 31})),
+    # issue 25: the default plus one optional predictor set each (predictor_sets.SETS)
+    *[_cand(f"ens+{name}", f"the default ensemble plus the {name} features", _ens,
+            partial(features.feature_columns, sets=(name,)))
+      for name in predictor_sets.SETS],
+    _cand("ens+all7", "the default ensemble plus all seven sets", _ens,
+          partial(features.feature_columns, sets=tuple(predictor_sets.SETS))),
 ]}
 
 

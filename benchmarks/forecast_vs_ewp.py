@@ -8,6 +8,13 @@ CSV file, read back, is what is scored. `--csv FILE` scores a CSV the CLI export
 
     python benchmarks/forecast_vs_ewp.py [--raw DIR] [--models ensemble,enet,...]
         [--retune-every 3] [--csv FILE] [--bootstrap 1000] [--out DIR]
+
+Besides the EWP's metrics it prints, for the first model and the EWP: the Goldsmith et al.
+(2013) metric (share of onsets in each outcome year's top 5%) with bootstrap intervals, and
+the same scores against two other labels of an onset (forewarn.forecast.labels: Targeted
+Mass Killing onsets to 2020, UCDP one-sided violence reaching 1,000 deaths from 1990) beside
+the EWP's label, each on the country-years that label covers: the same predictions, and the
+model retrained on that label (marked "*"; the same origins, only the target changes).
 """
 
 from __future__ import annotations
@@ -21,7 +28,7 @@ from pathlib import Path
 import pandas as pd
 
 from forewarn.data import readers
-from forewarn.forecast import metrics, protocol, registry, report, service
+from forewarn.forecast import labels, metrics, protocol, registry, report, service
 from forewarn.settings import get_settings
 
 COLUMNS = ["auc", "aupr", "brier", "log_loss", "top30"]
@@ -44,6 +51,96 @@ def print_leverage(name: str, scored: pd.DataFrame, foos: pd.DataFrame) -> None:
           "onsets (outcome year, country, share of non-onsets below): "
           + "; ".join(f"{int(foos['year'].iloc[r])} {foos['ewp_name'].iloc[r]} {sh:.2f}"
                       for r, sh in zip(low["row"], low["share_below"], strict=True)))
+
+
+def print_goldsmith(scorers: dict[str, pd.DataFrame], n_boot: int) -> None:
+    """Share of onsets in each outcome year's top 5% (Goldsmith et al. 2013) per scorer, with
+    95% intervals and P(first better), bootstrap over country-years."""
+    first = next(iter(scorers.values()))
+    y = first["mk_onset"].to_numpy()
+    cuts = {n: metrics.year_cutoffs(s["year"]) for n, s in scorers.items()}
+    boot = metrics.bootstrap_top_share(
+        y, {n: (s["rank"].to_numpy(), cuts[n]) for n, s in scorers.items()}, n=n_boot) \
+        if n_boot else None
+    cut_range = f"{cuts[next(iter(cuts))].min()}-{cuts[next(iter(cuts))].max()}"
+    print(f"Goldsmith et al. (2013): share of onsets in their year's top 5% (top "
+          f"{cut_range} countries a year)")
+    names = list(scorers)
+    for n, s in scorers.items():
+        share = metrics.top_share_caught(s["mk_onset"], s["rank"], cuts[n])
+        iv = boot["interval"][n] if boot else (float("nan"),) * 2
+        caught = int(round(share * s["mk_onset"].sum()))
+        p = (f"; P({names[0]} better) {boot['p_better'][n]:.2f}"
+             if boot and n in boot["p_better"] else "")
+        print(f"  {n:<16} {share:.3f} ({caught}/{int(s['mk_onset'].sum())}), 95% "
+              f"{iv[0]:.3f}-{iv[1]:.3f}{p}")
+
+
+def retrained(panel: pd.DataFrame, name: str, onsets: pd.DataFrame, retune_every: int,
+              foos: pd.DataFrame) -> tuple[pd.DataFrame, float]:
+    """The model's backtest trained on another label (origins up to the label's last year
+    less one), as FOOS-like rows (year Y, ccode, ewp_name, risk, rank) for the label's years."""
+    relabelled = labels.with_label(panel, onsets)
+    last = int(onsets["year"].max())
+    spec = registry.get(name)
+    bt = protocol.rolling_backtest(spec.build(), relabelled, spec.columns(relabelled),
+                                   years=protocol.origins(last=min(protocol.LAST_ORIGIN,
+                                                                   last - 1)),
+                                   retune_every=retune_every)
+    rows = foos[foos["year"] <= last]
+    return protocol.score_like_ewp(bt.predictions, rows), bt.seconds
+
+
+def print_labels(name: str, scored: pd.DataFrame, foos: pd.DataFrame, raw: Path,
+                 n_boot: int, panel: pd.DataFrame | None = None,
+                 retune_every: int = registry.RETUNE_EVERY) -> None:
+    """The first model and the EWP scored against the three labels of an onset; with the
+    panel, also the model retrained on each other label ("<name>*")."""
+    other = labels.load(raw)
+    print("Robustness to the label (same predictions, other truths; rows the label covers)")
+    print(f"  {'label':<13} {'scorer':<10} {'rows':>5} {'onsets':>6} {'AUC':>6} {'AUPR':>6} "
+          f"{'Brier':>8} {'top30':>5} {'top5%':>6}   AUC 95% (n={n_boot})")
+    for key, title in labels.LABELS.items():
+        trained, boot_t = None, None
+        if key == "ewp":
+            a, b = scored, foos
+        else:
+            a, b = labels.aligned(scored, foos, other[key])
+            if panel is not None:
+                fresh, secs = retrained(panel, name, other[key], retune_every, foos)
+                trained, _ = labels.aligned(fresh, foos, other[key])
+                print(f"  ({name} retrained on {key}: {secs:.1f} s)")
+        y = a["mk_onset"].to_numpy()
+        boot = metrics.bootstrap(y, {"m": (a["risk"].to_numpy(), a["rank"].to_numpy()),
+                                     "e": (b["risk"].to_numpy(), b["rank"].to_numpy())},
+                                 n=n_boot) if n_boot else None
+        scorers = [(name, a, "m"), ("EWP FOOS", b, "e")]
+        if trained is not None:
+            assert trained[["year", "ccode"]].equals(a[["year", "ccode"]])
+            boot_t = metrics.bootstrap(y, {"t": (trained["risk"].to_numpy(),
+                                                 trained["rank"].to_numpy()),
+                                           "e": (b["risk"].to_numpy(), b["rank"].to_numpy())},
+                                       n=n_boot) if n_boot else None
+            if boot_t:
+                boot["interval"]["t"] = boot_t["interval"]["t"]
+            scorers.insert(1, (f"{name}*", trained, "t"))
+        for who, s, k in scorers:
+            m = metrics.score_all(s["mk_onset"], s["risk"], s["rank"])
+            g = metrics.top_share_caught(s["mk_onset"], s["rank"],
+                                         metrics.year_cutoffs(s["year"]))
+            iv = boot["interval"][k]["auc"] if boot else (float("nan"),) * 2
+            print(f"  {key:<13} {who[:10]:<10} {len(s):5d} {int(y.sum()):6d} {m['auc']:6.3f} "
+                  f"{m['aupr']:6.3f} {m['brier']:8.5f} {m['top30']:5.0f} {g:6.3f}   "
+                  f"{iv[0]:.3f}-{iv[1]:.3f}")
+        if trained is not None and boot_t:
+            p = boot_t["p_better"]["e"]
+            print(f"  {'':<13} P({name}* better than EWP): AUC {p['auc']:.2f}, AUPR "
+                  f"{p['aupr']:.2f}, top-30 {p['top30']:.2f}")
+        if boot:
+            p = boot["p_better"]["e"]
+            print(f"  {'':<13} P({name} better than EWP): AUC {p['auc']:.2f}, AUPR "
+                  f"{p['aupr']:.2f}, top-30 {p['top30']:.2f}   [{title}, "
+                  f"{int(a['year'].min())}-{int(a['year'].max())}]")
 
 
 def score_csv(path: Path, foos: pd.DataFrame) -> dict:
@@ -124,6 +221,14 @@ def main() -> None:
         print()
         print_leverage(results[0][0], results[0][1]["scored"], foos)
         print_leverage("EWP FOOS", foos, foos)
+        print()
+        print_goldsmith({**{n: m["scored"] for n, m, _, _ in results}, "EWP FOOS": foos},
+                        args.bootstrap)
+        print()
+        start = time.perf_counter()
+        print_labels(results[0][0], results[0][1]["scored"], foos, args.raw, args.bootstrap,
+                     panel if not args.csv else None, args.retune_every)
+        print(f"  ({time.perf_counter() - start:.1f} s)")
 
 
 if __name__ == "__main__":

@@ -7,6 +7,9 @@ names the file, row and column. Readers return pandas frames; importer.py stores
 
 from __future__ import annotations
 
+import csv
+from functools import lru_cache
+from importlib import resources
 from pathlib import Path
 
 import pandas as pd
@@ -150,3 +153,264 @@ def read_ewp_episodes(path: Path) -> pd.DataFrame:
     frame["iso3"] = iso
     check_unique(frame, ["code"], Path(path).name)
     return frame.drop(columns=["year"])
+
+
+# --- Human-rights, coup, campaign and regime predictors (forecast round two, issue 25) ---
+# Each reader returns one row per (iso3, year) with the source's own columns, and sets
+# frame.attrs["last_year"]: the last year the source covers completely, after which the
+# forecasting features treat it as missing (never carried forward).
+
+PTS = "predictors/pts/pts_2022.csv"
+CIRIGHTS = "predictors/cirights/cirights_v1.22.11.25.csv"
+TMK = "predictors/tmk/tmk2020.csv"
+LHRS = "predictors/lhrs/lhrs_v4.02_2021_names.csv"
+COUPS = "predictors/coups/powell_thyne_ccode_year_V2024.01.29.txt"
+NAVCO = "predictors/navco/navco_1.3_list.tab"
+REIGN = "predictors/regime/reign_regime_years_democracyData.rda"
+PREDICTOR_FILES = [PTS, CIRIGHTS, TMK, LHRS, COUPS, NAVCO, REIGN]
+
+# COW codes these sources use for states outside the registry (West Germany under its own
+# code, Kiribati, Tuvalu, Tonga, Serbia under CIRIGHTS' 342, Abkhazia, South Ossetia, Tibet):
+# left out by design. Any other unknown code is an error.
+OUTSIDE_REGISTRY_COW = frozenset({260, 342, 396, 397, 711, 946, 947, 955})
+
+
+def _map_cow_known(frame: pd.DataFrame, file: str, column: str) -> pd.DataFrame:
+    """Rows mapped to ISO3 by COW code; codes of OUTSIDE_REGISTRY_COW are dropped, a missing
+    or other unknown code raises."""
+    keep = ~frame[column].isin(OUTSIDE_REGISTRY_COW)
+    frame = frame[keep].copy()
+    frame["iso3"] = _map_codes(frame, file, column, countries.from_cow)
+    return frame
+
+
+def _check_range(frame: pd.DataFrame, file: str, column: str, low: float, high: float) -> None:
+    bad = frame[column].notna() & ~frame[column].between(low, high)
+    if bad.any():
+        row = frame[bad].iloc[0]
+        raise DataError(file, f"value {row[column]} outside {low}..{high}", row=int(row["_row"]),
+                        column=column)
+
+
+def _finish(frame: pd.DataFrame, file: str, last_year: int | None = None) -> pd.DataFrame:
+    check_unique(frame, ["iso3", "year"], file)
+    frame = frame.sort_values(["iso3", "year"]).reset_index(drop=True)
+    frame.attrs["last_year"] = int(last_year if last_year is not None else frame["year"].max())
+    return frame
+
+
+def read_pts(path: Path) -> pd.DataFrame:
+    """Political Terror Scale: 1 (secure rule of law) .. 5 (terror for the whole population),
+    coded from Amnesty (pts_a), Human Rights Watch (pts_h) and US State Department (pts_s)
+    reports on year T. Rows without a COW code (Crimea, Gaza, Somaliland, the EU, ...) are
+    territories the registry does not hold, left out by design."""
+    name = Path(path).name
+    schema = {"Country": "str", "Year": "int", "COW_Code_N": "int?", "PTS_A": "float?",
+              "PTS_H": "float?", "PTS_S": "float?"}
+    frame = read_table(path, schema).rename(columns={"Year": "year", "PTS_A": "pts_a",
+                                                     "PTS_H": "pts_h", "PTS_S": "pts_s"})
+    for col in ("pts_a", "pts_h", "pts_s"):
+        _check_range(frame, name, col, 1, 5)
+    # Rows with no score at all (a state not yet or no longer existing: the FRY's rows of
+    # 1976-91 share COW 345 with the SFRY's) carry nothing and are left out.
+    scored = frame[["pts_a", "pts_h", "pts_s"]].notna().any(axis=1)
+    check_unique(frame, ["Country", "year"], name)
+    frame = _map_cow_known(frame[frame["COW_Code_N"].notna() & scored], name, "COW_Code_N")
+    # Two entries of one registry state in a year (the SFRY and the FRY both scored in
+    # 1991-92): the worse score of each report counts.
+    frame = frame.groupby(["iso3", "year"], as_index=False).agg(
+        pts_a=("pts_a", "max"), pts_h=("pts_h", "max"), pts_s=("pts_s", "max"),
+        _row=("_row", "min"))
+    return _finish(frame, name)
+
+
+CIRIGHTS_RANGES = {"physint_sum": (0, 8), "kill": (0, 2), "disap": (0, 2), "tort": (0, 2),
+                   "polpris": (0, 2), "bbatrocity": (0, 1), "bbatrocity_intensity": (0, 3)}
+
+
+def read_cirights(path: Path) -> pd.DataFrame:
+    """CIRIGHTS physical-integrity scores of year T (higher = more respect; kill, disap, tort,
+    polpris 0-2, their sum physint_sum 0-8) and the atrocity flag and intensity."""
+    name = Path(path).name
+    schema = {"country": "str", "year": "int", "cow": "int"} | {
+        c: "float?" for c in CIRIGHTS_RANGES}
+    frame = read_table(path, schema)
+    for col, (lo, hi) in CIRIGHTS_RANGES.items():
+        _check_range(frame, name, col, lo, hi)
+    frame = _map_cow_known(frame, name, "cow")
+    return _finish(frame[["iso3", "year", *CIRIGHTS_RANGES, "_row"]], name)
+
+
+def read_tmk(path: Path) -> pd.DataFrame:
+    """Targeted Mass Killing: tmk = 1 in a country-year with a targeted mass killing under way."""
+    name = Path(path).name
+    frame = read_table(path, {"ccode": "int", "year": "int", "tmk": "int"})
+    _check_range(frame, name, "tmk", 0, 1)
+    frame = _map_cow_known(frame, name, "ccode")
+    return _finish(frame[["iso3", "year", "tmk", "_row"]], name)
+
+
+def read_lhrs(path: Path) -> pd.DataFrame:
+    """Fariss latent human-rights protection: posterior mean and sd of year T's score (higher
+    = more protection). The model smooths over every year, so a year's score also reflects
+    later years' reports (see docs/forecast.md)."""
+    name = Path(path).name
+    schema = {"YEAR": "int", "COW": "int", "theta_mean": "float", "theta_sd": "float"}
+    frame = read_table(path, schema).rename(columns={"YEAR": "year"})
+    _check_range(frame, name, "theta_sd", 0, 100)
+    frame = _map_cow_known(frame, name, "COW")
+    return _finish(frame[["iso3", "year", "theta_mean", "theta_sd", "_row"]], name)
+
+
+def _version_last_full_year(frame: pd.DataFrame, file: str) -> int:
+    """The last complete calendar year of a Powell & Thyne release ("V2024.01.29": 2023)."""
+    versions = frame["version"].unique()
+    if len(versions) != 1:
+        raise DataError(file, f"rows of several versions: {', '.join(map(str, versions))}",
+                        column="version")
+    import re
+
+    m = re.fullmatch(r"V(\d{4})\.(\d{2})\.(\d{2})", str(versions[0]))
+    if m is None:
+        raise DataError(file, f"bad version '{versions[0]}'", row=2, column="version")
+    year, month, day = (int(g) for g in m.groups())
+    return year if (month, day) == (12, 31) else year - 1
+
+
+def read_coups(path: Path) -> pd.DataFrame:
+    """Powell & Thyne coups, country-year: failed (coded 1) and successful (2) attempts in year
+    T. The release's last year covers only the weeks before its version date, so the last
+    complete year (attrs["last_year"]) is the year before."""
+    name = Path(path).name
+    schema = {"ccode": "int", "year": "int", "version": "str"} | {
+        f"coup{i}": "int" for i in range(1, 5)}
+    frame = read_table(path, schema, delimiter="\t")
+    last = _version_last_full_year(frame, name)
+    coups = frame[[f"coup{i}" for i in range(1, 5)]]
+    for i in range(1, 5):
+        _check_range(frame, name, f"coup{i}", 0, 2)
+    frame["coups_failed"] = (coups == 1).sum(axis=1).astype(float)
+    frame["coups_successful"] = (coups == 2).sum(axis=1).astype(float)
+    check_unique(frame, ["ccode", "year"], name)
+    frame = _map_cow_known(frame[frame["year"] >= 1946], name, "ccode")
+    # Two codes of one registry state in a year (2006: Yugoslavia 345 and Serbia 340): the
+    # attempts in both count for that state.
+    frame = frame.groupby(["iso3", "year"], as_index=False).agg(
+        coups_failed=("coups_failed", "sum"), coups_successful=("coups_successful", "sum"),
+        _row=("_row", "min"))
+    return _finish(frame, name, last)
+
+
+@lru_cache
+def navco_locations() -> dict[str, str | None]:
+    """NAVCO location names that are not registry names: location → ISO3 (None: outside)."""
+    text = resources.files("forewarn.data").joinpath("navco_locations.csv").read_text("utf-8")
+    return {r["location"]: (r["iso3"] or None) for r in csv.DictReader(text.splitlines())}
+
+
+def _registry_names() -> dict[str, str]:
+    out = {}
+    for c in countries.all_countries():
+        for n in (c.name, c.ewp_name, c.ucdp_name):
+            if n:
+                out.setdefault(n.lower(), c.iso3)
+    return out
+
+
+def read_navco(path: Path) -> pd.DataFrame:
+    """NAVCO 1.3 maximalist campaigns, one row per campaign: location (ISO3), begin and end
+    year, violent or not, its goal (regime change, secession, self-determination) and whether
+    it was still going when coding stopped (attrs["last_year"]: the last year coded). Campaigns
+    that ended before 1946 and locations the registry does not hold are left out; any other
+    unmatched location name is an error (add it to navco_locations.csv)."""
+    name = Path(path).name
+    flags = ["VIOL", "NONVIOL", "ONGOING", "REGCHANGE", "SECESSION", "FSELFDET"]
+    schema = {"NAVCOID": "int", "CAMPAIGN": "str", "LOCATION": "str", "BYEAR": "int",
+              "EYEAR": "int"} | {f: "int" for f in flags}
+    frame = read_table(path, schema, delimiter="\t")
+    bad = frame["EYEAR"] < frame["BYEAR"]
+    if bad.any():
+        raise DataError(name, "campaign ends before it begins", row=int(frame[bad]["_row"].iloc[0]),
+                        column="EYEAR")
+    for f in flags:
+        _check_range(frame, name, f, 0, 1)
+    last = int(frame["EYEAR"].max())
+    frame = frame[frame["EYEAR"] >= 1946].copy()
+    aliases, names = navco_locations(), _registry_names()
+    iso = []
+    for loc, row in zip(frame["LOCATION"], frame["_row"], strict=True):
+        if loc in aliases:
+            iso.append(aliases[loc])
+        elif loc.lower() in names:
+            iso.append(names[loc.lower()])
+        else:
+            raise DataError(name, f"unknown location '{loc}' (add it to navco_locations.csv)",
+                            row=int(row), column="LOCATION")
+    frame["iso3"] = iso
+    frame = frame[frame["iso3"].notna()].rename(columns={
+        "NAVCOID": "navco_id", "BYEAR": "start_year", "EYEAR": "end_year"})
+    frame = frame.rename(columns={f: f.lower() for f in flags})
+    check_unique(frame, ["navco_id", "CAMPAIGN"], name)  # two campaigns share NAVCOID 288
+    frame = frame.reset_index(drop=True)
+    frame.attrs["last_year"] = last
+    return frame
+
+
+REIGN_TYPES = {
+    "parliamentary": "democracy", "presidential": "democracy", "party-based": "party",
+    "party-personal": "personal", "party-personal-military": "personal",
+    "personal": "personal", "military personal": "personal", "military": "military",
+    "indirect military": "military", "provisional military": "military",
+    "party-military": "military", "monarchy": "monarchy", "oligarchy": "party",
+    "foreign-occupied": "other", "provisional": "other", "civilian provisional": "other",
+    "warlordism": "other"}
+
+
+def read_reign(path: Path) -> pd.DataFrame:
+    """REIGN regime types (after Geddes, Wright & Frantz), one row per country-year: the
+    regime in place at the end of year T (the spell begun last), its family (REIGN_TYPES),
+    the year that spell began, and how many regime spells year T saw (2+ = a change)."""
+    import pyreadr
+
+    name = Path(path).name
+    try:
+        objects = pyreadr.read_r(str(path))
+    except Exception as exc:  # pyreadr raises its own types for a damaged file
+        raise DataError(name, f"not a readable R data file ({exc})") from exc
+    if "REIGN" not in objects:
+        raise DataError(name, f"no object 'REIGN' (objects: {', '.join(objects)})")
+    raw = objects["REIGN"].reset_index(drop=True)
+    needed = ["cown", "year", "gwf_regimetype", "Start"]
+    missing = [c for c in needed if c not in raw.columns]
+    if missing:
+        raise DataError(name, f"missing column(s): {', '.join(missing)}", column=missing[0])
+    frame = raw[needed].copy()
+    frame["_row"] = raw.index + 1  # the object's row, as R would count it
+    for col in ("cown", "year"):
+        bad = frame[col].isna()
+        if bad.any():
+            raise DataError(name, "missing value", row=int(frame[bad]["_row"].iloc[0]),
+                            column=col)
+    unknown = ~frame["gwf_regimetype"].isin(REIGN_TYPES)
+    if unknown.any():
+        row = frame[unknown].iloc[0]
+        raise DataError(name, f"unknown regime type '{row['gwf_regimetype']}'",
+                        row=int(row["_row"]), column="gwf_regimetype")
+    frame["start_year"] = pd.to_datetime(frame["Start"], errors="coerce").dt.year
+    if frame["start_year"].isna().any():
+        raise DataError(name, "bad date", row=int(frame[frame["start_year"].isna()]["_row"]
+                                                   .iloc[0]), column="Start")
+    frame = frame[frame["year"] >= 1946].astype({"cown": int, "year": int, "start_year": int})
+    frame = _map_cow_known(frame, name, "cown")
+    frame = frame.sort_values(["iso3", "year", "Start"])
+    spells = frame.groupby(["iso3", "year"]).size().rename("regime_spells")
+    frame = frame.drop_duplicates(["iso3", "year"], keep="last").merge(
+        spells.reset_index(), on=["iso3", "year"])
+    frame["regime_family"] = frame["gwf_regimetype"].map(REIGN_TYPES)
+    out = frame[["iso3", "year", "gwf_regimetype", "regime_family", "start_year",
+                 "regime_spells", "_row"]]
+    # Coding stopped in August 2021 and the file lists 2021 for a few countries only: the
+    # last complete year is the last one listing at least 90% of the year before's countries.
+    per_year = out.groupby("year")["iso3"].nunique()
+    full = per_year[per_year >= 0.9 * per_year.shift(1).fillna(0)]
+    return _finish(out, name, int(full.index.max()))

@@ -22,7 +22,8 @@ NA = {"", "NA", "NaN", "nan", "N/A", "NULL", "None"}
 Schema = dict[str, str]
 
 
-def _rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
+def _rows(path: Path, sheet: str | None,
+          delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
         import openpyxl
@@ -39,7 +40,7 @@ def _rows(path: Path, sheet: str | None) -> Iterator[tuple[int, list[str]]]:
         wb.close()
         return
     with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.reader(f)
+        reader = csv.reader(f, delimiter=delimiter)
         try:
             for row in reader:
                 yield reader.line_num, row
@@ -76,15 +77,16 @@ def _convert(value: str, kind: str) -> object:
 
 
 def read_table(path: Path, schema: Schema, sheet: str | None = None,
-               rename: dict[str, str] | None = None) -> pd.DataFrame:
+               rename: dict[str, str] | None = None, delimiter: str = ",") -> pd.DataFrame:
     """Read `path`, keep the columns in `schema`, convert each value; raise DataError on any fault.
+    Text files are comma-separated unless `delimiter` says otherwise (e.g. "\\t").
 
     The returned frame has a `_row` column with each record's row number in the file.
     """
     path = Path(path)
     if not path.exists():
         raise DataError(path.name, "file not found")
-    rows = _rows(path, sheet)
+    rows = _rows(path, sheet, delimiter)
     try:
         _, header = next(rows)
     except StopIteration:
@@ -102,7 +104,7 @@ def read_table(path: Path, schema: Schema, sheet: str | None = None,
     for line, row in rows:
         if not any(cell.strip() for cell in row):
             continue
-        if len(row) < width and path.suffix.lower() == ".csv":
+        if len(row) < width and (path.suffix.lower() == ".csv" or delimiter != ","):
             raise DataError(path.name, f"row has {len(row)} fields, expected {width} "
                             "(truncated or malformed)", row=line)
         rec = {"_row": line}

@@ -29,6 +29,11 @@ written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `fo
   → [lo, hi]), p_better / p_better_onsets (bootstrap probability of beating the EWP), ratios,
   decade_auc, catch_curve [{k, caught}], catch_by_year, calibration, ewp {the same for the
   EWP's FOOS forecasts}, plots {catch|calibration: {png, svg}}, retune_every.
+- ``risk_change(session, iso3, model=None) -> dict | None`` and ``risk_changes(session,
+  model=None) -> {iso3: dict}``: THE change figure every page and capability shows (country
+  page headline, home-page movers, the planner): year, risk, previous_year, previous_risk
+  (the forecast made from the year before's data: the backtest's origin, as the risk chart
+  shows), previous_source, change (probability), compares (what is compared, in words).
 - ``plot_paths(session, model=None) -> dict[str, Path]`` e.g. "catch.svg" → file.
 - ``ewp_comparison(session, model=None) -> dict | None`` latest forecast vs the EWP's 2025
   ranking: spearman, top_overlap (of top 30), only_ours, only_ewp, table.
@@ -42,6 +47,7 @@ from forewarn.forecast.api import (
     plot_paths,
     risk_history,
 )
+from forewarn.forecast.change import risk_change, risk_changes
 
 __all__ = ["backtest_summary", "ewp_comparison", "explanation", "latest_forecast",
-           "plot_paths", "risk_history"]
+           "plot_paths", "risk_change", "risk_changes", "risk_history"]

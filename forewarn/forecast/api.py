@@ -8,15 +8,11 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forewarn.forecast.models import ForecastExplanation, ForecastPrediction, ForecastRun
+from forewarn.forecast import change as trend
+from forewarn.forecast.models import ForecastExplanation, ForecastPrediction
 from forewarn.store.models import Country
 
-
-def _latest_run(session: Session, kind: str, model: str | None = None) -> ForecastRun | None:
-    q = select(ForecastRun).where(ForecastRun.kind == kind)
-    if model is not None:
-        q = q.where(ForecastRun.model_name == model)
-    return session.scalar(q.order_by(ForecastRun.id.desc()).limit(1))
+_latest_run = trend.latest_run
 
 
 def _country(session: Session, iso3: str) -> Country | None:
@@ -32,28 +28,37 @@ def latest_forecast(session: Session, model: str | None = None) -> list[dict]:
         select(ForecastPrediction, Country.iso3, Country.name)
         .join(Country, Country.id == ForecastPrediction.country_id)
         .where(ForecastPrediction.run_id == run.id)).all()
-    previous = {iso: p.risk for p, iso, _ in rows if p.year == run.data_through - 1}
+    changes = trend.risk_changes(session, model)  # the one change figure (forecast/change.py)
     out = []
     for p, iso, name in rows:
         if p.year != run.data_through:
             continue
-        prev = previous.get(iso)
+        ch = changes.get(iso, {})
         out.append({"iso3": iso, "name": name, "ewp_name": p.ewp_name, "ccode": p.ccode,
                     "risk": p.risk, "rank": p.rank, "year": p.year,
-                    "model_version": run.model_version, "previous_risk": prev,
-                    "change": None if prev is None else p.risk - prev})
+                    "model_version": run.model_version,
+                    "previous_risk": ch.get("previous_risk"), "change": ch.get("change"),
+                    "change_compares": ch.get("compares")})
     return sorted(out, key=lambda r: r["rank"])
 
 
 def risk_history(session: Session, iso3: str, model: str | None = None) -> list[dict]:
-    """Risk by origin year: the newest backtest (1993-2023) and the newest forecast year."""
+    """Risk by origin year: the newest backtest (1993-2023) and the newest forecast year; the
+    year before the forecast's comes from the forecast run only when no backtest has it, as
+    in change.risk_changes, so the chart's last two points are the change figure's."""
     country = _country(session, iso3)
     if country is None:
         return []
     fc = _latest_run(session, "forecast", model)
-    bt = _latest_run(session, "backtest", model or (fc.model_name if fc else None)) \
-        or _latest_run(session, "backtest")
+    bt = trend.backtest_for(session, fc, model)
     out: dict[int, dict] = {}
+    if fc is not None:
+        q = select(ForecastPrediction).where(ForecastPrediction.run_id == fc.id,
+                                             ForecastPrediction.country_id == country.id,
+                                             ForecastPrediction.year == fc.data_through - 1)
+        for p in session.scalars(q):
+            out[p.year] = {"year": p.year, "risk": p.risk, "rank": p.rank,
+                           "source": trend.REFIT_SOURCE, "model_version": fc.model_version}
     for run, source in ((bt, "backtest"), (fc, "forecast")):
         if run is None:
             continue

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forewarn.data import readers
+from forewarn.forecast import predictor_sets
 from forewarn.forecast.neighbours import load_neighbours
 
 KEYS = ["iso3", "ccode", "ewp_name", "year"]
@@ -48,6 +49,8 @@ class Sources:
     episodes: pd.DataFrame | None = None
     conflicts: pd.DataFrame | None = None
     neighbours: dict[str, frozenset[str]] | None = None
+    # issue 25's optional sets (predictor_sets.SETS): set name → the reader's frame
+    predictors: dict[str, pd.DataFrame] | None = None
 
 
 def load_sources(raw_dir: Path) -> Sources:
@@ -60,6 +63,7 @@ def load_sources(raw_dir: Path) -> Sources:
         episodes=readers.read_ewp_episodes(raw_dir / readers.EWP_EPISODES),
         conflicts=readers.read_armed_conflicts(raw_dir / readers.UCDP_ACD),
         neighbours=load_neighbours(),
+        predictors=predictor_sets.load(raw_dir),
     )
 
 
@@ -268,6 +272,8 @@ def build_panel(sources: Sources) -> pd.DataFrame:
         parts.append(_episode_features(ewp, sources.episodes))
     if sources.conflicts is not None:
         parts.append(_conflict_features(ewp, sources.conflicts))
+    if sources.predictors:
+        parts.append(predictor_sets.build(ewp, sources.predictors))
     out = pd.concat(parts, axis=1)
     if sources.neighbours is not None:
         out = pd.concat([out, _neighbour_features(out, sources.neighbours)], axis=1)
@@ -281,19 +287,26 @@ NEIGHBOUR_PREFIX = "nb_"
 CONFLICT_PREFIX = "acd_"
 
 
+# The optional sets of predictor_sets the default model takes (none passed on development:
+# see benchmarks/forecast_dev.py).
+DEFAULT_SETS: tuple[str, ...] = ()
+
+
 def feature_columns(panel: pd.DataFrame, neighbours: bool = False,
-                    conflicts: bool = False) -> list[str]:
+                    conflicts: bool = False, sets=DEFAULT_SETS) -> list[str]:
     """Every feature column; the neighbour features only when asked for (measured: they did
     not improve the backtest, see benchmarks/forecast_vs_ewp.py), likewise the armed-conflict
-    features (see benchmarks/forecast_dev.py)."""
+    features (see benchmarks/forecast_dev.py) and the optional sets not named in `sets`."""
     skip = set(KEYS) | {TARGET, "mk_onset"}
+    left_out = predictor_sets.prefixes(n for n in predictor_sets.SETS if n not in sets)
     return [c for c in panel.columns if c not in skip
             and (neighbours or not c.startswith(NEIGHBOUR_PREFIX))
-            and (conflicts or not c.startswith(CONFLICT_PREFIX))]
+            and (conflicts or not c.startswith(CONFLICT_PREFIX))
+            and not (left_out and c.startswith(left_out))]
 
 
 def ewp_feature_columns(panel: pd.DataFrame) -> list[str]:
     """The EWP predictors alone (what the EWP's own model sees)."""
     derived = ("ucdp_", "fled_", "idps_", "displaced_", "ep_", NEIGHBOUR_PREFIX,
-               CONFLICT_PREFIX)
+               CONFLICT_PREFIX, *predictor_sets.prefixes(predictor_sets.SETS))
     return [c for c in feature_columns(panel) if not c.startswith(derived)]

@@ -175,3 +175,47 @@ def bootstrap(y, scores: dict[str, tuple], n: int = 1000, mode: str = "country_y
             diff = a - b if higher else b - a
             out["p_better"][other][m] = float(np.mean(diff > 0) + 0.5 * np.mean(diff == 0))
     return out
+
+
+# Goldsmith et al. (2013): the share of onsets that fall in each year's top 5% of risk. It
+# asks what a watch list of a fixed share of countries catches, year after year.
+TOP_SHARE = 0.05
+
+
+def year_cutoffs(years, share: float = TOP_SHARE) -> np.ndarray:
+    """Per row: the rank cut-off of its year's top `share` (ceil(share x rows that year))."""
+    years = pd.Series(np.asarray(years))
+    counts = years.map(years.value_counts())
+    return np.ceil(share * counts.to_numpy(dtype=float)).astype(int)
+
+
+def top_share_caught(y, rank, cut) -> float:
+    """Share of onsets whose within-year rank is inside their year's cut-off."""
+    y = np.asarray(y, dtype=bool)
+    if not y.any():
+        return float("nan")
+    hit = np.asarray(rank, dtype=float) <= np.asarray(cut, dtype=float)
+    return float(np.mean(hit[y]))
+
+
+def bootstrap_top_share(y, scores: dict[str, tuple], n: int = 1000,
+                        mode: str = "country_years", seed: int = 0) -> dict:
+    """`bootstrap` for top_share_caught: `scores` maps a scorer to (rank, cut); the same seed
+    and mode draw the same resamples as `bootstrap`. Returns the 95% interval per scorer and
+    P(first scorer better) against each other one (ties half)."""
+    y = np.asarray(y, dtype=bool)
+    rng = np.random.default_rng(seed)
+    draws = {s: np.empty(n) for s in scores}
+    for b in range(n):
+        idx = _resample(y, rng, mode)
+        for s, (rank, cut) in scores.items():
+            draws[s][b] = top_share_caught(y[idx], np.asarray(rank)[idx], np.asarray(cut)[idx])
+    names = list(scores)
+    out = {"n": n, "mode": mode,
+           "interval": {s: (float(np.nanpercentile(d, 2.5)), float(np.nanpercentile(d, 97.5)))
+                        for s, d in draws.items()},
+           "p_better": {}}
+    for other in names[1:]:
+        diff = draws[names[0]] - draws[other]
+        out["p_better"][other] = float(np.mean(diff > 0) + 0.5 * np.mean(diff == 0))
+    return out

@@ -8,7 +8,7 @@ from functools import partial
 
 import pandas as pd
 
-from forewarn.forecast import features
+from forewarn.forecast import features, predictor_sets
 from forewarn.forecast.ensemble import CalibratedEnsemble
 from forewarn.forecast.linear import ElasticNetLogit
 from forewarn.forecast.trees import BoostedTrees
@@ -59,6 +59,11 @@ MODELS: dict[str, ModelSpec] = {
                   "features (civil conflicts by kind, new ones, interstate war, history)",
                   partial(_ensemble, "slope"),
                   partial(features.feature_columns, conflicts=True)),
+        ModelSpec("ensemble-sets", "the default ensemble plus issue 25's seven optional sets "
+                  "(PTS, CIRIGHTS, Fariss scores, TMK, coups, NAVCO, REIGN); turned down on "
+                  "development, kept for comparison",
+                  partial(_ensemble, "slope"),
+                  partial(features.feature_columns, sets=tuple(predictor_sets.SETS))),
         ModelSpec("enet", "elastic-net logit (penalty chosen on time-ordered folds), "
                   "all features", ElasticNetLogit, features.feature_columns),
         ModelSpec("gbm", "LightGBM (tree count chosen on time-ordered folds), all features",

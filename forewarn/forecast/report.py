@@ -46,6 +46,9 @@ def summarise(scored: pd.DataFrame, ewp: pd.DataFrame, model: str, seconds: floa
             for mode in ("country_years", "onsets")} if n_boot else {}
     ours = metrics.score_all(y, *scorers["model"])
     theirs = metrics.score_all(y, *scorers["ewp"])
+    cut = metrics.year_cutoffs(scored["year"])
+    top = {"model": (scorers["model"][1], cut), "ewp": (scorers["ewp"][1], cut)}
+    top_boot = metrics.bootstrap_top_share(y, top, n=n_boot, seed=seed) if n_boot else None
     dec_ours, dec_ewp = decade_auc(scored), decade_auc(ewp)
 
     def iv(mode, who):
@@ -64,6 +67,14 @@ def summarise(scored: pd.DataFrame, ewp: pd.DataFrame, model: str, seconds: floa
         "catch_curve": _catch_curve(scored),
         "catch_by_year": _records(metrics.catch_by_year(scored)),
         "calibration": _records(metrics.calibration_table(y, scored["risk"])),
+        # Goldsmith et al. (2013): share of onsets in their year's top 5% of risk
+        "goldsmith_top5": {
+            "model": metrics.top_share_caught(y, *top["model"]),
+            "ewp": metrics.top_share_caught(y, *top["ewp"]),
+            "cutoffs": [int(cut.min()), int(cut.max())],
+            "interval": top_boot["interval"]["model"] if top_boot else None,
+            "interval_ewp": top_boot["interval"]["ewp"] if top_boot else None,
+            "p_better": top_boot["p_better"]["ewp"] if top_boot else None},
         "ewp": {
             "model": "EWP published (FOOS)", "metrics": theirs,
             "intervals": iv("country_years", "ewp"),
@@ -92,6 +103,13 @@ def metric_rows(summary: dict) -> list[dict]:
             "p_better_cy": (summary.get("p_better") or {}).get(m),
             "p_better_onsets": (summary.get("p_better_onsets") or {}).get(m),
         })
+    top = summary.get("goldsmith_top5")
+    if top:  # stored backtests from before issue 25 lack it
+        rows.append({"metric": "Goldsmith top-5% share", "model": top["model"],
+                     "ewp": top["ewp"],
+                     "ratio": top["model"] / top["ewp"] if top["ewp"] else float("nan"),
+                     "interval": top["interval"], "p_better_cy": top["p_better"],
+                     "p_better_onsets": None})
     return rows
 
 

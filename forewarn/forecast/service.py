@@ -27,7 +27,8 @@ from forewarn.forecast.models import ForecastExplanation, ForecastPrediction, Fo
 from forewarn.store.models import Country
 
 _panel = FileMemo([readers.EWP_PREDICTORS, readers.UCDP_CY, readers.UNHCR_POPULATION,
-                   readers.IDMC_IDPS, readers.EWP_EPISODES, readers.UCDP_ACD],
+                   readers.IDMC_IDPS, readers.EWP_EPISODES, readers.UCDP_ACD,
+                   *readers.PREDICTOR_FILES],
                   lambda raw_dir: features.build_panel(features.load_sources(raw_dir)))
 
 

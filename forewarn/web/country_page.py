@@ -91,6 +91,7 @@ def _forecast_block(forecast: fs.Forecast | None, iso3: str) -> dict | None:
                 "top30": False}
     return {**base, "risk": row["risk"], "rank": int(row["rank"]),
             "previous_risk": row.get("previous_risk"), "change": row.get("change"),
+            "change_compares": row.get("change_compares"),  # forecast.change.compares
             "top30": int(row["rank"]) <= TOP}
 
 

@@ -9,7 +9,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from forewarn.forecast import features, protocol, registry
+from forewarn.data.readers import CIRIGHTS_RANGES
+from forewarn.forecast import features, predictor_sets, protocol, registry
 
 ORIGIN = 2010
 
@@ -49,11 +50,52 @@ def scramble_after(sources: features.Sources, year: int, seed: int = 0) -> featu
         year=year + 1 + rng.integers(0, 10, 30), conflict_id=-np.arange(1, 31))
     acd = pd.concat([acd, wars], ignore_index=True)
     return dataclasses.replace(sources, ewp=ewp, ucdp=ucdp, displacement=disp, episodes=ep,
-                               conflicts=acd)
+                               conflicts=acd, predictors=_scramble_sets(sources.predictors,
+                                                                        year, rng))
 
 
-def _predict(panel: pd.DataFrame, origin: int) -> pd.DataFrame:
-    spec = registry.get(registry.DEFAULT_MODEL)
+def _scramble_sets(sets: dict[str, pd.DataFrame], year: int, rng) -> dict[str, pd.DataFrame]:
+    """Issue 25's sources rewritten after `year`: scores, counts and flags replaced by noise,
+    regimes reshuffled, NAVCO campaigns that start later invented and the ends of those still
+    going in `year` moved (kept after it)."""
+    out = {}
+    for name, frame in sets.items():
+        frame = frame.copy()
+        if name == "navco":
+            going = (frame["start_year"] <= year) & (frame["end_year"] > year)
+            frame.loc[going, "end_year"] = year + 1 + rng.integers(0, 3, int(going.sum()))
+            late = frame["start_year"] > year
+            frame.loc[late, "viol"] = rng.integers(0, 2, int(late.sum()))
+            frame.loc[late, "nonviol"] = 1 - frame.loc[late, "viol"]
+            new = frame[~late].sample(15, random_state=0).assign(
+                start_year=year + 1, end_year=year + 3)
+            out[name] = pd.concat([frame, new], ignore_index=True)
+            out[name].attrs = frame.attrs
+            continue
+        later = frame["year"] > year
+        n = int(later.sum())
+        numeric = {"pts": (["pts_a", "pts_h", "pts_s"], 1, 6),
+                   "cirights": (list(CIRIGHTS_RANGES), 0, 3), "tmk": (["tmk"], 0, 2),
+                   "coups": (["coups_failed", "coups_successful"], 0, 3),
+                   "reign": (["regime_spells"], 1, 3)}
+        if name == "lhrs":
+            frame.loc[later, "theta_mean"] = rng.normal(0, 2, n)
+            frame.loc[later, "theta_sd"] = rng.random(n)
+        else:
+            cols, lo, hi = numeric[name]
+            for c in cols:
+                frame.loc[later, c] = rng.integers(lo, hi, n)
+        if name == "reign":
+            frame.loc[later, "regime_family"] = rng.choice(predictor_sets.REGIME_FAMILIES, n)
+            frame.loc[later, "start_year"] = frame.loc[later, "year"] - rng.integers(0, 3, n)
+        out[name] = frame
+    return out
+
+
+
+def _predict(panel: pd.DataFrame, origin: int, model: str = registry.DEFAULT_MODEL
+             ) -> pd.DataFrame:
+    spec = registry.get(model)
     out, _ = protocol.predict_origin(spec.build(), panel, origin, spec.columns(panel))
     return out.set_index("iso3")["risk"]
 
@@ -61,7 +103,8 @@ def _predict(panel: pd.DataFrame, origin: int) -> pd.DataFrame:
 @pytest.mark.realdata
 def test_later_years_cannot_change_a_forecast(sources, panel):
     scrambled = features.build_panel(scramble_after(sources, ORIGIN))
-    cols = features.feature_columns(panel, neighbours=True, conflicts=True)
+    cols = features.feature_columns(panel, neighbours=True, conflicts=True,
+                                    sets=tuple(predictor_sets.SETS))
     now = panel[panel["year"] <= ORIGIN].reset_index(drop=True)
     then = scrambled[scrambled["year"] <= ORIGIN].reset_index(drop=True)
     # Every feature of every year <= T is the same after the future was rewritten...
@@ -71,8 +114,13 @@ def test_later_years_cannot_change_a_forecast(sources, panel):
     assert not panel.loc[t_rows, features.TARGET].equals(scrambled.loc[t_rows, features.TARGET])
     later, acd = panel["year"] > ORIGIN, [c for c in cols if c.startswith("acd_")]
     assert acd and not panel.loc[later, acd].equals(scrambled.loc[later, acd])
+    for prefix, _ in predictor_sets.SETS.values():  # each new set was rewritten too
+        new = [c for c in cols if c.startswith(prefix)]
+        assert new and not panel.loc[later, new].equals(scrambled.loc[later, new]), prefix
     # ...and the forecast made at T is bit-for-bit the same.
     pd.testing.assert_series_equal(_predict(panel, ORIGIN), _predict(scrambled, ORIGIN))
+    pd.testing.assert_series_equal(_predict(panel, ORIGIN, "ensemble-sets"),
+                                   _predict(scrambled, ORIGIN, "ensemble-sets"))
 
 
 @pytest.mark.realdata

@@ -6,7 +6,7 @@ import pandas as pd
 import pytest
 
 import forewarn.forecast as api
-from forewarn.forecast import service
+from forewarn.forecast import change, service
 from forewarn.store.db import transaction
 
 
@@ -42,9 +42,13 @@ def test_runs_round_trip_through_the_read_api(engine):
         assert rows[1]["change"] == pytest.approx(-0.08)
         assert rows[0]["model_version"] == "v2" and rows[1]["name"]
         hist = api.risk_history(session, "sdn")
+        # No backtest covers 2023, so the chart shows the forecast run's own 2023 point: the
+        # one the change above is measured from (forecast.change).
         assert [(h["year"], h["source"]) for h in hist] == [(2021, "backtest"),
                                                            (2022, "backtest"),
+                                                           (2023, change.REFIT_SOURCE),
                                                            (2024, "forecast")]
+        assert hist[-1]["risk"] - hist[-2]["risk"] == pytest.approx(rows[1]["change"])
         why = api.explanation(session, "SDN")
         assert why["contributions"][0]["risk_factor"] == "RF9"
         assert why["model_version"] == "v2"
