@@ -19,6 +19,7 @@ from forewarn.reports import challenge
 from forewarn.reports.config import get_report_settings
 from forewarn.reports.i18n import LANGUAGES, Language, negotiate
 from forewarn.reports.media import ALLOWED_HELP, UploadRejected
+from forewarn.reports.public_web import router as public_router
 from forewarn.reports.schemas import ReportAccepted, ReportIn
 from forewarn.reports.submit import Upload, prepare, store
 from forewarn.reports.triage_web import router as triage_router
@@ -29,6 +30,7 @@ from forewarn.store.models import Country
 from forewarn.web.render import templates
 
 router = APIRouter(tags=["reports"])
+router.include_router(public_router)
 router.include_router(triage_router)
 RATE_LIMIT = "reports-submit"
 ACCEPT = ("image/*,audio/*,video/*,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.txt,.mp3,.m4a,.wav,.ogg,"
