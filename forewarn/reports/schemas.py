@@ -93,6 +93,18 @@ class ReportIn(BaseModel):
             raise ValueError("the date is in the future")
         return value
 
+    @field_validator("occurred_end")
+    @classmethod
+    def _after_start(cls, value: datetime | None, info):
+        if value is None:
+            return None
+        start = info.data.get("occurred_at")
+        if start is None:
+            raise ValueError("a range needs its first day (occurred_at) too")
+        if value < start.replace(hour=0, minute=0):
+            raise ValueError("the range ends before it starts")
+        return value
+
     @field_validator("latitude", "longitude", "affected_count", mode="before")
     @classmethod
     def _blank_is_none(cls, value):
@@ -105,11 +117,7 @@ class ReportIn(BaseModel):
 
     @model_validator(mode="after")
     def _where(self):
-        if self.occurred_end is not None:
-            if self.occurred_at is None:
-                raise ValueError("a range needs its first day (occurred_at) too")
-            if self.occurred_end < self.occurred_at.replace(hour=0, minute=0):
-                raise ValueError("the range ends before it starts")
+
         if (self.latitude is None) != (self.longitude is None):
             raise ValueError("give both latitude and longitude, or neither")
         if not self.place and self.latitude is None:
@@ -117,8 +125,16 @@ class ReportIn(BaseModel):
         return self
 
 
+class FileReceipt(BaseModel):
+    sha256: str = Field(description="SHA-256 of the file as the server received it.")
+    size: int
+    kind: str
+
+
 class ReportAccepted(BaseModel):
     reference: str = Field(description="Quote this reference to follow up on the report.")
     status: str
     attachments: int
+    files: list[FileReceipt] = Field(default_factory=list,
+                                     description="One receipt per attachment, in order.")
     message: str

@@ -7,6 +7,7 @@ Anti-abuse on both: a per-client rate limit (forewarn.security's limiter) and a 
 
 from __future__ import annotations
 
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -42,6 +43,8 @@ FIELD_MESSAGES = {
     "latitude": "The point on the map is not valid.",
     "longitude": "The point on the map is not valid.",
     "affected_count": "Please give the number of people as a whole number.",
+    "occurred_end": "The end of the period must be a date after its start.",
+    "occurred_month": "Please give the month as on a calendar.",
     "": "Please say where it happened: a place name or a point on the map.",
 }
 
@@ -141,6 +144,14 @@ def world_outline(request: Request):
                     headers={"Cache-Control": "public, max-age=86400"})
 
 
+@router.get("/report/sw.js", include_in_schema=False)
+def service_worker():
+    """The form's service worker; allowed to control /report (its own folder is /report/)."""
+    script = resources.files("forewarn.web") / "static" / "reports" / "sw.js"
+    return Response(script.read_bytes(), media_type="text/javascript",
+                    headers={"Service-Worker-Allowed": "/report", "Cache-Control": "no-cache"})
+
+
 async def _uploads(files) -> list[Upload]:
     limit = get_report_settings().max_file_bytes
     out = []
@@ -152,7 +163,9 @@ async def _uploads(files) -> list[Upload]:
 
 
 def _save(request: Request, report_in: ReportIn, uploads: list[Upload], channel: str,
-          actor) -> str:
+          actor) -> tuple[str, list[dict]]:
+    """Store the report; returns its reference and a receipt per file (the sha256 the server
+    computed of what it received, so the reporter can check nothing was altered)."""
     prepared = prepare(uploads, get_report_settings())
     with request.app.state.sessions() as session, session.begin():
         # The reporter may not read `restricted` records; the write runs as the system, the
@@ -160,7 +173,8 @@ def _save(request: Request, report_in: ReportIn, uploads: list[Upload], channel:
         set_principal(session, SYSTEM)
         report = store(session, request.app.state.settings.data_dir, report_in, prepared,
                        actor=actor, channel=channel)
-        return report.reference
+        return report.reference, [{"sha256": a.sha256, "size": a.size, "kind": a.kind}
+                                  for a in report.attachments]
 
 
 def _field_errors(exc: ValidationError) -> dict[str, str]:
@@ -197,9 +211,9 @@ async def report_submit(request: Request, principal: CurrentPrincipal):
             uploads = await _uploads(form.getlist("attachments"))
             with request.app.state.sessions() as session, session.begin():
                 challenge.spend(session, nonce, challenge.expiry_of(values["challenge_token"]))
-            reference = await run_in_threadpool(_save, request, report_in, uploads, "web",
-                                                principal if principal.is_authenticated
-                                                else "public (web form)")
+            reference, files = await run_in_threadpool(
+                _save, request, report_in, uploads, "web",
+                principal if principal.is_authenticated else "public (web form)")
         except UploadRejected as exc:
             errors["attachments"] = exc.translated(lang.gettext)
         except challenge.ChallengeFailed as exc:
@@ -210,7 +224,8 @@ async def report_submit(request: Request, principal: CurrentPrincipal):
         return templates.TemplateResponse(request, "reports/form.html", ctx, status_code=status)
     return templates.TemplateResponse(
         request, "reports/thanks.html",
-        {"lang": lang.code, "dir": lang.dir, "_": lang.gettext, "reference": reference},
+        {"lang": lang.code, "dir": lang.dir, "_": lang.gettext, "reference": reference,
+         "files": [f | {"name": u.filename} for f, u in zip(files, uploads, strict=True)]},
         status_code=201)
 
 
@@ -252,7 +267,7 @@ async def api_submit(request: Request, principal: CurrentPrincipal,
     report_in = ReportIn.model_validate(report.model_dump())
     uploads = await _uploads(attachments or [])
     try:
-        reference = await run_in_threadpool(
+        reference, files = await run_in_threadpool(
             _save, request, report_in, uploads, "api",
             principal if principal.is_authenticated else "public (api)")
     except UploadRejected as exc:
@@ -260,4 +275,4 @@ async def api_submit(request: Request, principal: CurrentPrincipal,
         return JSONResponse({"error": exc.translated(lang.gettext), "status": status,
                              "file": exc.filename}, status_code=status)
     return {"reference": reference, "status": "new", "attachments": len(uploads),
-            "message": lang.gettext("Thank you. Your report was received.")}
+            "files": files, "message": lang.gettext("Thank you. Your report was received.")}
