@@ -9,6 +9,8 @@ header so humanitarian tools (HDX, HXL Proxy) recognise the columns.
 
 from __future__ import annotations
 
+import json
+
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
@@ -20,8 +22,8 @@ from forewarn.security.exports import write_csv
 
 COLUMNS = ["reference", "status", "created_at", "occurred_at", "occurred_end",
            "occurred_precision", "occurred_note", "place", "country", "latitude", "longitude",
-           "what", "affected", "affected_count", "categories", "language", "channel",
-           "duplicate_of", "incident_id"]
+           "what", "affected", "affected_count", "categories", "answers", "language",
+           "channel", "duplicate_of", "incident_id"]
 # HXL 1.1 hashtags for the columns above (attributes say which date or which identifier).
 HXL = {"reference": "#meta+id", "status": "#status", "created_at": "#date+reported",
        "occurred_at": "#date+start", "occurred_end": "#date+end",
@@ -29,6 +31,7 @@ HXL = {"reference": "#meta+id", "status": "#status", "created_at": "#date+report
        "place": "#loc+name", "country": "#country+code", "latitude": "#geo+lat",
        "longitude": "#geo+lon", "what": "#description", "affected": "#affected+description",
        "affected_count": "#affected+num", "categories": "#event+type",
+       "answers": "#meta+answers",
        "language": "#meta+language", "channel": "#meta+channel",
        "duplicate_of": "#meta+id+duplicate_of", "incident_id": "#event+id+incident",
        "reporter_name": "#contact+name", "contact": "#contact+phone"}
@@ -49,6 +52,7 @@ def _rows(session: Session, include_personal: bool, kind: str):
         row["occurred_precision"] = report.occurred_precision
         if "channel" in row:  # readers who see the full report
             row["duplicate_of"] = references.get(report.duplicate_of_id, "")
+            row["answers"] = json.dumps(report.answers or {}, ensure_ascii=False, sort_keys=True)
         if personal:
             row |= _personal(report, principal)
         rows.append(row)

@@ -48,7 +48,8 @@ def summary(report: Report, principal: Principal) -> dict:
            "country": report.country_id and _iso3(report),
            "latitude": report.latitude, "longitude": report.longitude,
            "what": report.what, "affected": report.affected,
-           "affected_count": report.affected_count, "incident_id": report.incident_id}
+           "affected_count": report.affected_count, "incident_id": report.incident_id,
+           "categories": list(report.categories or [])}
     if not full:
         for k in ("latitude", "longitude"):
             out[k] = None if out[k] is None else round(out[k], 1)
@@ -56,7 +57,9 @@ def summary(report: Report, principal: Principal) -> dict:
     out |= {"channel": report.channel, "language": report.language,
             "assigned_to_id": report.assigned_to_id, "duplicate_of_id": report.duplicate_of_id,
             "reviewed_at": report.reviewed_at, "contact_consent": report.contact_consent,
-            "import_file": report.import_file}
+            "import_file": report.import_file, "answers": dict(report.answers or {}),
+            "occurred_precision": report.occurred_precision,
+            "occurred_end": report.occurred_end}
     out |= _personal(report, principal)
     return out
 

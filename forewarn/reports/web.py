@@ -7,6 +7,7 @@ Anti-abuse on both: a per-client rate limit (forewarn.security's limiter) and a 
 
 from __future__ import annotations
 
+import json
 from importlib import resources
 from typing import Annotated
 
@@ -16,8 +17,9 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import Field, ValidationError
 from sqlalchemy import select
 
-from forewarn.reports import challenge
+from forewarn.reports import challenge, custom_form
 from forewarn.reports.config import get_report_settings
+from forewarn.reports.form_web import router as form_router
 from forewarn.reports.i18n import LANGUAGES, Language, negotiate
 from forewarn.reports.media import ALLOWED_HELP, UploadRejected
 from forewarn.reports.public_web import router as public_router
@@ -32,6 +34,7 @@ from forewarn.web.render import templates
 
 router = APIRouter(tags=["reports"])
 router.include_router(public_router)
+router.include_router(form_router)
 router.include_router(triage_router)
 RATE_LIMIT = "reports-submit"
 ACCEPT = ("image/*,audio/*,video/*,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.txt,.mp3,.m4a,.wav,.ogg,"
@@ -45,6 +48,7 @@ FIELD_MESSAGES = {
     "affected_count": "Please give the number of people as a whole number.",
     "occurred_end": "The end of the period must be a date after its start.",
     "occurred_month": "Please give the month as on a calendar.",
+    "custom": "Please check this answer.",
     "": "Please say where it happened: a place name or a point on the map.",
 }
 
@@ -97,11 +101,16 @@ def _countries(request: Request) -> list[dict]:
                 for c in session.scalars(select(Country).order_by(Country.name))]
 
 
+def _custom_form(request: Request) -> custom_form.FormConfig:
+    return custom_form.load(request.app.state.settings.data_dir)
+
+
 def form_context(request: Request, lang: Language, values: dict | None = None,
                  errors: dict | None = None) -> dict:
     s = get_report_settings()
     ch = challenge.issue(_secret(), s.pow_bits, s.challenge_ttl_seconds)
-    return {"lang": lang.code, "dir": lang.dir, "_": lang.gettext, "languages": LANGUAGES,
+    return {**_custom_form(request).localized(lang.code),
+            "lang": lang.code, "dir": lang.dir, "_": lang.gettext, "languages": LANGUAGES,
             "values": values or {}, "errors": errors or {}, "countries": _countries(request),
             "challenge": ch, "accept": ACCEPT, "allowed_help": ALLOWED_HELP,
             "max_files": s.max_files, "max_file_mb": s.max_file_bytes // (1024 * 1024),
@@ -126,7 +135,10 @@ def report_form_json(request: Request):
     partner apps: solve it as proof of work and send it with `POST /api/reports`)."""
     s = get_report_settings()
     ch = challenge.issue(_secret(), s.pow_bits, s.challenge_ttl_seconds)
+    form = _custom_form(request)
     return {"fields": ReportIn.model_json_schema(), "languages": list(LANGUAGES),
+            "categories": [c.model_dump() for c in form.categories],
+            "questions": [q.model_dump() for q in form.questions],
             "limits": {"max_files": s.max_files, "max_file_bytes": s.max_file_bytes,
                        "max_total_bytes": s.max_total_bytes, "accepted": ALLOWED_HELP},
             "challenge": {"token": ch.token, "bits": ch.bits, "expires_at": ch.expires_at,
@@ -196,6 +208,12 @@ async def report_submit(request: Request, principal: CurrentPrincipal):
     values["contact_consent"] = form.get("contact_consent") in ("1", "on", "true", "yes")
     values["language"] = lang.code
     errors: dict[str, str] = {}
+    try:  # the deployment's categories and questions (forewarn.reports.custom_form)
+        values["categories"], values["answers"] = _custom_form(request).clean(
+            form.getlist("categories"),
+            {k[2:]: v for k, v in values.items() if k.startswith("q_")})
+    except custom_form.SubmissionError as exc:
+        errors[exc.field] = FIELD_MESSAGES["custom"]
     try:
         nonce = challenge.check(_secret(), values.get("challenge_token", ""),
                                 counter=values.get("pow_counter"),
@@ -233,6 +251,8 @@ class ApiReportIn(ReportIn):
     challenge_token: str = Field("", description="From `GET /report.json` (not needed when "
                                  "signed in with the `create` permission).")
     pow_counter: str = Field("", description="Proof-of-work solution for the challenge.")
+    answers: str = Field("", description="Answers to the deployment's questions as a JSON "
+                         "object {question id: answer} (GET /report.json lists them).")
 
 
 @router.post("/api/reports", status_code=201, response_model=ReportAccepted,
@@ -264,7 +284,16 @@ async def api_submit(request: Request, principal: CurrentPrincipal,
                 challenge.spend(session, nonce, challenge.expiry_of(report.challenge_token))
         except challenge.ChallengeFailed as exc:
             raise HTTPException(400, lang.gettext(str(exc))) from None
-    report_in = ReportIn.model_validate(report.model_dump())
+    try:
+        answers = json.loads(report.answers) if report.answers.strip() else {}
+        if not isinstance(answers, dict):
+            raise ValueError("answers must be a JSON object")
+        categories, answers = _custom_form(request).clean(
+            report.categories, {str(k): str(v) for k, v in answers.items()})
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    report_in = ReportIn.model_validate(report.model_dump() | {
+        "categories": categories, "answers": answers})
     uploads = await _uploads(attachments or [])
     try:
         reference, files = await run_in_threadpool(

@@ -53,7 +53,8 @@
       var done = document.getElementById("sent-reports");
       list.textContent = ""; done.textContent = "";
       queued.forEach(function (item) {
-        var li = text("li", (item.fields.what || "").slice(0, 80) + " — " +
+        var what = item.fields.filter(function (f) { return f[0] === "what"; })[0];
+        var li = text("li", (what ? what[1] : "").slice(0, 80) + " — " +
                       (item.error ? T("refused") + ": " + item.error : T("waiting")));
         li.className = item.error ? "refused" : "queued";
         li.appendChild(text("span", " (" + item.files.length + " " + T("files") + ")"));
@@ -80,13 +81,14 @@
   }
 
   function queue() {
-    var fields = {}, files = [];
+    // Pairs, not a mapping: `categories` is sent once per ticked box.
+    var fields = [], files = [];
     new FormData(form).forEach(function (value, key) {
       if (SKIP[key]) { return; }
       if (value instanceof File) {
         if (value.size || value.name) { files.push({name: value.name, type: value.type, blob: value}); }
       } else {
-        fields[key] = value;
+        fields.push([key, value]);
       }
     });
     return tx("queue", "readwrite", function (s) {
@@ -109,7 +111,13 @@
         return window.ForewarnPow.solve(form.challenge.token, form.challenge.bits)
           .then(function (counter) {
             var body = new FormData();
-            Object.keys(item.fields).forEach(function (k) { body.append(k, item.fields[k]); });
+            var answers = {};
+            item.fields.forEach(function (f) {
+              // The API takes the custom questions' answers as one JSON object.
+              if (f[0].indexOf("q_") === 0) { if (f[1]) { answers[f[0].slice(2)] = f[1]; } }
+              else { body.append(f[0], f[1]); }
+            });
+            body.append("answers", JSON.stringify(answers));
             body.append("challenge_token", form.challenge.token);
             body.append("pow_counter", String(counter));
             item.files.forEach(function (f) { body.append("attachments", f.blob, f.name); });
