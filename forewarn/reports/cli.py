@@ -58,14 +58,24 @@ def purge_contacts(days: int = typer.Option(None, help="Retention in days (defau
 
 
 @app.command("export")
-def export(out: Path = typer.Argument(..., help="CSV file to write."),
+def export(out: Path = typer.Argument(..., help="File to write."),
            personal: bool = typer.Option(False, help="Include reporter names and contacts "
-                                         "(where the reporter consented).")) -> None:
-    """Export every report as CSV (personal data left out unless --personal)."""
-    from forewarn.reports.protection import export_csv
+                                         "(where the reporter consented)."),
+           fmt: str = typer.Option("csv", "--format", help="csv, hxl (CSV with HXL hashtags) "
+                                   "or geojson.")) -> None:
+    """Export every report (personal data left out unless --personal)."""
+    import json
 
+    from forewarn.reports import exports
+
+    writers = {"csv": exports.export_csv, "hxl": exports.export_hxl,
+               "geojson": lambda s, include_personal: json.dumps(
+                   exports.export_geojson(s, include_personal), ensure_ascii=False)}
+    if fmt not in writers:
+        console.print(f"[red]Unknown format {fmt!r}[/red]: one of {', '.join(writers)}")
+        raise typer.Exit(2)
     with _session() as session:
-        out.write_text(export_csv(session, include_personal=personal), encoding="utf-8")
+        out.write_text(writers[fmt](session, include_personal=personal), encoding="utf-8")
         session.commit()
     console.print(f"Written {out}")
 
