@@ -43,7 +43,7 @@ def public_reports(sessions, country: str = "") -> list[dict]:
                  "occurred_precision": r.occurred_precision, "occurred_note": r.occurred_note,
                  "place": r.place, "country": iso3, "latitude": _coarse(r.latitude),
                  "longitude": _coarse(r.longitude), "categories": list(r.categories or []),
-                 "published_at": r.updated_at}
+                 "updated_at": r.updated_at}
                 for r, iso3 in session.execute(q)]
 
 

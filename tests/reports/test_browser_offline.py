@@ -85,7 +85,11 @@ def test_offline_report_with_photo_is_queued_then_sent(live, browser, tmp_path):
     assert report["note"] == "hier soir" and report["precision"] == "approximate"
     assert report["files"] == [(shown, True)]
 
-    # The receipt stays on the device after a reload.
+    # The receipt stays on the device after a reload, until the reporter removes it.
     browser.refresh()
     WebDriverWait(browser, 20).until(
         lambda d: d.find_element(By.ID, "offline-queue").get_attribute("data-sent") == "1")
+    browser.find_element(By.ID, "forget-receipts").click()
+    WebDriverWait(browser, 20).until(
+        lambda d: d.find_element(By.ID, "offline-queue").get_attribute("data-sent") == "0")
+    assert not browser.find_element(By.ID, "offline-queue").is_displayed()

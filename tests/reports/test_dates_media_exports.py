@@ -9,10 +9,12 @@ from datetime import UTC, date, datetime, timedelta
 
 import pytest
 from PIL import Image
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forewarn.reports import dates, exports, similar, triage
 from forewarn.reports.config import ReportSettings
+from forewarn.reports.models import Report
 from forewarn.reports.schemas import ReportIn
 from forewarn.reports.submit import Upload, prepare, store
 from forewarn.security import for_role, set_principal
@@ -192,3 +194,26 @@ def test_exports_csv_hxl_geojson_formula_safe_with_new_columns(engine, system, t
     assert feature["geometry"]["coordinates"] == [25.3456, 13.6123]  # longitude first
     assert feature["properties"]["reference"] == first.reference
     json.dumps(geo)  # plain JSON, dates as text
+
+
+def test_csv_import_takes_date_precision_and_categories(engine, system, tmp_path):
+    from forewarn.reports.importer import ImportFailed, import_csv
+
+    path = tmp_path / "field.csv"
+    path.write_text("what,place,occurred_month,occurred_at,occurred_end,categories\n"
+                    "Village burned by armed riders,Kutum,2026-01,,,killing;destruction\n"
+                    "Detentions at the checkpoint,Tawila,,2026-02-01,2026-02-03,detention\n",
+                    encoding="utf-8")
+    assert import_csv(system, tmp_path, path, "test import") == 2
+    system.commit()
+    rows = {r.place: r for r in system.scalars(select(Report))}
+    assert rows["Kutum"].occurred_precision == "month"
+    assert rows["Kutum"].categories == ["killing", "destruction"]
+    assert rows["Tawila"].occurred_precision == "range"
+    assert rows["Tawila"].occurred_end.day == 3
+    bad = tmp_path / "bad.csv"
+    bad.write_text("what,place,categories\nSomething happened here,Kutum,looting\n",
+                   encoding="utf-8")
+    with pytest.raises(ImportFailed) as exc:
+        import_csv(system, tmp_path, bad, "test import")
+    assert exc.value.errors[0].column == "categories" and exc.value.errors[0].row == 2

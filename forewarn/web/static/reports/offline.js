@@ -74,6 +74,7 @@
         li.appendChild(files);
         done.appendChild(li);
       });
+      document.getElementById("forget-receipts").hidden = !receipts.length;
       panel.hidden = !queued.length && !receipts.length;
       panel.setAttribute("data-queued", String(queued.length));
       panel.setAttribute("data-sent", String(receipts.length));
@@ -169,6 +170,10 @@
       note.hidden = false;
       return show();
     });
+  });
+  // A receipt on a phone that is searched can put its owner at risk: let them remove it.
+  document.getElementById("forget-receipts").addEventListener("click", function () {
+    tx("receipts", "readwrite", function (s) { return s.clear(); }).then(show);
   });
   window.addEventListener("online", function () { flush(); });
   setInterval(flush, 30000);
