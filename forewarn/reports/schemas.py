@@ -26,6 +26,8 @@ class ReportIn(BaseModel):
         None, description="When it happened: YYYY-MM-DD or YYYY-MM-DDTHH:MM (UTC if no zone).")
     occurred_note: str = Field("", max_length=200,
                                description="When, in words, if the exact date is unknown.")
+    occurred_time: str = Field("", pattern=r"^(\d{2}:\d{2})?$",
+                               description="HH:MM, with occurred_at given as a day.")
     occurred_month: str = Field("", pattern=r"^(\d{4}-\d{2})?$",
                                 description="YYYY-MM when only the month is known.")
     occurred_end: datetime | None = Field(
@@ -62,6 +64,9 @@ class ReportIn(BaseModel):
         data = dict(data)
         month = str(data.get("occurred_month") or "").strip()
         when = data.get("occurred_at")
+        at_time = str(data.get("occurred_time") or "").strip()
+        if at_time and isinstance(when, str) and len(when.strip()) == 10:
+            data["occurred_at"] = f"{when.strip()}T{at_time}"  # a day and a time: exact
         if month and not when:
             data["occurred_at"] = f"{month}-01"
             data["occurred_precision"] = data.get("occurred_precision") or "month"

@@ -63,7 +63,8 @@ def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[
     allowed to write `restricted` records (a reviewer's, or SYSTEM for public submissions)."""
     data = report_in.model_dump()
     iso3 = data.pop("country")
-    data.pop("occurred_month")  # folded into occurred_at and occurred_precision
+    for folded in ("occurred_month", "occurred_time"):  # into occurred_at and its precision
+        data.pop(folded)
     report = Report(reference=new_reference(), channel=channel, import_file=import_file,
                     country_id=country_id(session, iso3), sensitivity=Sensitivity.restricted,
                     **{k: (v or None) if k in ("reporter_name", "contact") else v

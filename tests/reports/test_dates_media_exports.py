@@ -54,6 +54,8 @@ def _photo(seed: int, size=(320, 240), quality=90) -> bytes:
 
 @pytest.mark.parametrize("fields, start, end, precision", [
     ({"occurred_at": "2026-03-01T22:15"}, date(2026, 3, 1), date(2026, 3, 1), "exact"),
+    ({"occurred_at": "2026-03-01", "occurred_time": "22:15"}, date(2026, 3, 1),
+     date(2026, 3, 1), "exact"),
     ({"occurred_at": "2026-03-01"}, date(2026, 3, 1), date(2026, 3, 1), "day"),
     ({"occurred_month": "2026-02"}, date(2026, 2, 1), date(2026, 2, 28), "month"),
     ({"occurred_at": "2026-03-01", "occurred_end": "2026-03-04"}, date(2026, 3, 1),
