@@ -10,9 +10,10 @@
   var note = document.getElementById("map-precision");
   if (!box || !lat || !lon || !window.fetch || !window.ForewarnWorldMap) { return; }
 
-  // Decimals that a pixel at this zoom can honestly claim (0.1 degree is about 11 km).
+  // Decimals that a pixel at this zoom can honestly claim: the last digit is never finer
+  // than a pixel (0.1 degree is about 11 km, whole degrees about 111 km).
   function decimals(dpp) {
-    return Math.min(5, Math.max(0, Math.ceil(-Math.log10(dpp))));
+    return Math.min(5, Math.max(0, Math.floor(-Math.log10(dpp))));
   }
 
   function draw(topo) {

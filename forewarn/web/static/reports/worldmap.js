@@ -19,6 +19,12 @@
     });
   }
 
+  function ringPath(pts, shift) {
+    return "M" + pts.map(function (p) {
+      return (p[0] + 180 + shift).toFixed(3) + "," + (90 - p[1]).toFixed(3);
+    }).join("L") + "Z";
+  }
+
   function landPath(topo) {
     var arcs = decodeArcs(topo), d = [];
     topo.objects.countries.geometries.forEach(function (g) {
@@ -29,9 +35,19 @@
           ring.forEach(function (i) {
             pts = pts.concat(i < 0 ? arcs[~i].slice().reverse() : arcs[i]);
           });
-          d.push("M" + pts.map(function (p) {
-            return (p[0] + 180).toFixed(3) + "," + (90 - p[1]).toFixed(3);
-          }).join("L") + "Z");
+          // A ring crossing the 180th meridian (Russia, Fiji) would draw a band across the
+          // world: keep its longitudes continuous and draw it again a world-width away.
+          var lo = pts[0][0], min = lo, max = lo;
+          pts = pts.map(function (p) {
+            var x = p[0];
+            while (x - lo > 180) { x -= 360; }
+            while (lo - x > 180) { x += 360; }
+            lo = x; min = Math.min(min, x); max = Math.max(max, x);
+            return [x, p[1]];
+          });
+          d.push(ringPath(pts, 0));
+          if (min < -180) { d.push(ringPath(pts, 360)); }
+          if (max > 180) { d.push(ringPath(pts, -360)); }
         });
       });
     });
