@@ -16,7 +16,7 @@ from forewarn.store.db import make_engine, upgrade
 from tests.conftest import _mirror, _unavailable
 from tests.live import serve
 
-from .conftest import build_app
+from .conftest import PASSWORD, build_app, make_users
 
 pytestmark = pytest.mark.browser
 TOPOLOGY = "geo/world-atlas_countries-110m.json"
@@ -35,6 +35,7 @@ def live_map(tmp_path, test_key):
     shutil.copy(mirror / TOPOLOGY, settings.raw_dir / TOPOLOGY)
     engine = make_engine(settings.database_url)
     upgrade(engine)
+    make_users(engine, ("reviewer",))
     with Session(engine) as s:
         set_principal(s, SYSTEM)
         published = store(s, settings.data_dir, ReportIn(
@@ -107,3 +108,33 @@ def test_location_picker_precision_follows_the_zoom(live_map, browser):
     assert 1 <= decimals <= 3, lat
     precision = browser.find_element(By.ID, "map-precision")
     assert precision.is_displayed() and "km" in precision.text
+
+
+def test_reviewer_map_follows_the_queue_filters(live_map, browser):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    base, (published, unpublished) = live_map
+    browser.get(f"{base}/login")
+    browser.find_element(By.NAME, "username").send_keys("reviewer")
+    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
+    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
+    WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
+
+    browser.get(f"{base}/reports/queue")
+    box = browser.find_element(By.ID, "reports-map")
+    WebDriverWait(browser, 20).until(lambda d: box.get_attribute("data-shown") == "2")
+    exact = browser.find_elements(By.CSS_SELECTOR, "#reports-map circle.report-point")
+    assert sorted(float(c.get_attribute("cx")) for c in exact) == pytest.approx(
+        [204.66, 205.34567])  # reviewers see the exact points
+    # Words typed in the filter narrow the list and the map alike.
+    browser.find_element(By.ID, "q").send_keys("under review")
+    browser.find_element(By.CSS_SELECTOR, "#queue-filters button[type=submit]").click()
+    box = WebDriverWait(browser, 20).until(
+        lambda d: d.find_element(By.ID, "reports-map")
+        if "q=under+review" in d.current_url else None)
+    WebDriverWait(browser, 20).until(lambda d: box.get_attribute("data-shown") == "1")
+    (point,) = browser.find_elements(By.CSS_SELECTOR, "#reports-map circle.report-point")
+    assert point.get_attribute("data-reference") == unpublished
+    link = point.find_element(By.XPATH, "..").get_dom_attribute("href")
+    assert link.endswith("/reports/2")
