@@ -9,6 +9,7 @@ A file that fails keeps the previous one in force and the error names the field
 
 from __future__ import annotations
 
+import logging
 import os
 import re
 from importlib import resources
@@ -20,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from forewarn.reports.i18n import LANGUAGES
 
+log = logging.getLogger("forewarn.reports")
 MAX_ANSWER = 1000
 _ID = r"^[a-z][a-z0-9_]{0,39}$"
 
@@ -168,9 +170,16 @@ def current_text(data_dir: Path) -> str:
 
 
 def load(data_dir: Path) -> FormConfig:
-    """The deployment's form (its own file when an administrator saved one)."""
+    """The deployment's form (its own file when an administrator saved one). A saved file
+    that no longer validates (e.g. a language added to the form since) must not take the
+    public form down: the default is used and the fault logged for the administrator."""
     path = deployment_file(data_dir)
-    return parse(current_text(data_dir), str(path if path.exists() else "data/form.yaml"))
+    if path.exists():
+        try:
+            return parse(path.read_text("utf-8"), str(path))
+        except FormConfigError as exc:
+            log.error("report form: using the default form; %s", exc)
+    return parse(default_text(), "data/form.yaml")
 
 
 def save(data_dir: Path, text: str) -> FormConfig:

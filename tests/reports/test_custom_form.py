@@ -119,3 +119,14 @@ def test_admin_edits_the_form_in_the_app_and_reporters_use_it(client, engine, se
     assert json.loads(by_place["Kutum"]["answers"]) == {"attackers_count": "7"}
     detail = client.get("/reports/1.json").json()["report"]
     assert detail["answers"] == {"attackers_count": "30"}
+
+
+def test_a_saved_file_that_no_longer_validates_falls_back_to_the_default(tmp_path, caplog):
+    path = custom_form.deployment_file(tmp_path)
+    path.parent.mkdir(parents=True)
+    path.write_text(CUSTOM.replace("ar: حرق متعمد, ", ""), encoding="utf-8")
+    form = custom_form.load(tmp_path)
+    assert form.categories[0].id == "killing"
+    assert "categories.1.label: missing ar" in caplog.text
+    path.write_text(CUSTOM, encoding="utf-8")
+    assert custom_form.load(tmp_path).categories[0].id == "cattle_raid"
