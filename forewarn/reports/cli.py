@@ -58,14 +58,24 @@ def purge_contacts(days: int = typer.Option(None, help="Retention in days (defau
 
 
 @app.command("export")
-def export(out: Path = typer.Argument(..., help="CSV file to write."),
+def export(out: Path = typer.Argument(..., help="File to write."),
            personal: bool = typer.Option(False, help="Include reporter names and contacts "
-                                         "(where the reporter consented).")) -> None:
-    """Export every report as CSV (personal data left out unless --personal)."""
-    from forewarn.reports.protection import export_csv
+                                         "(where the reporter consented)."),
+           fmt: str = typer.Option("csv", "--format", help="csv, hxl (CSV with HXL hashtags) "
+                                   "or geojson.")) -> None:
+    """Export every report (personal data left out unless --personal)."""
+    import json
 
+    from forewarn.reports import exports
+
+    writers = {"csv": exports.export_csv, "hxl": exports.export_hxl,
+               "geojson": lambda s, include_personal: json.dumps(
+                   exports.export_geojson(s, include_personal), ensure_ascii=False)}
+    if fmt not in writers:
+        console.print(f"[red]Unknown format {fmt!r}[/red]: one of {', '.join(writers)}")
+        raise typer.Exit(2)
     with _session() as session:
-        out.write_text(export_csv(session, include_personal=personal), encoding="utf-8")
+        out.write_text(writers[fmt](session, include_personal=personal), encoding="utf-8")
         session.commit()
     console.print(f"Written {out}")
 
@@ -82,3 +92,37 @@ def setup(console: Console) -> None:
         session.commit()
     console.print(f"reports: contact retention {days} days; {n} report(s) purged. Public form "
                   "at /report.")
+
+
+@app.command("smtp-intake")
+def smtp_intake(host: str = typer.Option("127.0.0.1", help="Address to listen on."),
+                port: int = typer.Option(2525, help="Port (25 needs privileges)."),
+                recipient: list[str] = typer.Option(
+                    [], help="Accept mail only for these addresses (default: any).")) -> None:
+    """Forewarn's own SMTP endpoint: each e-mail becomes a report (attachments stripped of
+    EXIF/GPS in the working copies), with the web form's rate and spam rules."""
+    import signal
+    import threading
+
+    from forewarn.reports.channels import Intake
+    from forewarn.reports.config import get_report_settings
+    from forewarn.reports.email_intake import controller
+    from forewarn.security import crypto
+    from forewarn.store.db import engine_for, session_factory, upgrade
+
+    settings = get_settings()
+    crypto.configure(settings)
+    engine = engine_for(settings.db_url)
+    upgrade(engine)
+    intake = Intake(session_factory(engine), settings.data_dir, get_report_settings())
+    server = controller(intake, host, port, tuple(recipient))
+    server.start()
+    console.print(f"SMTP intake listening on {host}:{port}", highlight=False)
+    stop = threading.Event()
+    signal.signal(signal.SIGTERM, lambda *_: stop.set())
+    try:
+        stop.wait()
+    except KeyboardInterrupt:
+        pass
+    finally:
+        server.stop()

@@ -1,8 +1,11 @@
 """Near-duplicate suggestions: the same event reported twice (same place, time and story).
 
 A score in [0, 1] from three signals, each in [0, 1]: distance between the points (or equal
-place names), days between the dates, and word overlap of the descriptions. Reviewers see the
-best candidates with the reasons; nothing is merged automatically.
+place names), days between the dates, and word overlap of the descriptions. Shared media
+override them: the same file (equal sha256) or a near-identical image (perceptual hashes a few
+bits apart, forewarn.reports.similar) is suggested wherever and whenever it was reported,
+since a photo forwarded between witnesses is the commonest duplicate. Reviewers see the best
+candidates with the reasons; nothing is merged automatically.
 """
 
 from __future__ import annotations
@@ -13,10 +16,14 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 
+from forewarn.reports.similar import NEAR_BITS, distance
+
 NEAR_KM = 25.0
 NEAR_DAYS = 3.0
 WEIGHTS = {"place": 0.35, "time": 0.25, "text": 0.40}
 SUGGEST_AT = 0.5
+SAME_FILE_SCORE = 0.95
+NEAR_IMAGE_SCORE = 0.8
 
 
 @dataclass(frozen=True)
@@ -29,6 +36,8 @@ class Facts:
     latitude: float | None = None
     longitude: float | None = None
     occurred_at: datetime | None = None
+    sha256s: frozenset[str] = frozenset()
+    image_hashes: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)
@@ -86,12 +95,24 @@ def _time(a: Facts, b: Facts) -> tuple[float, str | None]:
     return 1.0 - days / (2 * NEAR_DAYS), "same day" if days < 1 else f"{days:.0f} days apart"
 
 
+def _media(a: Facts, b: Facts) -> tuple[float, str | None]:
+    if a.sha256s & b.sha256s:
+        return SAME_FILE_SCORE, "same file (sha256)"
+    closest = min((distance(x, y) for x in a.image_hashes for y in b.image_hashes),
+                  default=None)
+    if closest is not None and closest <= NEAR_BITS:
+        return NEAR_IMAGE_SCORE, f"near-identical image ({closest} of 64 bits differ)"
+    return 0.0, None
+
+
 def compare(a: Facts, b: Facts) -> Suggestion:
     place, why_place = _place(a, b)
     when, why_time = _time(a, b)
     text = text_similarity(a.what, b.what)
+    media, why_media = _media(a, b)
     score = WEIGHTS["place"] * place + WEIGHTS["time"] * when + WEIGHTS["text"] * text
-    reasons = [r for r in (why_place, why_time) if r]
+    score = max(score, media)
+    reasons = [r for r in (why_media, why_place, why_time) if r]
     if text >= 0.2:
         reasons.append(f"{text:.0%} of words shared")
     return Suggestion(b.id, round(score, 3), tuple(reasons))

@@ -12,6 +12,7 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from forewarn.reports import dates
 from forewarn.reports.storage import original_store
 
 
@@ -67,9 +68,12 @@ def link_incident(session: Session, report, incident_id: int | None, new_title: 
             iso3 = _iso3(session, report)
             if not iso3:
                 raise TriageError("set the report's country before creating an incident")
-            when = (report.occurred_at or report.created_at).date()
+            # The reporter's precision is kept: "last night" is a two-day span, never an
+            # exact date on the day of submission; their words stay in the summary.
+            when = dates.span(report)
             incident = incidents.create_incident(session, {
-                "title": new_title, "summary": report.what, "date_start": when,
+                "title": new_title, "summary": f"{report.what}\n\n{when.note}",
+                "date_start": when.start, "date_end": when.end,
                 "place": report.place, "country": iso3, "latitude": report.latitude,
                 "longitude": report.longitude, "harm_types": ["unclassified"],
                 "sensitivity": "restricted",

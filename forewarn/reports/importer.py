@@ -1,8 +1,10 @@
 """CSV import of reports collected offline (field monitors, partner hotlines): all or nothing.
 
 Columns (header row, UTF-8): `what` and at least one of `place` or `latitude`+`longitude`
-are required; optional: occurred_at, occurred_note, country, affected, affected_count,
-reporter_name, contact, contact_consent (yes/no), language. Every row is checked before anything
+are required; optional: occurred_at, occurred_end, occurred_month (YYYY-MM),
+occurred_precision, occurred_note, country, affected, affected_count, reporter_name, contact,
+contact_consent (yes/no), language, categories (ids of the deployment's form, separated by
+`;`). Every row is checked before anything
 is written; any fault raises ImportFailed listing each (file, row, column, reason) and nothing
 is imported.
 """
@@ -17,13 +19,16 @@ from sqlalchemy.orm import Session
 
 from forewarn.data.errors import DataError
 from forewarn.data.tabular import read_table
+from forewarn.reports import custom_form
+from forewarn.reports.custom_form import FormConfig, SubmissionError
 from forewarn.reports.schemas import ReportIn
 from forewarn.reports.submit import country_id, store
 from forewarn.security import Principal
 
-COLUMNS = ["what", "occurred_at", "occurred_note", "place", "country", "latitude", "longitude",
-           "affected", "affected_count", "reporter_name", "contact", "contact_consent",
-           "language"]
+COLUMNS = ["what", "occurred_at", "occurred_end", "occurred_month", "occurred_precision",
+           "occurred_note", "place", "country", "latitude", "longitude", "affected",
+           "affected_count", "reporter_name", "contact", "contact_consent", "language",
+           "categories"]
 REQUIRED = ["what"]
 YES = {"yes", "y", "true", "1", "oui", "sí", "si", "نعم"}
 NO = {"", "no", "n", "false", "0", "non", "لا"}
@@ -46,8 +51,10 @@ def _header(path: Path) -> list[str]:
         raise DataError(path.name, "not UTF-8 text", row=1) from None
 
 
-def parse(path: Path, session: Session | None = None) -> list[tuple[int, ReportIn]]:
-    """Every row as a validated ReportIn, or ImportFailed with every fault."""
+def parse(path: Path, session: Session | None = None,
+          form: FormConfig | None = None) -> list[tuple[int, ReportIn]]:
+    """Every row as a validated ReportIn, or ImportFailed with every fault. Categories are
+    checked against FORM (the deployment's) when given."""
     path = Path(path)
     if not path.exists():
         raise DataError(path.name, "file not found")
@@ -71,6 +78,16 @@ def parse(path: Path, session: Session | None = None) -> list[tuple[int, ReportI
             continue
         rec["contact_consent"] = consent in YES
         rec["language"] = rec.get("language") or "en"
+        rec["categories"] = [c.strip() for c in str(rec.get("categories") or "").split(";")
+                             if c.strip()]
+        if form is not None:
+            try:
+                form.clean(rec["categories"], {})
+            except SubmissionError as exc:
+                if exc.field == "categories":
+                    errors.append(DataError(path.name, str(exc).partition(": ")[2], row=line,
+                                            column="categories"))
+                    continue
         try:
             report = ReportIn.model_validate(rec)
         except ValidationError as exc:
@@ -93,7 +110,7 @@ def parse(path: Path, session: Session | None = None) -> list[tuple[int, ReportI
 
 def import_csv(session: Session, data_dir: Path, path: Path, actor: Principal | str) -> int:
     """Validate every row, then add them all in SESSION (the caller commits). Returns count."""
-    rows = parse(path, session)
+    rows = parse(path, session, custom_form.load(data_dir))
     for _line, report in rows:
         store(session, data_dir, report, [], actor=actor, channel="import",
               import_file=Path(path).name)

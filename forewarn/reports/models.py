@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forewarn.security.crypto import EncryptedText
@@ -18,7 +18,9 @@ from forewarn.security.sensitivity import SensitiveMixin
 from forewarn.store.base import Base, utcnow
 
 STATUSES = ("new", "needs_info", "verified", "rejected", "duplicate")
-CHANNELS = ("web", "api", "import")
+CHANNELS = ("web", "api", "import", "email")
+# How precisely the reporter knew when it happened (see forewarn.reports.dates).
+PRECISIONS = ("", "exact", "day", "month", "range", "approximate")
 
 
 class Report(SensitiveMixin, Base):
@@ -36,6 +38,12 @@ class Report(SensitiveMixin, Base):
     what: Mapped[str] = mapped_column(Text)
     occurred_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True), index=True)
     occurred_note: Mapped[str] = mapped_column(String(200), default="")
+    occurred_precision: Mapped[str] = mapped_column(String(12), default="")
+    # The end of a range (precision `range`); a month or a day derive theirs from occurred_at.
+    occurred_end: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    # The deployment's categories and answers to its custom questions (forewarn.reports.form).
+    categories: Mapped[list] = mapped_column(JSON, default=list)
+    answers: Mapped[dict] = mapped_column(JSON, default=dict)
     place: Mapped[str] = mapped_column(String(200), default="")
     country_id: Mapped[int | None] = mapped_column(ForeignKey("country.id"), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
@@ -83,6 +91,8 @@ class ReportAttachment(SensitiveMixin, Base):
     sha256: Mapped[str] = mapped_column(String(64), index=True)
     working_sha256: Mapped[str] = mapped_column(String(64))
     working_size: Mapped[int] = mapped_column(Integer)
+    # Perceptual hash of an image (forewarn.reports.similar): equal or close for re-encodings.
+    phash: Mapped[str | None] = mapped_column(String(16), index=True)
     metadata_stripped: Mapped[bool] = mapped_column(Boolean)
     strip_note: Mapped[str] = mapped_column(String(300), default="")
     # The original in the evidence register (None when it is kept in the reports store).

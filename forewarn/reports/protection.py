@@ -12,15 +12,13 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
 from sqlalchemy.orm import Session
 
 from forewarn.reports.models import Report, ReportAttachment
-from forewarn.security import REDACTED, Principal, Sensitivity, principal_of
+from forewarn.security import REDACTED, Principal, Sensitivity
 from forewarn.security.audit import record
 
 PERSONAL = ("reporter_name", "contact")
@@ -50,7 +48,8 @@ def summary(report: Report, principal: Principal) -> dict:
            "country": report.country_id and _iso3(report),
            "latitude": report.latitude, "longitude": report.longitude,
            "what": report.what, "affected": report.affected,
-           "affected_count": report.affected_count, "incident_id": report.incident_id}
+           "affected_count": report.affected_count, "incident_id": report.incident_id,
+           "categories": list(report.categories or [])}
     if not full:
         for k in ("latitude", "longitude"):
             out[k] = None if out[k] is None else round(out[k], 1)
@@ -58,7 +57,9 @@ def summary(report: Report, principal: Principal) -> dict:
     out |= {"channel": report.channel, "language": report.language,
             "assigned_to_id": report.assigned_to_id, "duplicate_of_id": report.duplicate_of_id,
             "reviewed_at": report.reviewed_at, "contact_consent": report.contact_consent,
-            "import_file": report.import_file}
+            "import_file": report.import_file, "answers": dict(report.answers or {}),
+            "occurred_precision": report.occurred_precision,
+            "occurred_end": report.occurred_end}
     out |= _personal(report, principal)
     return out
 
@@ -79,34 +80,11 @@ def attachment(a: ReportAttachment, principal: Principal) -> dict:
             a.original_name != REDACTED else None}
 
 
-EXPORT_COLUMNS = ["reference", "status", "created_at", "occurred_at", "occurred_note", "place",
-                  "country", "latitude", "longitude", "what", "affected", "affected_count",
-                  "incident_id"]
-
-
 def export_csv(session: Session, include_personal: bool = False) -> str:
-    """Every report the session may see, as CSV. Personal data only when INCLUDE_PERSONAL and
-    the reader may see it (per report: consent applies). Needs `export`; audited."""
-    principal = principal_of(session)
-    if not principal.can("export"):
-        from forewarn.security import AccessDenied
+    """Every report the session may see as CSV (kept for callers; see reports.exports)."""
+    from forewarn.reports.exports import export_csv as formula_safe_csv
 
-        raise AccessDenied(f"{principal.username} lacks 'export'")
-    personal = include_personal and principal.can("read:confidential")
-    columns = EXPORT_COLUMNS + (list(PERSONAL) if personal else [])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    n = 0
-    for report in session.scalars(select(Report).order_by(Report.id)):
-        row = summary(report, principal)
-        if personal:
-            row |= _personal(report, principal)
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
-        n += 1
-    record(session, None, "report.export", "report", None,
-           after={"rows": n, "personal": personal})
-    return out.getvalue()
+    return formula_safe_csv(session, include_personal)
 
 
 def purge_contacts(session: Session, retention_days: int, now: datetime | None = None) -> int:

@@ -10,7 +10,7 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forewarn.reports import evidence_link
+from forewarn.reports import evidence_link, similar
 from forewarn.reports.config import ReportSettings
 from forewarn.reports.media import FileType, check_batch, check_upload
 from forewarn.reports.models import Report, ReportAttachment
@@ -63,6 +63,8 @@ def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[
     allowed to write `restricted` records (a reviewer's, or SYSTEM for public submissions)."""
     data = report_in.model_dump()
     iso3 = data.pop("country")
+    for folded in ("occurred_month", "occurred_time"):  # into occurred_at and its precision
+        data.pop(folded)
     report = Report(reference=new_reference(), channel=channel, import_file=import_file,
                     country_id=country_id(session, iso3), sensitivity=Sensitivity.restricted,
                     **{k: (v or None) if k in ("reporter_name", "contact") else v
@@ -81,6 +83,7 @@ def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[
             ext=p.kind.ext, size=len(p.upload.data), sha256=digest,
             working_sha256=working.put(p.working.data), working_size=len(p.working.data),
             metadata_stripped=p.working.stripped, strip_note=p.working.note[:300],
+            phash=similar.image_hash(p.working.data) if p.kind.kind == "image" else None,
             source_id=source_id, sensitivity=Sensitivity.restricted))
     session.flush()
     record(session, actor, "report.create", "report", report.id, after=report,

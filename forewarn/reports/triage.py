@@ -7,17 +7,19 @@ check what it may *do*: `review` for triage, `publish` to lower a verified repor
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, date, datetime, time, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from forewarn.reports import duplicates, evidence_link
-from forewarn.reports.models import STATUSES, Report, ReportNote
+from forewarn.reports import duplicates, evidence_link, similar
+from forewarn.reports.models import STATUSES, Report, ReportAttachment, ReportNote
 from forewarn.security import AccessDenied, Sensitivity, principal_of
 from forewarn.security.audit import record, snapshot
 from forewarn.security.models import User
 from forewarn.security.principal import permissions_of
+from forewarn.store.models import Country
+from forewarn.web.search import matches
 
 OPEN = ("new", "needs_info")
 
@@ -33,8 +35,10 @@ def _need(session: Session, permission: str) -> None:
 
 
 def queue(session: Session, status: str | None = None, assigned_to: int | None = None,
-          limit: int = 200) -> list[Report]:
-    """Reports the session may see, open ones first, newest first."""
+          limit: int = 200, country: str = "", since: date | None = None,
+          until: date | None = None, text: str = "") -> list[Report]:
+    """Reports the session may see, newest first, filtered by status, assignee, country
+    (ISO3), day of the event (or of receipt when undated) and words in the text or place."""
     q = select(Report).order_by(Report.created_at.desc(), Report.id.desc()).limit(limit)
     if status:
         if status not in STATUSES and status != "open":
@@ -42,6 +46,16 @@ def queue(session: Session, status: str | None = None, assigned_to: int | None =
         q = q.where(Report.status.in_(OPEN) if status == "open" else Report.status == status)
     if assigned_to is not None:
         q = q.where(Report.assigned_to_id == assigned_to)
+    if country:
+        q = q.where(Report.country_id == select(Country.id).where(
+            Country.iso3 == country.strip().upper()).scalar_subquery())
+    when = func.coalesce(Report.occurred_at, Report.created_at)
+    if since is not None:
+        q = q.where(when >= datetime.combine(since, time.min, UTC))
+    if until is not None:
+        q = q.where(when < datetime.combine(until + timedelta(days=1), time.min, UTC))
+    if text.strip():
+        q = q.where(matches(text.strip(), Report.what, Report.place))
     return list(session.scalars(q))
 
 
@@ -147,7 +161,8 @@ def publish(session: Session, report: Report, level: str) -> None:
 
 
 def suggestions(session: Session, report: Report, limit: int = 5):
-    """Possible duplicates among reports within two weeks of this one (or all recent ones)."""
+    """Possible duplicates among reports within two weeks of this one, and any report that
+    shares a file or a near-identical image with it, whenever it was sent."""
     window = timedelta(days=14)
     q = select(Report).where(Report.id != report.id)
     pivot = report.occurred_at or report.created_at
@@ -157,11 +172,34 @@ def suggestions(session: Session, report: Report, limit: int = 5):
                     | ((Report.created_at >= pivot - window) & (Report.created_at <= pivot +
                                                                   window)))
     others = list(session.scalars(q.limit(2000)))
+    others += [o for o in _sharing_media(session, report) if o not in others]
     found = duplicates.suggest(facts(report), [facts(o) for o in others], limit=limit)
     by_id = {o.id: o for o in others}
     return [(by_id[s.report_id], s) for s in found]
 
 
+def _sharing_media(session: Session, report: Report) -> list[Report]:
+    """Other reports with one of REPORT's files (sha256) or an image a few bits apart."""
+    digests = {a.sha256 for a in report.attachments}
+    hashes = [a.phash for a in report.attachments if a.phash]
+    if not digests and not hashes:
+        return []
+    near = set()
+    if hashes:
+        # 64-bit hashes of a deployment's images fit in memory; compare them all.
+        for rid, ph in session.execute(select(ReportAttachment.report_id, ReportAttachment.phash)
+                                       .where(ReportAttachment.phash.is_not(None),
+                                              ReportAttachment.report_id != report.id)):
+            if any(similar.distance(ph, h) <= similar.NEAR_BITS for h in hashes):
+                near.add(rid)
+    q = select(Report).where(Report.id != report.id, Report.id.in_(
+        select(ReportAttachment.report_id).where(ReportAttachment.sha256.in_(digests)))
+        | Report.id.in_(near))
+    return list(session.scalars(q.limit(200)))
+
+
 def facts(report: Report) -> duplicates.Facts:
     return duplicates.Facts(report.id, report.what, report.place or "", report.latitude,
-                            report.longitude, report.occurred_at)
+                            report.longitude, report.occurred_at,
+                            frozenset(a.sha256 for a in report.attachments),
+                            frozenset(a.phash for a in report.attachments if a.phash))

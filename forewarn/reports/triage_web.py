@@ -3,14 +3,17 @@ working copies of attachments, and the CSV export. Each page has its JSON twin."
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterator
+from datetime import date
 from typing import Annotated
+from urllib.parse import urlencode
 
 from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from forewarn.reports import evidence_link, protection, triage
+from forewarn.reports import evidence_link, exports, protection, triage
 from forewarn.reports.models import STATUSES, ReportAttachment
 from forewarn.reports.storage import working_store
 from forewarn.security import AccessDenied, Principal, set_principal
@@ -40,25 +43,76 @@ def _found(session: Session, report_id: int):
 @router.get("/reports/export.csv", response_class=PlainTextResponse)
 def export(session: ReportSession, principal: Annotated[Principal, Depends(require("export"))],
            personal: bool = False):
-    """Every report you may see as CSV; personal data (reporter, contact) only with
-    `personal=true` and the `read:confidential` permission, and only where consent allows."""
-    body = protection.export_csv(session, include_personal=personal)
+    """Every report you may see as CSV (formula-safe; language, channel, duplicate_of and
+    categories included); personal data (reporter, contact) only with `personal=true` and
+    the `read:confidential` permission, and only where consent allows."""
+    body = exports.export_csv(session, include_personal=personal)
     session.commit()
-    return Response(body, media_type="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": "attachment; filename=reports.csv"})
+    return _download(body, "text/csv; charset=utf-8", "reports.csv")
 
 
+@router.get("/reports/export.hxl.csv", response_class=PlainTextResponse)
+def export_hxl(session: ReportSession,
+               principal: Annotated[Principal, Depends(require("export"))],
+               personal: bool = False):
+    """The CSV export with a second row of HXL hashtags (#meta+id, #date+start, #geo+lat…)
+    for humanitarian data tools."""
+    body = exports.export_hxl(session, include_personal=personal)
+    session.commit()
+    return _download(body, "text/csv; charset=utf-8", "reports-hxl.csv")
+
+
+@router.get("/reports/export.geojson")
+def export_geojson(session: ReportSession,
+                   principal: Annotated[Principal, Depends(require("export"))],
+                   personal: bool = False):
+    """Reports with a point as a GeoJSON FeatureCollection (longitude, latitude)."""
+    body = json.dumps(exports.export_geojson(session, include_personal=personal),
+                      ensure_ascii=False)
+    session.commit()
+    return _download(body, "application/geo+json", "reports.geojson")
+
+
+def _download(body: str, media_type: str, filename: str) -> Response:
+    return Response(body, media_type=media_type,
+                    headers={"Content-Disposition": f"attachment; filename={filename}"})
+
+
+@twin(router, "/reports/queue", "reports/queue.html", tags=["reports"])
 @twin(router, "/reports", "reports/queue.html", tags=["reports"])
 def report_queue(request: Request, session: ReportSession, principal: Reader,
-                 status: str | None = None):
-    """The triage queue: reports you may see, newest first (status=open|new|needs_info|...)."""
+                 status: str | None = None, country: str = "", since: str = "",
+                 until: str = "", q: str = "", mine: bool = False):
+    """The triage queue and its map: reports you may see, newest first, filtered by status
+    (open|new|needs_info|...), country (ISO3), event day (since/until, YYYY-MM-DD), words
+    (q) and `mine` (assigned to you)."""
     try:
-        reports = triage.queue(session, status or None)
-    except triage.TriageError as exc:
+        reports = triage.queue(session, status or None, country=country,
+                               since=_day(since, "since"), until=_day(until, "until"),
+                               text=q, assigned_to=principal.user_id if mine else None)
+    except (triage.TriageError, ValueError) as exc:
         raise HTTPException(400, str(exc)) from None
-    return {"status": status or "", "statuses": list(STATUSES), "count": len(reports),
-            "reports": [protection.summary(r, principal) for r in reports],
-            "can_review": principal.can("review")}
+    filters = {"status": status or "", "country": country.upper(), "since": since,
+               "until": until, "q": q, "mine": mine}
+    rows = []
+    for r in reports:
+        row = protection.summary(r, principal)
+        row["url"] = f"/reports/{r.id}"
+        rows.append(row)
+    return {**filters, "filters": filters, "statuses": list(STATUSES), "count": len(reports),
+            "reports": rows, "can_review": principal.can("review"),
+            "points_url": "/reports/queue.json?" + urlencode(
+                {k: v for k, v in filters.items() if v}),
+            "topology_url": "/report/world.json"}
+
+
+def _day(value: str, name: str) -> date | None:
+    if not value.strip():
+        return None
+    try:
+        return date.fromisoformat(value.strip())
+    except ValueError:
+        raise triage.TriageError(f"{name} must be a day as YYYY-MM-DD, not {value!r}") from None
 
 
 @twin(router, "/reports/{report_id:int}", "reports/detail.html", tags=["reports"])

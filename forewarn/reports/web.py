@@ -7,6 +7,8 @@ Anti-abuse on both: a per-client rate limit (forewarn.security's limiter) and a 
 
 from __future__ import annotations
 
+import json
+from importlib import resources
 from typing import Annotated
 
 from fastapi import APIRouter, Depends, File, Form, HTTPException, Request, UploadFile
@@ -15,10 +17,12 @@ from fastapi.responses import HTMLResponse, JSONResponse, Response
 from pydantic import Field, ValidationError
 from sqlalchemy import select
 
-from forewarn.reports import challenge
+from forewarn.reports import challenge, custom_form
 from forewarn.reports.config import get_report_settings
+from forewarn.reports.form_web import router as form_router
 from forewarn.reports.i18n import LANGUAGES, Language, negotiate
 from forewarn.reports.media import ALLOWED_HELP, UploadRejected
+from forewarn.reports.public_web import router as public_router
 from forewarn.reports.schemas import ReportAccepted, ReportIn
 from forewarn.reports.submit import Upload, prepare, store
 from forewarn.reports.triage_web import router as triage_router
@@ -29,6 +33,8 @@ from forewarn.store.models import Country
 from forewarn.web.render import templates
 
 router = APIRouter(tags=["reports"])
+router.include_router(public_router)
+router.include_router(form_router)
 router.include_router(triage_router)
 RATE_LIMIT = "reports-submit"
 ACCEPT = ("image/*,audio/*,video/*,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.txt,.mp3,.m4a,.wav,.ogg,"
@@ -40,6 +46,9 @@ FIELD_MESSAGES = {
     "latitude": "The point on the map is not valid.",
     "longitude": "The point on the map is not valid.",
     "affected_count": "Please give the number of people as a whole number.",
+    "occurred_end": "The end of the period must be a date after its start.",
+    "occurred_month": "Please give the month as on a calendar.",
+    "custom": "Please check this answer.",
     "": "Please say where it happened: a place name or a point on the map.",
 }
 
@@ -92,11 +101,16 @@ def _countries(request: Request) -> list[dict]:
                 for c in session.scalars(select(Country).order_by(Country.name))]
 
 
+def _custom_form(request: Request) -> custom_form.FormConfig:
+    return custom_form.load(request.app.state.settings.data_dir)
+
+
 def form_context(request: Request, lang: Language, values: dict | None = None,
                  errors: dict | None = None) -> dict:
     s = get_report_settings()
     ch = challenge.issue(_secret(), s.pow_bits, s.challenge_ttl_seconds)
-    return {"lang": lang.code, "dir": lang.dir, "_": lang.gettext, "languages": LANGUAGES,
+    return {**_custom_form(request).localized(lang.code),
+            "lang": lang.code, "dir": lang.dir, "_": lang.gettext, "languages": LANGUAGES,
             "values": values or {}, "errors": errors or {}, "countries": _countries(request),
             "challenge": ch, "accept": ACCEPT, "allowed_help": ALLOWED_HELP,
             "max_files": s.max_files, "max_file_mb": s.max_file_bytes // (1024 * 1024),
@@ -121,7 +135,10 @@ def report_form_json(request: Request):
     partner apps: solve it as proof of work and send it with `POST /api/reports`)."""
     s = get_report_settings()
     ch = challenge.issue(_secret(), s.pow_bits, s.challenge_ttl_seconds)
+    form = _custom_form(request)
     return {"fields": ReportIn.model_json_schema(), "languages": list(LANGUAGES),
+            "categories": [c.model_dump() for c in form.categories],
+            "questions": [q.model_dump() for q in form.questions],
             "limits": {"max_files": s.max_files, "max_file_bytes": s.max_file_bytes,
                        "max_total_bytes": s.max_total_bytes, "accepted": ALLOWED_HELP},
             "challenge": {"token": ch.token, "bits": ch.bits, "expires_at": ch.expires_at,
@@ -139,6 +156,14 @@ def world_outline(request: Request):
                     headers={"Cache-Control": "public, max-age=86400"})
 
 
+@router.get("/report/sw.js", include_in_schema=False)
+def service_worker():
+    """The form's service worker; allowed to control /report (its own folder is /report/)."""
+    script = resources.files("forewarn.web") / "static" / "reports" / "sw.js"
+    return Response(script.read_bytes(), media_type="text/javascript",
+                    headers={"Service-Worker-Allowed": "/report", "Cache-Control": "no-cache"})
+
+
 async def _uploads(files) -> list[Upload]:
     limit = get_report_settings().max_file_bytes
     out = []
@@ -150,7 +175,9 @@ async def _uploads(files) -> list[Upload]:
 
 
 def _save(request: Request, report_in: ReportIn, uploads: list[Upload], channel: str,
-          actor) -> str:
+          actor) -> tuple[str, list[dict]]:
+    """Store the report; returns its reference and a receipt per file (the sha256 the server
+    computed of what it received, so the reporter can check nothing was altered)."""
     prepared = prepare(uploads, get_report_settings())
     with request.app.state.sessions() as session, session.begin():
         # The reporter may not read `restricted` records; the write runs as the system, the
@@ -158,7 +185,8 @@ def _save(request: Request, report_in: ReportIn, uploads: list[Upload], channel:
         set_principal(session, SYSTEM)
         report = store(session, request.app.state.settings.data_dir, report_in, prepared,
                        actor=actor, channel=channel)
-        return report.reference
+        return report.reference, [{"sha256": a.sha256, "size": a.size, "kind": a.kind}
+                                  for a in report.attachments]
 
 
 def _field_errors(exc: ValidationError) -> dict[str, str]:
@@ -180,6 +208,12 @@ async def report_submit(request: Request, principal: CurrentPrincipal):
     values["contact_consent"] = form.get("contact_consent") in ("1", "on", "true", "yes")
     values["language"] = lang.code
     errors: dict[str, str] = {}
+    try:  # the deployment's categories and questions (forewarn.reports.custom_form)
+        values["categories"], values["answers"] = _custom_form(request).clean(
+            form.getlist("categories"),
+            {k[2:]: v for k, v in values.items() if k.startswith("q_")})
+    except custom_form.SubmissionError as exc:
+        errors[exc.field] = FIELD_MESSAGES["custom"]
     try:
         nonce = challenge.check(_secret(), values.get("challenge_token", ""),
                                 counter=values.get("pow_counter"),
@@ -195,9 +229,9 @@ async def report_submit(request: Request, principal: CurrentPrincipal):
             uploads = await _uploads(form.getlist("attachments"))
             with request.app.state.sessions() as session, session.begin():
                 challenge.spend(session, nonce, challenge.expiry_of(values["challenge_token"]))
-            reference = await run_in_threadpool(_save, request, report_in, uploads, "web",
-                                                principal if principal.is_authenticated
-                                                else "public (web form)")
+            reference, files = await run_in_threadpool(
+                _save, request, report_in, uploads, "web",
+                principal if principal.is_authenticated else "public (web form)")
         except UploadRejected as exc:
             errors["attachments"] = exc.translated(lang.gettext)
         except challenge.ChallengeFailed as exc:
@@ -208,7 +242,8 @@ async def report_submit(request: Request, principal: CurrentPrincipal):
         return templates.TemplateResponse(request, "reports/form.html", ctx, status_code=status)
     return templates.TemplateResponse(
         request, "reports/thanks.html",
-        {"lang": lang.code, "dir": lang.dir, "_": lang.gettext, "reference": reference},
+        {"lang": lang.code, "dir": lang.dir, "_": lang.gettext, "reference": reference,
+         "files": [f | {"name": u.filename} for f, u in zip(files, uploads, strict=True)]},
         status_code=201)
 
 
@@ -216,6 +251,8 @@ class ApiReportIn(ReportIn):
     challenge_token: str = Field("", description="From `GET /report.json` (not needed when "
                                  "signed in with the `create` permission).")
     pow_counter: str = Field("", description="Proof-of-work solution for the challenge.")
+    answers: str = Field("", description="Answers to the deployment's questions as a JSON "
+                         "object {question id: answer} (GET /report.json lists them).")
 
 
 @router.post("/api/reports", status_code=201, response_model=ReportAccepted,
@@ -247,10 +284,19 @@ async def api_submit(request: Request, principal: CurrentPrincipal,
                 challenge.spend(session, nonce, challenge.expiry_of(report.challenge_token))
         except challenge.ChallengeFailed as exc:
             raise HTTPException(400, lang.gettext(str(exc))) from None
-    report_in = ReportIn.model_validate(report.model_dump())
+    try:
+        answers = json.loads(report.answers) if report.answers.strip() else {}
+        if not isinstance(answers, dict):
+            raise ValueError("answers must be a JSON object")
+        categories, answers = _custom_form(request).clean(
+            report.categories, {str(k): str(v) for k, v in answers.items()})
+    except ValueError as exc:
+        raise HTTPException(400, str(exc)) from None
+    report_in = ReportIn.model_validate(report.model_dump() | {
+        "categories": categories, "answers": answers})
     uploads = await _uploads(attachments or [])
     try:
-        reference = await run_in_threadpool(
+        reference, files = await run_in_threadpool(
             _save, request, report_in, uploads, "api",
             principal if principal.is_authenticated else "public (api)")
     except UploadRejected as exc:
@@ -258,4 +304,4 @@ async def api_submit(request: Request, principal: CurrentPrincipal,
         return JSONResponse({"error": exc.translated(lang.gettext), "status": status,
                              "file": exc.filename}, status_code=status)
     return {"reference": reference, "status": "new", "attachments": len(uploads),
-            "message": lang.gettext("Thank you. Your report was received.")}
+            "files": files, "message": lang.gettext("Thank you. Your report was received.")}

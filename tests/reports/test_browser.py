@@ -2,13 +2,10 @@
 a reviewer who opens (and, with the evidence register, verifies) it, and an anonymous visitor
 who cannot see it."""
 
-import shutil
-
 import pytest
 
 from forewarn.settings import Settings
 from forewarn.store.db import make_engine, upgrade
-from tests.conftest import _unavailable
 from tests.live import serve
 
 from .conftest import build_app, gps_jpeg, make_users
@@ -25,29 +22,6 @@ def live(tmp_path, test_key):
     app = build_app(Settings(data_dir=tmp_path / "app", database_url=db))
     with serve(app) as base:
         yield base
-
-
-@pytest.fixture
-def browser():
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        _unavailable("Chromium or chromedriver not installed (Debian: chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--window-size=390,844"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    # A phone's screen (headless windows cannot be narrower than 500 px).
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": False})
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()
 
 
 def _submit(driver, base, lang, photo, what):

@@ -1,6 +1,7 @@
 """The form and the API over HTTP: languages, no-JS challenge, PoW, rate limit, upload limits,
 OpenAPI, and who may see the triage pages."""
 
+import hashlib
 import re
 
 from forewarn.reports import challenge
@@ -39,6 +40,8 @@ def test_no_js_form_submission_with_photo(client, engine):
                     files={"attachments": ("photo.jpg", gps_jpeg(), "image/jpeg")})
     assert r.status_code == 201, r.text[:500]
     assert "Merci" in r.text and re.search(r"R-[A-Z0-9]{8}", r.text)
+    # The receipt: the sha256 the server computed of the photo it received.
+    assert hashlib.sha256(gps_jpeg()).hexdigest() in r.text
     wrong = _form(client) | {"challenge_answer": "99"}
     r = client.post("/report", data=wrong)
     assert r.status_code == 400 and "security question is wrong" in r.text
@@ -57,6 +60,8 @@ def test_api_submission_with_proof_of_work_and_openapi(client):
                     files={"attachments": ("a.jpg", gps_jpeg(), "image/jpeg")})
     assert r.status_code == 201, r.text
     assert r.json()["reference"].startswith("R-") and r.json()["attachments"] == 1
+    assert r.json()["files"] == [{"sha256": hashlib.sha256(gps_jpeg()).hexdigest(),
+                                  "size": len(gps_jpeg()), "kind": "image"}]
     again = client.post("/api/reports", data=data, headers=headers)
     assert again.status_code == 400 and "already used" in again.json()["error"]
 
@@ -99,3 +104,13 @@ def test_anonymous_cannot_see_reports_reviewer_can(client, engine):
                                                "note": "called back"}, follow_redirects=False)
     assert r.status_code == 303
     assert client.get("/reports/1.json").json()["notes"][0]["body"] == "called back"
+
+
+def test_service_worker_may_control_the_form(client):
+    r = client.get("/report/sw.js")
+    assert r.status_code == 200 and r.headers["service-worker-allowed"] == "/report"
+    assert r.headers["content-type"].startswith("text/javascript")
+    assert "forewarn-report-v1" in r.text
+    html = client.get("/report").text
+    assert '<script src="/static/reports/offline.js" defer></script>' in html
+    assert 'id="offline-queue"' in html
