@@ -263,6 +263,7 @@ class Organisation:
     note: str
     instruments: tuple[dict, ...]
     tools: tuple[str, ...]
+    tool_basis: dict[str, str] = field(default_factory=dict)  # tool id -> its instrument
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "members": list(self.members),
@@ -319,12 +320,16 @@ def parse_organisations(data: dict, tool_ids: set[str], file: str = "organisatio
         for i, ins in enumerate(instruments):
             ic = _Check(file, f"organisation '{oid}', instrument {i + 1}", ins)
             ic.text("name"), ic.text("gist")
+        tool_basis = {str(k): str(v) for k, v in c.mapping("tool_basis", True).items()}
+        for t in tool_basis:
+            if t not in tools:
+                c.fail("tool_basis", f"'{t}' is not among the organisation's tools")
         orgs.append(Organisation(
             id=oid, name=c.text("name"), kind=c.text("kind"), members=tuple(members),
             suspended={k: str(v) for k, v in c.mapping("suspended", True).items()},
             withdrawn={k: str(v) for k, v in c.mapping("withdrawn", True).items()},
             source=c.text("source"), as_of=str(c.text("as_of")), note=c.text("note", True),
-            instruments=tuple(instruments), tools=tuple(tools)))
+            instruments=tuple(instruments), tools=tuple(tools), tool_basis=tool_basis))
     sc = _Check(file, "security_council", top.mapping("security_council"))
     perm = sc.mapping("permanent_members")
     _codes(sc, "permanent_members", list(perm))

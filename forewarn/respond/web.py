@@ -10,7 +10,7 @@ from datetime import date
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from forewarn.data import countries
-from forewarn.respond import api, forms, store
+from forewarn.respond import api, facts, facts_web, forms, store
 from forewarn.respond.catalog import (
     PHASES,
     STATE_ROLES,
@@ -93,11 +93,21 @@ def options_for(session, settings, iso3: str, phase: str | None, state_role: str
                                   raw_dir=settings.raw_dir)
     result = plan(profile)
     obligations = treaty_status(c.iso3, settings.raw_dir).as_dict()
-    p = load_partners()
+    # The registry's facts in force (corrections included) for what the planner also reads.
+    reg = facts.planner_facts(session, c.iso3, settings.raw_dir)
+    for key, treaty in (("genocide_party", "genocide"), ("icc_party", "rome_statute"),
+                        ("geneva_party", "geneva_conventions")):
+        if reg.party(treaty) is not None:
+            obligations[key] = reg.party(treaty)
+    obligations["icc_jurisdiction"] = profile.icc_jurisdiction
+    obligations["icc_basis"] = profile.icc_basis
+    if reg.art12_3 is not None:
+        obligations["icc_art12_3"] = reg.art12_3.status
     result["country"] = {"iso3": c.iso3, "name": c.name}
     result["obligations"] = obligations
-    result["memberships"] = [{"id": o.id, "name": o.name, "suspended": o.suspended.get(c.iso3)}
-                             for o in p.memberships(c.iso3)]
+    # Memberships from the registry: the same rows /partners, /facts and the country page use.
+    result["memberships"] = [{"id": m["id"], "name": m["name"], "suspended": m["suspended"]}
+                             for m in facts.memberships(c.iso3) if not m["withdrawn"]]
     result["recorded_vetoes"] = [veto_dict(v) for v in store.vetoes(session, c.iso3)]
     result["phases"], result["state_roles"] = list(PHASES), list(STATE_ROLES)
     result["generated"] = date.today().isoformat()
@@ -169,4 +179,5 @@ def country_response(session, country: dict) -> dict:
 
 
 router.include_router(api.router)
+router.include_router(facts_web.router)
 router.include_router(forms.router)
