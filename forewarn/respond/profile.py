@@ -20,8 +20,8 @@ from forewarn.data.tabular import read_table
 from forewarn.respond.catalog import load_partners
 from forewarn.respond.facts import planner_facts
 from forewarn.respond.planner import SituationProfile, load_rules
-from forewarn.respond.treaties import treaty_status
 from forewarn.respond.store import GA_DEBATE_RULE_FROM
+from forewarn.respond.treaties import treaty_status
 from forewarn.respond.vetoes import VETO_FILE, Veto, veto_record, vetoes_from
 
 RISK_NOW = "risk.2025and2026.from2024"

@@ -12,6 +12,7 @@ from fastapi import APIRouter, HTTPException, Query, Request
 from forewarn.data import countries
 from forewarn.respond import api, facts, facts_web, forms, store
 from forewarn.respond.catalog import (
+    CHAPTERS,
     PHASES,
     STATE_ROLES,
     load_court_orders,
@@ -39,18 +40,29 @@ def twin(path: str, template: str, summary: str | None = None):
 
 def toolbox_payload() -> dict:
     tb = load_toolbox()
-    return {"as_of": tb.as_of, "count": len(tb.tools),
+    return {"as_of": tb.as_of, "count": len(tb.tools), "charter_chapters": tb.chapters,
             "coercion_scale": {str(k): v for k, v in tb.coercion_scale.items()},
             "pillars": {str(k): v for k, v in tb.pillars.items()},
             "references": tb.references,
             "tools": [t.as_dict(tb.references) for t in tb.tools]}
 
 
+_CHAPTER = Query(None, description="Only tools of this UN Charter chapter: none, IV, VI, VII, "
+                "VIII, XIV or XV")
+
+
 @twin("/toolbox", "respond/toolbox.html")
-def toolbox(request: Request):
-    """Every response tool with its basis, R2P pillar, coercion level, lead actors and
-    authorisation path."""
-    return toolbox_payload()
+def toolbox(request: Request, chapter: str | None = _CHAPTER):
+    """Every response tool with its basis, UN Charter chapter (and the article it rests on),
+    R2P pillar, coercion level, lead actors and authorisation path."""
+    payload = toolbox_payload()
+    if chapter:
+        if chapter not in CHAPTERS:
+            raise HTTPException(422, f"chapter must be one of {', '.join(CHAPTERS)}")
+        payload["tools"] = [t for t in payload["tools"] if t["chapter"] == chapter]
+        payload["count"] = len(payload["tools"])
+        payload["chapter"] = chapter
+    return payload
 
 
 @twin("/toolbox/{tool_id}", "respond/tool.html")
