@@ -193,7 +193,9 @@ class PlannerFacts:
 
     def __init__(self, facts: list[Fact]):
         self.facts = current(facts)
-        self.treaties = {f.subject: f for f in self.facts if f.kind == "treaty_party"}
+        # An analyst's finding is shown and flagged, never used in place of the fact in force.
+        self.treaties = {f.subject: f for f in self.facts
+                         if f.kind == "treaty_party" and f.source != "recorded"}
 
     def party(self, treaty: str) -> bool | None:
         f = self.treaties.get(treaty)
@@ -204,7 +206,8 @@ class PlannerFacts:
 
     @property
     def art12_3(self) -> Fact | None:
-        return next((f for f in self.facts if f.kind == "icc_declaration"), None)
+        return next((f for f in self.facts
+                     if f.kind == "icc_declaration" and f.source != "recorded"), None)
 
     @property
     def icc_referrals(self) -> list[Fact]:

@@ -151,7 +151,8 @@ def court_facts() -> list[Fact]:
             for code, role in ((o["respondent"], "respondent"), (o.get("applicant"), "applicant")):
                 if code:
                     out.append(Fact(kind="icj_case", iso3=code,
-                                    subject=f"ICJ General List {number}", date=None, status=f"pending, {role}", citation=o["source"],
+                                    subject=f"ICJ General List {number}", date=None,
+                                    status=f"pending, {role}", citation=o["source"],
                                     as_of=as_of, source="shipped", summary=o["case"]))
     return out
 
