@@ -77,6 +77,10 @@ def test_a_finding_is_flagged_and_an_audited_correction_changes_the_planner(engi
                "citation": "Resolution naming Azerbaijan a party (test citation)",
                "source": "recorded"}
     assert post_form(viewer, "/facts", finding).status_code == 403
+    assert 'id="fact-form"' not in viewer.get("/facts", params={"iso3": "AZE"}).text
+    form = analyst.get("/facts", params={"iso3": "AZE"}).text
+    assert 'id="fact-form"' in form and 'value="corrected"' not in form
+    assert 'value="corrected"' in admin.get("/facts").text
     r = post_form(analyst, "/facts", finding)
     assert r.status_code == 303, r.text
     page = analyst.get("/countries/AZE").text
