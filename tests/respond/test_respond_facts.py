@@ -34,7 +34,7 @@ def _check(fact):
 def test_every_shipped_fact_has_a_citation_and_an_as_of_date(raw_dir):
     everything = facts.facts_for(None, raw_dir=raw_dir)
     assert {"veto", "icc_referral", "icc_declaration", "court_order", "icj_case", "membership",
-            "sanctions_regime", "veto_restraint"} <= {f.kind for f in everything}
+            "sanctions_regime", "veto_restraint", "fact_finding"} <= {f.kind for f in everything}
     per_country = [f for c in countries.all_countries() if c.last_year is None
                    for f in facts.facts_for(None, c.iso3, raw_dir=raw_dir)]
     assert len(per_country) > 3000

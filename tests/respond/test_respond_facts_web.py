@@ -103,6 +103,9 @@ def test_a_finding_is_flagged_and_an_audited_correction_changes_the_planner(engi
     assert any(f["source"] == "corrected" for f in registry["newer_than_shipped"])
     assert any(f["subject"] == "cped" and f["superseded_by"] for f in registry["facts"])
     assert registry["contradictions"] == []   # the finding now agrees with the fact in force
+    record = analyst.get("/respond/record").text
+    assert 'id="newer-than-shipped"' in record and "S/2024/826" in record
+    assert "AZE cped: party" in record
     entries = [e for e in audit_entries(engine) if e[2] == "respond_fact"]
     assert [(e[0], e[1]) for e in entries] == [("analyst", "create"), ("admin", "correct")]
     assert entries[1][4]["status"] == "party" and "depositary" in entries[1][4]["citation"]
