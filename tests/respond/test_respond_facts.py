@@ -128,3 +128,24 @@ def test_toolbox_chapter_tags_cite_an_article_of_their_chapter():
     bad = dict(bad, chapter="none", chapter_basis="bilateral")
     with pytest.raises(CatalogError, match="chapter_basis"):
         parse_toolbox({**data, "tools": [bad]})
+
+
+def test_cli_checks_and_lists_the_facts(tmp_path, monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from forewarn.respond.cli import app as cli
+    from forewarn.settings import get_settings
+
+    monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path))   # no database: shipped facts only
+    get_settings.cache_clear()
+    runner = CliRunner()
+    checked = runner.invoke(cli, ["facts", "check"])
+    assert checked.exit_code == 0 and "0 without citation or as-of date" in checked.output
+    listed = runner.invoke(cli, ["facts", "list", "--iso3", "SDN", "--kind", "veto", "--json"])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.output)
+    assert [r["subject"] for r in rows] == ["S/2024/826"] and rows[0]["members"] == ["RUS"]
+    assert runner.invoke(cli, ["facts", "list", "--kind", "rumour"]).exit_code != 0
+    get_settings.cache_clear()
