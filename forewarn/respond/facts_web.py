@@ -11,7 +11,7 @@ import datetime as dt
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from forewarn.data import countries
 from forewarn.respond import facts
@@ -26,6 +26,11 @@ TEMPLATE = "respond/facts.html"
 # Without a country the page leaves out the per-country treaty and membership rows (about
 # 200 countries each); they are listed on each country's view.
 PER_COUNTRY = ("treaty_party", "membership")
+PLAIN = {"citation": "Give the official source: document symbol, court order or depositary "
+                     "notification.", "iso3": "Choose a country.",
+         "subject": "Say what the fact is about (treaty id, draft symbol, case).",
+         "status": "Give the status (treaties: party, not party, signatory, withdrawn).",
+         "date": "Give the date as YYYY-MM-DD.", "as_of": "Give the date as YYYY-MM-DD."}
 FIELDS = ("kind", "iso3", "subject", "status", "date", "citation", "as_of", "note")
 
 
@@ -134,8 +139,9 @@ async def fact_submit(request: Request, session: SessionDep,
         row = _store(session, principal, body)
     except facts.FactError as exc:
         errors = {exc.field: exc.message}
-    except ValueError as exc:  # pydantic's ValidationError
-        errors = {str(e["loc"][0]): e["msg"] for e in exc.errors()}
+    except ValidationError as exc:
+        errors = {str(e["loc"][0]): PLAIN.get(str(e["loc"][0]), e["msg"])
+                  for e in exc.errors()}
     else:
         session.commit()
         return RedirectResponse(f"/facts?iso3={row.iso3}&saved={row.id}#fact-{row.id}",

@@ -47,6 +47,16 @@ def test_state_of_palestine_has_a_page_and_a_map_shape(as_role, raw_dir):
     assert "PSE" in json.dumps(found)
 
 
+def _stored(engine) -> int:
+    from sqlalchemy import func, select
+    from sqlalchemy.orm import Session
+
+    from forewarn.respond.models import RespondFact
+
+    with Session(engine) as s:
+        return s.scalar(select(func.count()).select_from(RespondFact))
+
+
 def _org_ids(rows, key="id"):
     return sorted(r[key] for r in rows)
 
@@ -94,7 +104,10 @@ def test_a_finding_is_flagged_and_an_audited_correction_changes_the_planner(engi
                   "citation": "UN Treaty Collection IV-16, depositary notification (test)"}
     assert post_json(analyst, "/api/respond/facts", correction).status_code == 403
     no_citation = post_form(admin, "/facts", {**correction, "citation": ""})
-    assert no_citation.status_code == 422
+    assert no_citation.status_code == 422 and 'id="fact-citation-error"' in no_citation.text
+    bad_status = post_form(admin, "/facts", {**correction, "status": "maybe"})
+    assert bad_status.status_code == 422 and "treaty status is one of" in bad_status.text
+    assert _stored(engine) == 1                 # only the analyst's finding
     r = post_form(admin, "/facts", correction)
     assert r.status_code == 303, r.text
     after = analyst.get("/countries/AZE/options.json").json()["profile"]["hr_treaties"]
