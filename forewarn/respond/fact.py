@@ -18,6 +18,7 @@ KINDS = {
     "membership": "Regional membership",
     "veto_restraint": "Veto-restraint commitment",
     "fact_finding": "Fact-finding mission or commission of inquiry",
+    "peace_operation": "UN peace operation",
 }
 SOURCES = ("shipped", "recorded", "corrected")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

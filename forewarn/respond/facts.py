@@ -27,7 +27,8 @@ __all__ = ["KINDS", "SOURCES", "Fact", "FactError", "add_fact", "contradictions"
 # Kinds an administrator may correct in the app (memberships are corrected in
 # organisations.yaml, so the partners page and the planner keep one source).
 CORRECTABLE = ("treaty_party", "icc_declaration", "icc_referral", "veto", "court_order",
-               "icj_case", "sanctions_regime", "veto_restraint", "fact_finding")
+               "icj_case", "sanctions_regime", "veto_restraint", "fact_finding",
+               "peace_operation")
 # Kinds whose findings are compared with the shipped fact (same key, different status).
 COMPARED = ("treaty_party", "icc_declaration", "membership", "court_order")
 TREATY_STATUSES = ("party", "not party", "signatory", "withdrawn")
@@ -58,6 +59,7 @@ def shipped_facts(iso3: str | None = None, raw_dir: Path | None = None) -> list[
     ISO3 only the catalogue's party lists are not expanded (they would list every country)."""
     out = list(shipped.catalogue_facts()) + shipped.court_facts() + shipped.membership_facts()
     out += shipped.icj_case_facts(raw_dir) + shipped.sanctions_facts(raw_dir)
+    out += shipped.peace_operation_facts(raw_dir)
     if iso3:
         out = [f for f in out if f.iso3 == iso3]
         out += shipped.treaty_list_facts(iso3) + shipped.hr_treaty_facts(iso3, raw_dir)

@@ -30,6 +30,8 @@ ICJ_CASES = "un/courts/icj_case_names_1_190_cdicj.csv"
 ICJ_CASES_AS_OF = "2023-10-22"   # the file's last change ("add cases up to 190")
 SANCTIONS_LIST = "un/sanctions/un_sc_consolidated_list_2024-09-26.xml"
 HR_AS_OF = "2022-08"             # "as of about August 2022" (World Politics Data Lab)
+PKO_LIST = "un/peace_operations/dppa_un_peacekeeping_missions_2024-02-19.csv"
+TAMM = "un/peace_operations/tamm_v2.1_mission_month_1948_2015.csv"
 TREATY_LISTS = ("genocide", "rome_statute", "geneva_conventions")
 
 
@@ -234,3 +236,52 @@ def membership_facts() -> list[Fact]:
 def check_known(kind: str) -> None:
     if kind not in KINDS:
         raise CatalogError(REFERENCE_FILE, None, "kind", f"unknown kind '{kind}'")
+
+
+@lru_cache
+def _poc_mandates(path: str, _mtime: float) -> dict[str, tuple[str, str]]:
+    """Mission -> (first month with a protection-of-civilians task, its resolution), TAMM."""
+    first: dict[str, tuple[str, str]] = {}
+    with open(path, newline="", encoding="utf-8") as f:
+        for n, r in enumerate(csv.DictReader(f), start=2):
+            if r.get("prociv") not in ("0", "1"):
+                raise DataError(Path(path).name, f"bad value '{r.get('prociv')}'", row=n,
+                                column="prociv")
+            if r["prociv"] == "1":
+                month = f"{int(r['year']):04d}-{int(r['month']):02d}"
+                if r["mission"] not in first or month < first[r["mission"]][0]:
+                    first[r["mission"]] = (month, r["unsc_resolution"])
+    return first
+
+
+@lru_cache
+def _pko_file(path: str, _mtime: float, tamm: tuple[str, float] | None) -> tuple[Fact, ...]:
+    where = reference_data().get("peace_operation_countries") or {}
+    poc = _poc_mandates(*tamm) if tamm else {}
+    out = []
+    with open(path, newline="", encoding="utf-8") as f:
+        for r in csv.DictReader(f):
+            acronym = r["mission_acronym"].strip()
+            active = r["mission_isactive"].strip().casefold() == "yes"
+            status = "active" if active else f"ended {r['end_date'] or '(date not given)'}"
+            summary = r["mission_name"].strip()
+            if acronym in poc:
+                month, res = poc[acronym]
+                summary += (f"; protection-of-civilians task in its mandate from {month} "
+                            f"(S/RES/{res}; TAMM v2.1, Lloyd 2021)")
+            for code in where.get(acronym, []):
+                out.append(Fact(kind="peace_operation", iso3=code, subject=acronym,
+                                date=r["start_date"] or None, status=status,
+                                citation="UN Peace and Security Data Hub, peacekeeping "
+                                         "operations (DPPADPOSS-PKO), updated 2024-02-19",
+                                as_of="2024-02-19", source="shipped", summary=summary))
+    return tuple(out)
+
+
+def peace_operation_facts(raw_dir: Path | None) -> list[Fact]:
+    path = Path(raw_dir) / PKO_LIST if raw_dir else None
+    if path is None or not path.exists():
+        return []
+    tamm = Path(raw_dir) / TAMM
+    key = (str(tamm), tamm.stat().st_mtime) if tamm.exists() else None
+    return list(_pko_file(str(path), path.stat().st_mtime, key))

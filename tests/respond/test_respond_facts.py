@@ -34,7 +34,8 @@ def _check(fact):
 def test_every_shipped_fact_has_a_citation_and_an_as_of_date(raw_dir):
     everything = facts.facts_for(None, raw_dir=raw_dir)
     assert {"veto", "icc_referral", "icc_declaration", "court_order", "icj_case", "membership",
-            "sanctions_regime", "veto_restraint", "fact_finding"} <= {f.kind for f in everything}
+            "sanctions_regime", "veto_restraint", "fact_finding", "peace_operation"} <= {
+                f.kind for f in everything}
     per_country = [f for c in countries.all_countries() if c.last_year is None
                    for f in facts.facts_for(None, c.iso3, raw_dir=raw_dir)]
     assert len(per_country) > 3000
@@ -54,6 +55,17 @@ def test_a_curated_row_without_citation_or_as_of_is_refused():
     assert parse_reference_facts({"facts": [{**row, "citation": "S/2024/826"}]})[0].subject \
         == "S/2024/826"
     assert "PSE" in {f.iso3 for f in parse_reference_facts(reference_data())}
+
+
+@pytest.mark.realdata
+def test_peace_operations_from_the_data_hub_with_later_facts(raw_dir):
+    mali = facts.current(facts.facts_for(None, "MLI", "peace_operation", raw_dir=raw_dir))
+    assert [f.subject for f in mali] == ["MINUSMA"]
+    assert "terminated" in mali[0].status and "2690" in mali[0].citation
+    drc = {f.subject: f for f in facts.facts_for(None, "COD", "peace_operation",
+                                                  raw_dir=raw_dir)}
+    assert drc["MONUSCO"].status == "active" and "protection-of-civilians" in \
+        drc["MONUSCO"].summary and drc["MONUSCO"].as_of == "2024-02-19"
 
 
 @pytest.mark.realdata
