@@ -51,6 +51,8 @@ class Fact:
 
     def as_dict(self) -> dict:
         out = asdict(self)
+        # Who stored it is in the audit log; the registry is public, so no usernames here.
+        out.pop("created_by")
         out["members"] = list(self.members)
         out["flags"] = list(self.flags)
         out["label"] = KINDS.get(self.kind, self.kind)

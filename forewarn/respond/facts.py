@@ -100,8 +100,7 @@ def recorded_facts(session: Session, iso3: str | None = None) -> list[Fact]:
                                f"{m.actor}",
                         citation=(f"{ref} ({m.decision_url})" if m.decision_url else ref)
                                  + f"; Forewarn response record, measure {m.id}",
-                        as_of=m.date.isoformat(), source="recorded", summary=m.note or "",
-                        created_by=m.created_by or ""))
+                        as_of=m.date.isoformat(), source="recorded"))
     q = select(RespondFact).order_by(RespondFact.id)
     if iso3:
         q = q.where(RespondFact.iso3 == iso3)
