@@ -23,7 +23,7 @@ from forewarn.respond.fact import AS_OF, KINDS, SOURCES, Fact
 from forewarn.respond.vetoes import Veto
 
 __all__ = ["KINDS", "SOURCES", "Fact", "FactError", "add_fact", "contradictions", "current",
-           "facts_for", "memberships", "planner_facts"]
+           "dossier_facts", "facts_for", "memberships", "planner_facts"]
 # Kinds an administrator may correct in the app (memberships are corrected in
 # organisations.yaml, so the partners page and the planner keep one source).
 CORRECTABLE = ("treaty_party", "icc_declaration", "icc_referral", "veto", "court_order",
@@ -173,6 +173,21 @@ def contradictions(session: Session | None, iso3: str, raw_dir: Path | None = No
     in_force = {f.key: f for f in current(facts) if f.source != "recorded"}
     return [{"finding": f.as_dict(), "in_force": in_force[f.key].as_dict()}
             for f in facts if f.flags and f.source == "recorded"]
+
+
+def dossier_facts(session: Session | None, iso3: str, raw_dir: Path | None = None) -> dict:
+    """What a situation dossier shows from the registry, as the reader's session sees it:
+    the facts in force by kind (each with citation, as-of date and source), memberships, and
+    findings that contradict a shipped fact (to be flagged in the dossier)."""
+    facts = facts_for(session, iso3, raw_dir=raw_dir)
+    in_force = [f.as_dict() for f in current(facts) if f.source != "recorded" or f.kind in (
+        "veto", "icc_referral", "icj_case")]
+    by_kind: dict[str, list[dict]] = {}
+    for f in in_force:
+        by_kind.setdefault(f["kind"], []).append(f)
+    return {"iso3": iso3.upper(), "facts": by_kind, "memberships": memberships(iso3),
+            "contradictions": contradictions(session, iso3, raw_dir),
+            "labels": dict(KINDS)}
 
 
 def memberships(iso3: str) -> list[dict]:

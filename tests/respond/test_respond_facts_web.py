@@ -9,7 +9,9 @@ import json
 
 import pytest
 from fastapi.testclient import TestClient
+from sqlalchemy.orm import Session
 
+from forewarn.respond import facts
 from forewarn.web.watchlist import topology
 from tests.accounts import login
 
@@ -79,7 +81,8 @@ def test_no_two_pages_disagree_on_a_countrys_memberships(as_role):
         assert {m["id"]: m["suspended"] for m in current if m["suspended"]} == suspended
 
 
-def test_a_finding_is_flagged_and_an_audited_correction_changes_the_planner(engine, as_role):
+def test_a_finding_is_flagged_and_an_audited_correction_changes_the_planner(engine, as_role,
+                                                                             raw_dir):
     analyst, admin, viewer = as_role("analyst"), as_role("admin"), as_role("viewer")
     before = analyst.get("/countries/AZE/options.json").json()["profile"]["hr_treaties"]
     assert before["cped"] is False          # the shipped status file (about August 2022)
@@ -97,6 +100,10 @@ def test_a_finding_is_flagged_and_an_audited_correction_changes_the_planner(engi
     assert "Contradicts a shipped fact" in page and "test citation" in page
     flagged = analyst.get("/facts.json", params={"iso3": "AZE"}).json()["contradictions"]
     assert flagged and flagged[0]["in_force"]["source"] == "shipped"
+    with Session(engine) as s:   # what the dossier reads: the same contradiction
+        dossier = facts.dossier_facts(s, "AZE", raw_dir)
+    assert [c["finding"]["subject"] for c in dossier["contradictions"]] == ["cped"]
+    assert dossier["facts"]["treaty_party"] and dossier["memberships"]
     # A finding does not move the planner; an analyst may not correct.
     assert analyst.get("/countries/AZE/options.json").json()["profile"]["hr_treaties"][
         "cped"] is False
