@@ -14,7 +14,6 @@ from pathlib import Path
 
 from forewarn.data.errors import DataError
 from forewarn.respond.catalog import (
-    CatalogError,
     _Check,
     _codes,
     catalog_path,
@@ -231,11 +230,6 @@ def membership_facts() -> list[Fact]:
                             date=since, status=f"withdrawn {since}", citation=o.source,
                             as_of=o.as_of, source="shipped", summary=o.name))
     return out
-
-
-def check_known(kind: str) -> None:
-    if kind not in KINDS:
-        raise CatalogError(REFERENCE_FILE, None, "kind", f"unknown kind '{kind}'")
 
 
 @lru_cache
