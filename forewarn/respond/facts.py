@@ -15,7 +15,7 @@ from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
 
-from sqlalchemy import select
+from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from forewarn.respond import facts_shipped as shipped
@@ -101,6 +101,10 @@ def recorded_facts(session: Session, iso3: str | None = None) -> list[Fact]:
                         citation=(f"{ref} ({m.decision_url})" if m.decision_url else ref)
                                  + f"; Forewarn response record, measure {m.id}",
                         as_of=m.date.isoformat(), source="recorded"))
+    # A database not yet upgraded (`forewarn db init`) has no table of stored facts: the
+    # record's facts still count, and nothing stored is missed (there can be none).
+    if not inspect(session.connection()).has_table(RespondFact.__tablename__):
+        return out
     q = select(RespondFact).order_by(RespondFact.id)
     if iso3:
         q = q.where(RespondFact.iso3 == iso3)

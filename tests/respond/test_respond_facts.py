@@ -142,16 +142,16 @@ def test_toolbox_chapter_tags_cite_an_article_of_their_chapter():
         parse_toolbox({**data, "tools": [bad]})
 
 
-def test_cli_checks_and_lists_the_facts(tmp_path, monkeypatch):
+def test_cli_checks_and_lists_the_facts(monkeypatch):
     import json
 
     from typer.testing import CliRunner
 
+    from forewarn.respond import cli as respond_cli
     from forewarn.respond.cli import app as cli
-    from forewarn.settings import get_settings
 
-    monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path))   # no database: shipped facts only
-    get_settings.cache_clear()
+    # No database: the shipped facts only.
+    monkeypatch.setattr(respond_cli, "_operator_session", lambda: None)
     runner = CliRunner()
     checked = runner.invoke(cli, ["facts", "check"])
     assert checked.exit_code == 0 and "0 without citation or as-of date" in checked.output
@@ -160,4 +160,3 @@ def test_cli_checks_and_lists_the_facts(tmp_path, monkeypatch):
     rows = json.loads(listed.output)
     assert [r["subject"] for r in rows] == ["S/2024/826"] and rows[0]["members"] == ["RUS"]
     assert runner.invoke(cli, ["facts", "list", "--kind", "rumour"]).exit_code != 0
-    get_settings.cache_clear()
