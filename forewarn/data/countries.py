@@ -72,6 +72,8 @@ def _by_code(attr: str, code: int, year: int | None) -> Country | None:
 
 
 def from_cow(code: int, year: int | None = None) -> Country | None:
+    if int(code) <= 0:  # 0 marks a registry entry without a COW code (the State of Palestine)
+        return None
     found = _by_code("cow_code", int(code), year)
     if found is None:  # codes a source uses for a state's earlier incarnation (COW 340 → SRB)
         aliased = [c for c in all_countries() if int(code) in c.cow_aliases]

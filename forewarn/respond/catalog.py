@@ -149,10 +149,12 @@ class Tool:
     risks: tuple[str, ...]
     safeguards: tuple[str, ...]
     cite: tuple[str, ...]
+    chapter_basis: str = ""
 
     def as_dict(self, references: dict[str, str] | None = None) -> dict:
         out = {
             "id": self.id, "name": self.name, "basis": list(self.basis), "chapter": self.chapter,
+            "chapter_basis": self.chapter_basis,
             "pillar": self.pillar, "coercion": self.coercion, "lead_actors": list(self.lead_actors),
             "authorisation": {"consent": self.consent, "paths": [
                 {"body": p.body, "who": p.who, "act": p.act, "rule": p.rule, "veto": p.veto,
@@ -174,6 +176,7 @@ class Toolbox:
     pillars: dict[int, str]
     as_of: str
     by_id: dict[str, Tool] = field(default_factory=dict)
+    chapters: dict[str, dict] = field(default_factory=dict)
 
     def get(self, tool_id: str) -> Tool | None:
         return self.by_id.get(tool_id)
@@ -192,9 +195,32 @@ def _auth_path(check: _Check, i: int, raw: Any) -> AuthPath:
                     rule=c.text("rule", optional=True), requires=tuple(requires))
 
 
+NOT_CHARTER = "not a Charter-chapter measure"
+CHARTER_ART = re.compile(r"UN Charter Arts?\.? (\d+)")
+
+
+def _chapter_basis(c: _Check, chapter: str, chapters: dict) -> str:
+    """The Charter article a tool's chapter tag rests on, checked against the chapter."""
+    text = c.text("chapter_basis")
+    if chapter == "none":
+        if not text.startswith(NOT_CHARTER):
+            c.fail("chapter_basis", f"a tool with chapter none says '{NOT_CHARTER}: ...'")
+        return text
+    found = CHARTER_ART.search(text)
+    lo, hi = chapters[chapter]["articles"]
+    if found is None or not lo <= int(found.group(1)) <= hi:
+        c.fail("chapter_basis", f"must cite a UN Charter article of Chapter {chapter} "
+                                f"(Arts {lo}-{hi}) first (got {text!r})")
+    return text
+
+
 def parse_toolbox(data: dict, file: str = "toolbox.yaml") -> Toolbox:
     top = _Check(file, "top level", data)
     refs = top.mapping("references")
+    chapters = top.mapping("charter_chapters")
+    for ch in CHAPTERS:
+        if ch != "none" and ch not in chapters:
+            top.fail("charter_chapters", f"Chapter {ch} is missing")
     raw_tools = data.get("tools")
     if not isinstance(raw_tools, list) or not raw_tools:
         top.fail("tools", "must be a non-empty list")
@@ -227,9 +253,11 @@ def parse_toolbox(data: dict, file: str = "toolbox.yaml") -> Toolbox:
         for ref in cite:
             if ref not in refs:
                 c.fail("cite", f"'{ref}' is not in references")
+        chapter = c.choice("chapter", CHAPTERS)
         tools.append(Tool(
             id=tid, name=c.text("name"), basis=tuple(c.texts("basis")),
-            chapter=c.choice("chapter", CHAPTERS), pillar=c.integer("pillar", 1, 3),
+            chapter=chapter, chapter_basis=_chapter_basis(c, chapter, chapters),
+            pillar=c.integer("pillar", 1, 3),
             coercion=c.integer("coercion", 0, 5), tags=tuple(c.texts("tags")),
             phases=tuple(phases), lead_actors=tuple(c.texts("lead_actors")), consent=consent,
             paths=tuple(_auth_path(c, i, p) for i, p in enumerate(raw_paths)),
@@ -240,7 +268,7 @@ def parse_toolbox(data: dict, file: str = "toolbox.yaml") -> Toolbox:
     pillars = {int(k): v for k, v in top.mapping("pillars").items()}
     return Toolbox(tools=tuple(tools), references=dict(refs), coercion_scale=scale,
                    pillars=pillars, as_of=str(data.get("as_of", "")),
-                   by_id={t.id: t for t in tools})
+                   by_id={t.id: t for t in tools}, chapters=dict(chapters))
 
 
 @lru_cache
@@ -263,6 +291,7 @@ class Organisation:
     note: str
     instruments: tuple[dict, ...]
     tools: tuple[str, ...]
+    tool_basis: dict[str, str] = field(default_factory=dict)  # tool id -> its instrument
 
     def as_dict(self) -> dict:
         return {"id": self.id, "name": self.name, "kind": self.kind, "members": list(self.members),
@@ -319,12 +348,16 @@ def parse_organisations(data: dict, tool_ids: set[str], file: str = "organisatio
         for i, ins in enumerate(instruments):
             ic = _Check(file, f"organisation '{oid}', instrument {i + 1}", ins)
             ic.text("name"), ic.text("gist")
+        tool_basis = {str(k): str(v) for k, v in c.mapping("tool_basis", True).items()}
+        for t in tool_basis:
+            if t not in tools:
+                c.fail("tool_basis", f"'{t}' is not among the organisation's tools")
         orgs.append(Organisation(
             id=oid, name=c.text("name"), kind=c.text("kind"), members=tuple(members),
             suspended={k: str(v) for k, v in c.mapping("suspended", True).items()},
             withdrawn={k: str(v) for k, v in c.mapping("withdrawn", True).items()},
             source=c.text("source"), as_of=str(c.text("as_of")), note=c.text("note", True),
-            instruments=tuple(instruments), tools=tuple(tools)))
+            instruments=tuple(instruments), tools=tuple(tools), tool_basis=tool_basis))
     sc = _Check(file, "security_council", top.mapping("security_council"))
     perm = sc.mapping("permanent_members")
     _codes(sc, "permanent_members", list(perm))

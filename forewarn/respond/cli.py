@@ -22,6 +22,9 @@ veto_app = typer.Typer(help="Security Council vetoes and the GA debate deadline.
 app.add_typer(toolbox_app, name="toolbox")
 app.add_typer(measure_app, name="measure")
 app.add_typer(veto_app, name="veto")
+facts_app = typer.Typer(help="Reference facts: vetoes, ICC, ICJ, treaties, memberships.",
+                        no_args_is_help=True)
+app.add_typer(facts_app, name="facts")
 console = Console()
 
 
@@ -244,3 +247,52 @@ def setup(con: Console) -> None:
         added, skipped = import_vetoes(s, vetoes)
     con.print(f"Security Council vetoes: {added} added from {VETO_FILE} "
               f"({len(vetoes)} in the file; {skipped} concern no single country).")
+
+
+@facts_app.command("list")
+def facts_list(iso3: str = typer.Option(None, help="Only this country's facts (ISO3)."),
+               kind: str = typer.Option(None, help="Only one kind, e.g. veto, treaty_party."),
+               as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """The registry's facts with source (shipped/recorded/corrected), citation and as-of."""
+    from forewarn.respond import facts
+
+    if kind and kind not in facts.KINDS:
+        raise typer.BadParameter(f"one of {', '.join(facts.KINDS)}", param_hint="--kind")
+    session = _operator_session()
+    try:
+        rows = facts.facts_for(session, iso3, kind)
+    finally:
+        if session is not None:
+            session.close()
+    if as_json:
+        print(json.dumps([f.as_dict() for f in rows], indent=1, default=str))
+        return
+    table = Table("kind", "where", "subject", "date", "status", "source", "as of", "citation")
+    for f in rows:
+        table.add_row(f.kind, f.iso3 or f.organisation, f.subject, f.date or "",
+                      f.status + (" (replaced)" if f.superseded_by else ""), f.source, f.as_of,
+                      f.citation)
+    console.print(table)
+
+
+@facts_app.command("check")
+def facts_check() -> None:
+    """Load every shipped fact and check each has a citation and an as-of date."""
+    from forewarn.data import countries
+    from forewarn.data.errors import DataError
+    from forewarn.respond import facts
+    from forewarn.respond.fact import AS_OF
+
+    try:
+        rows = facts.facts_for(None) + [f for c in countries.all_countries()
+                                        if c.last_year is None
+                                        for f in facts.facts_for(None, c.iso3)]
+    except DataError as exc:
+        console.print(f"[red]invalid:[/red] {exc}")
+        raise typer.Exit(1) from None
+    bad = [f for f in rows if not f.citation.strip() or not AS_OF.fullmatch(f.as_of)]
+    for f in bad:
+        console.print(f"[red]no citation or as-of:[/red] {f.kind} {f.iso3} {f.subject}")
+    console.print(f"{len(rows)} facts checked, {len(bad)} without citation or as-of date")
+    if bad:
+        raise typer.Exit(1)

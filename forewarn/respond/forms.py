@@ -13,6 +13,7 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from forewarn.data import countries
+from forewarn.respond import facts
 from forewarn.respond.catalog import load_partners, load_toolbox
 from forewarn.respond.models import RespondMeasure, RespondVeto
 from forewarn.respond.recording import record_measure, record_veto
@@ -61,7 +62,12 @@ def _page(request: Request, session, principal, status_code: int = 200, **extra)
     if wants_json(request):  # the page's JSON stays exactly /respond/record.json
         return render(request, TEMPLATE, data)
     forms = _choices(session) if principal.can("create") else {}
-    context = {**data, **forms, "form": None, "errors": {}, "values": {}, **extra}
+    # What is newer than the shipped data (HTML only: the JSON stays /respond/record.json).
+    registry = facts.facts_for(session)
+    newer = {"corrections": [f.as_dict() for f in registry if f.source == "corrected"],
+             "later_vetoes": [f.as_dict() for f in registry
+                              if f.kind == "veto" and f.source == "shipped"]}
+    context = {**data, **forms, "newer": newer, "form": None, "errors": {}, "values": {}, **extra}
     return render(request, TEMPLATE, context, status_code=status_code)
 
 

@@ -92,3 +92,26 @@ class RespondVeto(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     country: Mapped[Country] = relationship()
+
+
+class RespondFact(Base):
+    """A reference fact added in the app: an administrator's correction of a shipped fact
+    (`source` corrected: it replaces the shipped one for the same kind/country/subject) or an
+    analyst's finding (`source` recorded: shown beside the shipped fact, flagged when they
+    disagree). Shipped facts are not stored: they are read from the catalogue and sources."""
+
+    __tablename__ = "respond_fact"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40), index=True)
+    iso3: Mapped[str] = mapped_column(String(3), default="", index=True)
+    organisation: Mapped[str] = mapped_column(String(60), default="")
+    subject: Mapped[str] = mapped_column(String(200))
+    date: Mapped[date | None] = mapped_column(Date)
+    status: Mapped[str] = mapped_column(String(200))
+    citation: Mapped[str] = mapped_column(Text)
+    as_of: Mapped[date] = mapped_column(Date)
+    source: Mapped[str] = mapped_column(String(20))            # corrected | recorded
+    note: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

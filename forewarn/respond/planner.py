@@ -53,6 +53,8 @@ class SituationProfile:
     veto_reasons: list[str] = field(default_factory=list)
     veto_cast: bool = False
     icc_warrants: list[str] = field(default_factory=list)
+    icc_basis: str = ""                          # why the ICC has jurisdiction (registry)
+    icj_cases: list[str] = field(default_factory=list)   # ICJ cases against the state
     inferred: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -147,11 +149,24 @@ def _holds(when: dict, p: SituationProfile, has_regional: bool) -> bool:
 
 # ------------------------------------------------------------------- authorisation paths
 def _regional_orgs(tool: Tool, p: SituationProfile) -> list[str]:
-    """The profile's organisations (not suspended/withdrawn) that list this tool."""
+    """The profile's organisations that list this tool. A suspended member stays a member:
+    the organisation can still act on it (AU Constitutive Act Art. 30 bars the government
+    from its activities, not the state from its protection), so every path reads the same
+    memberships and the note says which are suspended."""
     partners = load_partners()
     return [o.id for o in partners.organisations
-            if o.id in p.memberships and tool.id in o.tools
-            and (p.iso3 is None or p.iso3 not in o.suspended)]
+            if o.id in p.memberships and tool.id in o.tools]
+
+
+def _org_note(org_id: str, tool: Tool, p: SituationProfile) -> str:
+    """ORG, with the instrument it would act under for this tool and the state's standing."""
+    org = next(o for o in load_partners().organisations if o.id == org_id)
+    basis = org.tool_basis.get(tool.id)
+    since = org.suspended.get(p.iso3 or "")
+    extra = [basis] if basis else []
+    if since:
+        extra.append(f"membership suspended since {since}")
+    return f"{org_id} ({'; '.join(extra)})" if extra else org_id
 
 
 def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely: bool) -> dict:
@@ -165,15 +180,19 @@ def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely:
         elif req == "regional_membership":
             orgs = _regional_orgs(tool, p)
             if orgs:
-                notes.append("through " + ", ".join(orgs))
+                notes.append("through " + ", ".join(_org_note(o, tool, p) for o in orgs))
             else:
                 status = "not_applicable"
-                notes.append("the state belongs to no organisation with this mandate")
+                notes.append(f"none of the state's organisations ({', '.join(p.memberships)}) "
+                             "lists this tool" if p.memberships
+                             else "the state belongs to no regional organisation")
         elif req.startswith("member:"):
             org = req.split(":", 1)[1]
             if org not in p.memberships:
                 status = "not_applicable"
                 notes.append(f"only for members of {org}")
+            elif _org_note(org, tool, p) != org:
+                notes.append(_org_note(org, tool, p))
         elif req == "icc_jurisdiction":
             if p.icc_jurisdiction is None:
                 status = _worse(status, "conditional")
@@ -182,7 +201,8 @@ def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely:
                 status = "not_applicable"
                 notes.append("not a Rome Statute party and no Art. 12(3) declaration")
             else:
-                notes.append("the ICC has territorial/nationality jurisdiction (Art. 12)")
+                notes.append(p.icc_basis or
+                             "the ICC has territorial/nationality jurisdiction (Art. 12)")
         elif req == "genocide_art_ix":
             if p.genocide_art_ix is None:
                 status = _worse(status, "conditional")
@@ -192,6 +212,10 @@ def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely:
                 notes.append("not a party, or a reservation to Art. IX")
             else:
                 notes.append("party to the Genocide Convention without an Art. IX reservation")
+            if p.icj_cases:
+                notes.append("ICJ case already brought against the state: " +
+                             "; ".join(p.icj_cases) +
+                             " (other parties may intervene, ICJ Statute Arts 62-63)")
         elif req.startswith("treaty:"):
             treaty = req.split(":", 1)[1]
             party = p.hr_treaties.get(treaty)

@@ -18,7 +18,9 @@ import pandas as pd
 from forewarn.data import countries, readers
 from forewarn.data.tabular import read_table
 from forewarn.respond.catalog import load_partners
+from forewarn.respond.facts import planner_facts
 from forewarn.respond.planner import SituationProfile, load_rules
+from forewarn.respond.store import GA_DEBATE_RULE_FROM
 from forewarn.respond.treaties import treaty_status
 from forewarn.respond.vetoes import VETO_FILE, Veto, veto_record, vetoes_from
 
@@ -211,6 +213,33 @@ def recorded_vetoes(session, iso3: str) -> list[Veto]:
     return vetoes_for_country(session, iso3)
 
 
+def apply_registry(ts, reg) -> dict:
+    """Treaty and ICC facts for the planner: the registry's facts in force (a correction
+    replaces the shipped status) and the ICC referrals in the record."""
+    def party(treaty: str, shipped: bool | None) -> bool | None:
+        found = reg.party(treaty)
+        return shipped if found is None else found
+
+    icc_party = party("rome_statute", ts.icc_party)
+    declared, referrals = reg.art12_3, reg.icc_referrals
+    basis = ""
+    if referrals:
+        r = referrals[-1]
+        basis = (f"ICC jurisdiction through a referral: {r.subject}, {r.status} "
+                 f"({r.source}; {r.citation})")
+    elif icc_party:
+        basis = "the ICC has territorial/nationality jurisdiction as a party (Art. 12(2))"
+    elif declared is not None:
+        basis = f"Art. 12(3) declaration: {declared.status} ({declared.citation})"
+    hr = {k: party(k, v["party"]) for k, v in ts.hr.items()}
+    for k in reg.treaties:   # a treaty the registry knows but the status files do not list
+        if k not in hr and k not in ("genocide", "rome_statute", "geneva_conventions"):
+            hr[k] = reg.party(k)
+    return {"icc_jurisdiction": bool(icc_party or declared is not None or referrals),
+            "icc_basis": basis, "genocide_party": party("genocide", ts.genocide_party),
+            "hr": hr}
+
+
 def profile_for_country(source, iso3: str, phase: str | None = None,
                         state_role: str | None = None, foa: dict[str, int] | None = None,
                         raw_dir: Path | None = None) -> SituationProfile:
@@ -248,6 +277,8 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         sources.append(UCDP_CITATION)
     ts = treaty_status(iso3, raw_dir)
     sources += ts.sources
+    reg = planner_facts(session, iso3, raw_dir)   # the registry: corrections and the record
+    treaties = apply_registry(ts, reg)
     partners = load_partners()
     memberships = [o.id for o in partners.memberships(iso3)]
     vetoes = vetoes_from(raw_dir) if raw_dir and (raw_dir / VETO_FILE).exists() else None
@@ -259,18 +290,24 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     veto_likely, veto_reasons, veto_cast = None, [], False
     if vetoes is not None or session is not None:
         recorded = recorded_vetoes(session, iso3) if session is not None else []
+        later = [v for v in reg.vetoes() if (v.date, v.draft) not in
+                 {(r.date, r.draft) for r in recorded + history}]
         rec = veto_record(iso3, vetoes or (), rules["veto"]["since_year"],
-                          rules["veto"]["likely_min_vetoes"], recorded + history)
-        veto_likely, veto_reasons, veto_cast = rec.likely, rec.reasons, bool(recorded)
+                          rules["veto"]["likely_min_vetoes"], recorded + history + later)
+        veto_likely, veto_reasons = rec.likely, rec.reasons
+        # A veto cast since the standing mandate (A/RES/76/262) opens the GA debate route.
+        veto_cast = bool(recorded) or any(v.date >= GA_DEBATE_RULE_FROM for v in later)
         sources.append(rec.source)
+        sources += sorted({v.topic for v in later})
     c = countries.get(iso3)
     return SituationProfile(
         phase=phase, state_role=state_role, iso3=iso3, name=c.name if c else iso3,
         armed_conflict=None if f.state_based_deaths is None
         else f.state_based_deaths >= inf["armed_conflict_min_deaths"],
         risk=f.risk, risk_trend=_trend(f, rules), foa=foa,
-        icc_jurisdiction=ts.icc_jurisdiction, genocide_party=ts.genocide_party,
-        genocide_art_ix=ts.genocide_party and not ts.genocide_art_ix_reservation,
-        hr_treaties={k: v["party"] for k, v in ts.hr.items()}, memberships=memberships,
+        icc_jurisdiction=treaties["icc_jurisdiction"], icc_basis=treaties["icc_basis"],
+        genocide_party=treaties["genocide_party"],
+        genocide_art_ix=treaties["genocide_party"] and not ts.genocide_art_ix_reservation,
+        hr_treaties=treaties["hr"], icj_cases=reg.icj_cases, memberships=memberships,
         veto_likely=veto_likely, veto_reasons=veto_reasons, veto_cast=veto_cast,
         icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources)

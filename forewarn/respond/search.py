@@ -24,3 +24,4 @@ def tools(session: Session, q: str, limit: int) -> list[dict]:
     # Names that contain the query before tools that only mention it elsewhere.
     out.sort(key=lambda r: needle not in r["title"].casefold())
     return out[:limit]
+from forewarn.respond import facts_web  # noqa: E402,F401  (registers the "facts" group)

@@ -115,6 +115,9 @@ def veto_record(iso3: str, vetoes: list[Veto] | tuple[Veto, ...], since_year: in
     since = {m: sum(m in v.members for v in recent) for m in perm}
     latest = {m: max(v.date for v in mine if m in v.members).isoformat()
               for m in perm if by_member[m]}
+    # The draft of each member's latest veto, so the route names what was blocked.
+    drafts = {m: max((v for v in mine if m in v.members), key=lambda v: v.date).draft
+              for m in perm if by_member[m]}
     rec = VetoRecord(iso3=iso3, topics=topics, by_member=by_member, since_year=since_year,
                      by_member_since=since, latest=latest,
                      vetoes=[{"date": v.date.isoformat(), "draft": v.draft, "topic": v.topic,
@@ -123,8 +126,9 @@ def veto_record(iso3: str, vetoes: list[Veto] | tuple[Veto, ...], since_year: in
     for m, n in since.items():
         if n >= likely_min:
             rec.likely = True
+            draft = f", draft {drafts[m]}" if drafts[m] else ""
             rec.reasons.append(f"{m} cast {n} veto(es) on {', '.join(topics) or 'this situation'} "
-                               f"since {since_year} (latest {latest[m]}).")
+                               f"since {since_year} (latest {latest[m]}{draft}).")
     if not rec.likely:
         rec.reasons.append(f"No permanent-member veto on this situation since {since_year} in the "
                            "record; the Council route is not known to be blocked.")

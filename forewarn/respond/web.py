@@ -10,8 +10,9 @@ from datetime import date
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from forewarn.data import countries
-from forewarn.respond import api, forms, store
+from forewarn.respond import api, facts, facts_web, forms, store
 from forewarn.respond.catalog import (
+    CHAPTERS,
     PHASES,
     STATE_ROLES,
     load_court_orders,
@@ -39,18 +40,29 @@ def twin(path: str, template: str, summary: str | None = None):
 
 def toolbox_payload() -> dict:
     tb = load_toolbox()
-    return {"as_of": tb.as_of, "count": len(tb.tools),
+    return {"as_of": tb.as_of, "count": len(tb.tools), "charter_chapters": tb.chapters,
             "coercion_scale": {str(k): v for k, v in tb.coercion_scale.items()},
             "pillars": {str(k): v for k, v in tb.pillars.items()},
             "references": tb.references,
             "tools": [t.as_dict(tb.references) for t in tb.tools]}
 
 
+_CHAPTER = Query(None, description="Only tools of this UN Charter chapter: none, IV, VI, VII, "
+                "VIII, XIV or XV")
+
+
 @twin("/toolbox", "respond/toolbox.html")
-def toolbox(request: Request):
-    """Every response tool with its basis, R2P pillar, coercion level, lead actors and
-    authorisation path."""
-    return toolbox_payload()
+def toolbox(request: Request, chapter: str | None = _CHAPTER):
+    """Every response tool with its basis, UN Charter chapter (and the article it rests on),
+    R2P pillar, coercion level, lead actors and authorisation path."""
+    payload = toolbox_payload()
+    if chapter:
+        if chapter not in CHAPTERS:
+            raise HTTPException(422, f"chapter must be one of {', '.join(CHAPTERS)}")
+        payload["tools"] = [t for t in payload["tools"] if t["chapter"] == chapter]
+        payload["count"] = len(payload["tools"])
+        payload["chapter"] = chapter
+    return payload
 
 
 @twin("/toolbox/{tool_id}", "respond/tool.html")
@@ -93,11 +105,21 @@ def options_for(session, settings, iso3: str, phase: str | None, state_role: str
                                   raw_dir=settings.raw_dir)
     result = plan(profile)
     obligations = treaty_status(c.iso3, settings.raw_dir).as_dict()
-    p = load_partners()
+    # The registry's facts in force (corrections included) for what the planner also reads.
+    reg = facts.planner_facts(session, c.iso3, settings.raw_dir)
+    for key, treaty in (("genocide_party", "genocide"), ("icc_party", "rome_statute"),
+                        ("geneva_party", "geneva_conventions")):
+        if reg.party(treaty) is not None:
+            obligations[key] = reg.party(treaty)
+    obligations["icc_jurisdiction"] = profile.icc_jurisdiction
+    obligations["icc_basis"] = profile.icc_basis
+    if reg.art12_3 is not None:
+        obligations["icc_art12_3"] = reg.art12_3.status
     result["country"] = {"iso3": c.iso3, "name": c.name}
     result["obligations"] = obligations
-    result["memberships"] = [{"id": o.id, "name": o.name, "suspended": o.suspended.get(c.iso3)}
-                             for o in p.memberships(c.iso3)]
+    # Memberships from the registry: the same rows /partners, /facts and the country page use.
+    result["memberships"] = [{"id": m["id"], "name": m["name"], "suspended": m["suspended"]}
+                             for m in facts.memberships(c.iso3) if not m["withdrawn"]]
     result["recorded_vetoes"] = [veto_dict(v) for v in store.vetoes(session, c.iso3)]
     result["phases"], result["state_roles"] = list(PHASES), list(STATE_ROLES)
     result["generated"] = date.today().isoformat()
@@ -169,4 +191,5 @@ def country_response(session, country: dict) -> dict:
 
 
 router.include_router(api.router)
+router.include_router(facts_web.router)
 router.include_router(forms.router)
