@@ -156,14 +156,9 @@ def register_source(name: str, provider: Provider, table: str = "") -> None:
 
 def _source(name: str) -> tuple[str, Provider] | None:
     if name not in _SOURCES and "." in name:
-        try:
-            module = import_module(f"forewarn.{name.split('.')[0]}.suggestions")
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("forewarn."):
-                raise
-        else:
-            if name not in _SOURCES and hasattr(module, "register"):
-                module.register()  # imported before, then unregistered (tests do this)
+        module = import_module(f"forewarn.{name.split('.')[0]}.suggestions")
+        if name not in _SOURCES and hasattr(module, "register"):
+            module.register()  # imported before, then unregistered (tests do this)
     return _SOURCES.get(name)
 
 

@@ -40,8 +40,3 @@ class FileStore:
 def working_store(data_dir: Path) -> FileStore:
     """Metadata-stripped working copies (what reviewers open)."""
     return FileStore(Path(data_dir) / "reports" / "working")
-
-
-def original_store(data_dir: Path) -> FileStore:
-    """Originals, byte for byte, when the evidence register does not keep them itself."""
-    return FileStore(Path(data_dir) / "reports" / "originals")

@@ -127,10 +127,8 @@ def facts_from_session(session, iso3: str, raw_dir: Path | None,
 def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | None:
     """Forewarn's newest stored forecast for ISO3 (risk, the year before's risk, citation), or
     None when no forecast run is stored for it."""
-    try:
-        from forewarn.forecast.api import latest_forecast, risk_history
-    except ImportError:  # forecasting not installed: the EWP file is the only source
-        return None
+    from forewarn.forecast.api import latest_forecast, risk_history
+
     rows = risk_history(session, iso3)
     now = next((r for r in reversed(rows) if r["source"] == "forecast"), None)
     if now is None or now["risk"] is None:
@@ -148,14 +146,11 @@ def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
     published assessment that the session's principal may read, with its citation."""
     from sqlalchemy import select
 
+    from forewarn.assess import service
+    from forewarn.assess.catalog import load_framework
+    from forewarn.assess.profile import POINTS, compute_profile
     from forewarn.store.models import Country
 
-    try:
-        from forewarn.assess import service
-        from forewarn.assess.catalog import load_framework
-        from forewarn.assess.profile import POINTS, compute_profile
-    except ImportError:  # assessments not installed
-        return None
     country = session.scalar(select(Country).where(Country.iso3 == iso3))
     snaps = service.published(session, country.id) if country is not None else []
     if not snaps:

@@ -107,11 +107,6 @@ def test_phone_report_in_two_languages_reviewed_and_hidden_from_public(live, bro
     link = browser.find_element(By.CSS_SELECTOR, "a[href='/reports/1/files/1']")
     assert "image" in link.text
 
-    from forewarn.reports import evidence_link
-
-    if evidence_link.evidence() is None:
-        pytest.skip("forewarn.evidence is not installed: verifying into an incident is not "
-                    "possible yet")
     browser.find_element(By.ID, "incident_title").clear()
     browser.find_element(By.ID, "incident_title").send_keys("Tawila market arson")
     browser.find_element(By.ID, "verify-country").send_keys("SDN")
