@@ -6,7 +6,11 @@ Models (scikit-learn estimators, `registry.MODELS`): an EWP-style elastic-net lo
 UCDP deaths, UNHCR/IDMC displacement and episode history, all of year T. Protocol
 (`protocol`): rolling origins 1993-2023, fit on years <= T-2, scored like the EWP.
 
-Read API for the web app (all read stored runs; nothing is fitted per request). Results are
+Typed read interface for other capabilities (`types`): `StoredForecasts()` is a
+`ForecastReader` returning `ForecastRow`, `RiskPoint` and `Explanation` (frozen dataclasses, one
+name per field); the web pages read only through it.
+
+Read API (dicts; all read stored runs; nothing is fitted per request). Results are
 written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `forewarn setup`).
 
 - ``latest_forecast(session, model=None) -> list[dict]``
@@ -42,6 +46,16 @@ from forewarn.forecast.api import (
     plot_paths,
     risk_history,
 )
+from forewarn.forecast.types import (
+    Change,
+    Contribution,
+    Explanation,
+    ForecastReader,
+    ForecastRow,
+    RiskPoint,
+    StoredForecasts,
+)
 
-__all__ = ["backtest_summary", "ewp_comparison", "explanation", "latest_forecast",
-           "plot_paths", "risk_history"]
+__all__ = ["Change", "Contribution", "Explanation", "ForecastReader", "ForecastRow",
+           "RiskPoint", "StoredForecasts", "backtest_summary", "ewp_comparison", "explanation",
+           "latest_forecast", "plot_paths", "risk_history"]

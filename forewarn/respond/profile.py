@@ -16,14 +16,11 @@ from pathlib import Path
 import pandas as pd
 
 from forewarn.data import countries, readers
-from forewarn.data.tabular import read_table
 from forewarn.respond.catalog import load_partners
 from forewarn.respond.planner import SituationProfile, load_rules
 from forewarn.respond.treaties import treaty_status
 from forewarn.respond.vetoes import VETO_FILE, Veto, veto_record, vetoes_from
 
-RISK_NOW = "risk.2025and2026.from2024"
-RISK_BEFORE = "risk.2024and2025.from2023"
 EWP_CITATION = "Early Warning Project (USHMM), 2025 Statistical Risk Assessment"
 UCDP_CITATION = "UCDP Country-Year Dataset on Organized Violence v25.1"
 
@@ -43,11 +40,11 @@ class CountryFacts:
 
 @lru_cache
 def _ewp_final(raw_dir: Path) -> dict[str, tuple[float | None, float | None]]:
-    frame = read_table(raw_dir / readers.EWP_FINAL,
-                       {"ewp_name": "str", RISK_NOW: "float?", RISK_BEFORE: "float?"})
+    frame = readers.read_ewp_final(raw_dir / readers.EWP_FINAL)
     by_name = {c.ewp_name: c.iso3 for c in countries.all_countries() if c.last_year is None}
-    return {by_name[n]: (a, b) for n, a, b in zip(frame["ewp_name"], frame[RISK_NOW],
-                                                  frame[RISK_BEFORE], strict=True) if n in by_name}
+    return {by_name[n]: (_num(a), _num(b))
+            for n, a, b in zip(frame["ewp_name"], frame["risk"], frame["previous_risk"],
+                               strict=True) if n in by_name}
 
 
 @lru_cache

@@ -66,10 +66,7 @@ def ewp_record(raw_dir: Path | None) -> dict | None:
         mtime = path.stat().st_mtime
     except OSError:
         return None
-    try:
-        return _ewp_scores(str(path), mtime)
-    except ImportError:  # the forecasting sub-package's metrics are not importable
-        return None
+    return _ewp_scores(str(path), mtime)
 
 
 def forewarn_record(summary: dict | None, default_name: str = "Forewarn") -> dict | None:
@@ -99,13 +96,13 @@ def forewarn_record(summary: dict | None, default_name: str = "Forewarn") -> dic
 
 def plot_files(session: Session) -> dict[str, Path]:
     """The backtest's plot files (e.g. "catch.svg") that exist, for download."""
-    found = fs.call("plot_paths", session) or {}
+    found = fs.reader().plot_paths(session)
     return {name: Path(p) for name, p in found.items() if Path(p).is_file()}
 
 
 def ewp_comparison(session: Session) -> dict | None:
     """The latest forecast beside the EWP's published ranking (rank correlation, overlap)."""
-    found = fs.call("ewp_comparison", session)
+    found = fs.reader().ewp_comparison(session)
     if not found:
         return None
     keep = ("spearman", "top", "top_overlap", "only_ours", "only_ewp", "countries")

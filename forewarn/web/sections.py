@@ -19,11 +19,7 @@ unavailable (and logged) instead of failing the page.
 Anonymous readers all see the same (public) records, so what a section builds for them is kept
 for up to 30 seconds and dropped as soon as this process commits any write; pass
 `anonymous_cache=False` for a section that must always be built afresh. Signed-in readers'
-sections are always built for them.
-
-Keys reserved for later issues ("framework", "evidence", "response") are shown as placeholders
-until a sub-package registers them.
-"""
+sections are always built for them."""
 
 from __future__ import annotations
 
@@ -72,30 +68,17 @@ class CountrySection:
     key: str
     title: str
     template: str
-    build: SectionBuilder | None
+    build: SectionBuilder
     order: int = 100
-    note: str = ""  # shown while the section is only reserved
     anonymous_cache: bool = True
 
 
 COUNTRY_SECTIONS: dict[str, CountrySection] = {}
 
-RESERVED = [
-    CountrySection("framework", "Framework of Analysis profile", "sections/reserved.html", None,
-                   200, "The UN Framework of Analysis for Atrocity Crimes: risk factors and "
-                   "indicators assessed for this country."),
-    CountrySection("evidence", "Evidence", "sections/reserved.html", None, 300,
-                   "Documented incidents and sources, with their reliability."),
-    CountrySection("response", "Response options", "sections/reserved.html", None, 400,
-                   "Preventive and protective options, who can act, and precedents."),
-]
-for _s in RESERVED:
-    COUNTRY_SECTIONS[_s.key] = _s
-
 
 def register_country_section(key: str, title: str, template: str, order: int = 100,
                              anonymous_cache: bool = True):
-    """Decorator: add (or fill a reserved) country-page section built by the function."""
+    """Decorator: add a country-page section built by the function."""
 
     def decorate(build: SectionBuilder) -> SectionBuilder:
         COUNTRY_SECTIONS[key] = CountrySection(key, title, template, build, order,
@@ -110,10 +93,6 @@ def build_sections(session: Session, country: dict) -> list[dict]:
     out = []
     anonymous = _is_anonymous(session)
     for s in sorted(COUNTRY_SECTIONS.values(), key=lambda s: (s.order, s.key)):
-        if s.build is None:
-            out.append({"key": s.key, "title": s.title, "status": "reserved",
-                        "note": s.note, "data": None})
-            continue
         try:
             if anonymous and s.anonymous_cache:
                 data = _anonymous.get((s.key, s.build, country.get("iso3")),
@@ -133,7 +112,7 @@ def build_sections(session: Session, country: dict) -> list[dict]:
 
 
 def section_template(section: dict) -> str:
-    """The template that renders a built section (placeholders share one)."""
+    """The template that renders a built section (an unavailable one: a plain notice)."""
     registered = COUNTRY_SECTIONS.get(section["key"])
     if section["status"] != "ready" or registered is None:
         return "sections/reserved.html"
