@@ -46,6 +46,7 @@ from forewarn.forecast.api import (
     plot_paths,
     risk_history,
 )
+from forewarn.forecast.explain import risk_factors
 from forewarn.forecast.types import (
     Change,
     Contribution,
@@ -58,4 +59,4 @@ from forewarn.forecast.types import (
 
 __all__ = ["Change", "Contribution", "Explanation", "ForecastReader", "ForecastRow",
            "RiskPoint", "StoredForecasts", "backtest_summary", "ewp_comparison", "explanation",
-           "latest_forecast", "plot_paths", "risk_history"]
+           "latest_forecast", "plot_paths", "risk_factors", "risk_history"]

@@ -5,16 +5,14 @@ from __future__ import annotations
 import difflib
 from dataclasses import fields
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forewarn.data import readers
 from forewarn.data.sources import load_sources
-from forewarn.forecast import Contribution, Explanation
+from forewarn.forecast import Contribution, Explanation, risk_factors
 from forewarn.store import models as m
 from forewarn.web import forecast_source as fs
 from forewarn.web.sections import build_sections
@@ -24,9 +22,10 @@ VIOLENCE = {"state_based_deaths": "State-based conflict", "non_state_deaths": "N
             "one_sided_deaths": "One-sided violence against civilians"}
 DISPLACEMENT = {"refugees": "Refugees", "asylum_seekers": "Asylum-seekers",
                 "idps": "IDPs (UNHCR)", "idmc_conflict_idps": "Conflict IDPs (IDMC)"}
-SOURCE_FILES = {"ewp": [readers.EWP_PREDICTORS], "ucdp": [readers.UCDP_CY],
+SOURCE_FILES = {"ewp": [readers.EWP_PREDICTORS], "ucdp": [readers.UCDP_CY, readers.UCDP_ACD],
                 "unhcr": [readers.UNHCR_POPULATION, readers.IDMC_IDPS],
-                "episodes": [readers.EWP_EPISODES]}
+                "episodes": [readers.EWP_EPISODES],
+                "neighbours": [readers.UCDP_CY, readers.UNHCR_POPULATION, readers.EWP_EPISODES]}
 
 
 class UnknownCountry(LookupError):
@@ -38,10 +37,10 @@ class UnknownCountry(LookupError):
                          + " Every country is listed on the watchlist (/) and at /api/countries.")
 
 
-@lru_cache
 def predictor_info() -> dict[str, dict]:
-    text = resources.files("forewarn.web").joinpath("predictors.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """predictor → {label, file, origin, risk_factor, …}: the one predictor catalogue
+    (forewarn/catalog/predictor_risk_factors.yaml, read through the forecast's interface)."""
+    return risk_factors()
 
 
 @lru_cache

@@ -16,7 +16,7 @@ from forewarn.forecast import (
     RiskPoint,
     StoredForecasts,
 )
-from forewarn.web import ewp_published
+from forewarn.web import country_page, ewp_published
 from forewarn.web import forecast_source as fs
 from forewarn.web.app import create_app
 
@@ -98,7 +98,8 @@ def test_country_page_shows_drivers_and_backtest_history(client):
     derived = next(r for r in twin["predictors"]["rows"] if r["predictor"] == "ucdp_os_govt_log2")
     assert derived["source"] == "ucdp" and derived["value"] == 9.5
     html = client.get("/countries/SDN").text
-    assert "Share of population facing state discrimination" in html
+    label = country_page.predictor_info()["discrimpop"]["label"]  # the one catalogue's
+    assert label in html
     assert "Drivers of the 2024 forecast" in html and "RF1, RF2" in html
 
 
