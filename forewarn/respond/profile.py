@@ -124,7 +124,7 @@ def facts_from_session(session, iso3: str, raw_dir: Path | None,
 def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | None:
     """Forewarn's newest stored forecast for ISO3 (risk, the year before's risk, citation), or
     None when no forecast run is stored for it."""
-    from forewarn.forecast.api import latest_forecast, risk_history
+    from forewarn.forecast import latest_forecast, risk_history
 
     rows = risk_history(session, iso3)
     now = next((r for r in reversed(rows) if r["source"] == "forecast"), None)
