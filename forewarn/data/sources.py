@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from forewarn.data.errors import FetchError
+
 
 @dataclass(frozen=True)
 class Source:
@@ -77,10 +79,6 @@ def status(raw_dir: Path, sources: Iterable[Source] | None = None) -> list[Statu
             state = "verified"
         out.append(Status(s, state, path))
     return out
-
-
-class FetchError(Exception):
-    pass
 
 
 def _download(s: Source) -> bytes:

@@ -18,8 +18,9 @@ from sqlalchemy.orm import Session
 from forewarn.data.errors import DataError
 from forewarn.data.tabular import read_table
 from forewarn.reports.schemas import ReportIn
-from forewarn.reports.submit import country_id, store
+from forewarn.reports.submit import store
 from forewarn.security import Principal
+from forewarn.store.countries import country_id
 
 COLUMNS = ["what", "occurred_at", "occurred_note", "place", "country", "latitude", "longitude",
            "affected", "affected_count", "reporter_name", "contact", "contact_consent",
