@@ -13,7 +13,7 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import forewarn
 from forewarn.settings import Settings, get_settings
 from forewarn.store.db import engine_for, session_factory
-from forewarn.web import apidocs, pages, search
+from forewarn.web import apidocs, pages, search, sections
 from forewarn.web.render import error_response, wants_json
 
 
@@ -42,6 +42,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     for router in capability_routers():
         app.include_router(router)
     search.discover()  # each capability's search.py registers its result groups
+    sections.discover()  # each capability's country.py registers its country-page sections
     app.include_router(search.router)
     app.include_router(pages.router)
 

@@ -1,8 +1,8 @@
 """Country-page sections that any sub-package can contribute.
 
 The country page (`/countries/{iso3}` and its JSON twin) shows Forewarn's forecast sections and
-then every registered section in `order`. A sub-package adds one from its `web.py` (imported when
-the app is built):
+then every registered section in `order`. A sub-package adds one in its `country.py` (imported
+by `discover()` when the app is built) or its `web.py`:
 
     from forewarn.web.sections import register_country_section
 
@@ -86,6 +86,16 @@ def register_country_section(key: str, title: str, template: str, order: int = 1
         return build
 
     return decorate
+
+
+def discover() -> None:
+    """Import every capability's `country.py` (in forewarn.CAPABILITIES order), whose
+    `register_country_section` calls add its sections; the app factory calls this. Sections
+    registered in a capability's `web.py` are added when the factory includes its router."""
+    import forewarn
+
+    for _ in forewarn.capability_modules("country"):
+        pass
 
 
 def build_sections(session: Session, country: dict) -> list[dict]:
