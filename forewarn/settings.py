@@ -69,10 +69,6 @@ class SmtpSettings(BaseSettings):
     starttls: bool = Field(False, description="Upgrade the connection with STARTTLS.")
     timeout: float = Field(10.0, description="Seconds before a send gives up.")
 
-    @classmethod
-    def from_env(cls) -> SmtpSettings:
-        return cls()
-
 
 class AdminSettings(BaseSettings):
     """The first administrator account, created by `forewarn setup` when none exists."""

@@ -7,7 +7,7 @@ tests build stand-ins from the same types, so a renamed field fails in both plac
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields
+from dataclasses import dataclass, field, fields
 from typing import Protocol
 
 from sqlalchemy.orm import Session
@@ -35,10 +35,6 @@ class ForecastRow:
     ewp_name: str | None = None
     ccode: int | None = None
 
-    def as_dict(self) -> dict:
-        return asdict(self)
-
-
 @dataclass(frozen=True)
 class RiskPoint:
     """A country's risk at one origin year."""
@@ -48,10 +44,6 @@ class RiskPoint:
     rank: int | None
     source: str  # "backtest", "forecast", or the EWP's published series
     model_version: str | None = None
-
-    def as_dict(self) -> dict:
-        return asdict(self)
-
 
 @dataclass(frozen=True)
 class Contribution:
