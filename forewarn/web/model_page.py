@@ -73,18 +73,18 @@ def forewarn_record(summary: dict | None, default_name: str = "Forewarn") -> dic
     """A backtest summary (Forewarn's, or the EWP row inside it) in the EWP record's shape."""
     if not summary:
         return None
-    metrics = summary.get("metrics") or {k: summary[k] for k in METRIC_LABELS if k in summary}
+    metrics = summary.get("metrics") or {}
     name = str(summary.get("model_version") or summary.get("model") or default_name)
     if default_name == "Forewarn" and not name.startswith("Forewarn"):
         name = f"Forewarn {name}"
     return {
         "model": name if default_name == "Forewarn" else default_name,
-        "evaluated": summary.get("evaluated") or summary.get("n"),
+        "evaluated": summary.get("evaluated"),
         "onsets": summary.get("onsets"),
         "years": summary.get("years"),
         "seconds": _num(summary.get("seconds")),
         "metrics": {k: _num(v) for k, v in metrics.items()},
-        "intervals": summary.get("intervals") or summary.get("interval"),
+        "intervals": summary.get("intervals"),
         "intervals_onsets": summary.get("intervals_onsets"),
         "p_better": summary.get("p_better"),
         "p_better_onsets": summary.get("p_better_onsets"),
