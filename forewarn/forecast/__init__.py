@@ -8,7 +8,9 @@ UCDP deaths, UNHCR/IDMC displacement and episode history, all of year T. Protoco
 
 Typed read interface for other capabilities (`types`): `StoredForecasts()` is a
 `ForecastReader` returning `ForecastRow`, `RiskPoint` and `Explanation` (frozen dataclasses, one
-name per field); the web pages read only through it.
+name per field); the web pages read only through it. Scoring of a published record:
+`read_foos`, `score_all`, `catch_by_year`, `calibration_table`; predictor labels:
+`risk_factors()`.
 
 Read API (dicts; all read stored runs; nothing is fitted per request). Results are
 written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `forewarn setup`).
@@ -47,6 +49,8 @@ from forewarn.forecast.api import (
     risk_history,
 )
 from forewarn.forecast.explain import risk_factors
+from forewarn.forecast.metrics import calibration_table, catch_by_year, score_all
+from forewarn.forecast.protocol import read_foos
 from forewarn.forecast.types import (
     Change,
     Contribution,
@@ -58,5 +62,6 @@ from forewarn.forecast.types import (
 )
 
 __all__ = ["Change", "Contribution", "Explanation", "ForecastReader", "ForecastRow",
-           "RiskPoint", "StoredForecasts", "backtest_summary", "ewp_comparison", "explanation",
-           "latest_forecast", "plot_paths", "risk_factors", "risk_history"]
+           "RiskPoint", "StoredForecasts", "backtest_summary", "calibration_table",
+           "catch_by_year", "ewp_comparison", "explanation", "latest_forecast", "plot_paths",
+           "read_foos", "risk_factors", "risk_history", "score_all"]

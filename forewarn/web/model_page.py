@@ -38,12 +38,11 @@ def _num(v):
 
 @lru_cache(maxsize=2)
 def _ewp_scores(path: str, _mtime: float) -> dict:
-    from forewarn.forecast import metrics
-    from forewarn.forecast.protocol import read_foos
+    from forewarn.forecast import calibration_table, catch_by_year, read_foos, score_all
 
     foos = read_foos(Path(path))
     y, p, r = foos["mk_onset"].to_numpy(), foos["risk"].to_numpy(), foos["rank"].to_numpy()
-    scores = metrics.score_all(y, p, r)
+    scores = score_all(y, p, r)
     onset_ranks = sorted(int(x) for x in r[y == 1])
     return {
         "model": EWP_FOOS_LABEL, "evaluated": int(len(foos)), "onsets": int(y.sum()),
@@ -52,9 +51,9 @@ def _ewp_scores(path: str, _mtime: float) -> dict:
         "catch_curve": [{"k": k, "caught": sum(x <= k for x in onset_ranks)}
                         for k in range(1, CATCH_MAX_K + 1)],
         "catch_by_year": [{k: int(v) for k, v in row.items()} for row in
-                          metrics.catch_by_year(foos).to_dict(orient="records")],
+                          catch_by_year(foos).to_dict(orient="records")],
         "calibration": [{k: _num(v) for k, v in row.items()} for row in
-                        metrics.calibration_table(y, p).to_dict(orient="records")],
+                        calibration_table(y, p).to_dict(orient="records")],
     }
 
 

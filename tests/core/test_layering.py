@@ -39,11 +39,6 @@ FOUNDATIONS = {
 EXCEPTIONS = {
     ("web", "forewarn.security.middleware"):
         "the app factory installs security's middleware (one call in web/app.py)",
-    ("web", "forewarn.forecast.metrics"):
-        "the model page scores the EWP's FOOS file with the forecast's own metrics; to move "
-        "behind forewarn.forecast",
-    ("web", "forewarn.forecast.protocol"):
-        "the model page reads the FOOS file as the backtest scores it (protocol.read_foos)",
     ("respond", "forewarn.assess.catalog"):
         "the planner reads the latest published Framework profile; to move into "
         "assess.service",
