@@ -56,9 +56,6 @@ EXCEPTIONS = {
         "the same; to switch",
     ("reports", "forewarn.evidence.sources"): "as above",
     ("reports", "forewarn.evidence.storage"): "as above",
-    ("reports", "forewarn.security.principal"):
-        "names re-exported by forewarn.security; reports' files to import them from there",
-    ("reports", "forewarn.security.sensitivity"): "as above",
 }
 
 
