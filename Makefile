@@ -23,6 +23,10 @@ $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install -q -e '.[test,embeddings,finetune]'
 	touch $@
 
+$(BIN)/.installed-bench: $(BIN)/.installed
+	$(BIN)/pip install -q -e '.[bench]'
+	touch $@
+
 install: $(BIN)/.installed
 
 data: install
@@ -40,7 +44,7 @@ lint: $(BIN)/.installed-test
 test: lint
 	$(BIN)/python -m pytest
 
-bench: data
+bench: data $(BIN)/.installed-bench
 	for b in benchmarks/*.py; do $(BIN)/python $$b || exit 1; done
 
 clean:

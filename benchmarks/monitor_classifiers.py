@@ -224,7 +224,8 @@ def main() -> None:
                       f"bootstrap over test tweets); P(difference >= 0.05) = "
                       f"{boot['p_at_least_0_05']:.2f}")
             else:
-                print(f"  hatesonar: {hs['error'] if hs else 'not installed'}")
+                missing = "not installed (make bench installs the `bench` extra)"
+                print(f"  hatesonar: {hs['error'] if hs else missing}")
     print("\nlanguage detection on the MLMA test splits (share detected as the set's language):")
     for s in sets:
         if s.name.startswith("mlma_") and s.language in datasets.MLMA_LANGUAGES:

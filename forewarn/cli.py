@@ -154,12 +154,7 @@ def setup() -> None:
     """Prepare a fresh installation after `import`: each capability's first-run step (first
     admin account, forecasts, demonstration records). Safe to run again."""
     for name in SETUP_ORDER:
-        try:
-            cli = importlib.import_module(f"forewarn.{name}.cli")
-        except ModuleNotFoundError as exc:
-            if exc.name in (f"forewarn.{name}", f"forewarn.{name}.cli"):
-                continue  # that capability is not installed, or has no commands
-            raise
+        cli = importlib.import_module(f"forewarn.{name}.cli")
         step = getattr(cli, "setup", None)
         if step is not None:
             console.rule(f"setup: {name}")

@@ -20,6 +20,8 @@ from pathlib import Path
 
 import yaml
 
+from forewarn.data.errors import CatalogError
+
 FACTOR_IDS = tuple(f"RF{n}" for n in range(1, 15))
 COMMON = FACTOR_IDS[:8]
 # Crime-specific views: RF1-8 are common to all atrocity crimes, the rest specific to one crime.
@@ -32,14 +34,6 @@ CRIME_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
 CONFIDENCE = ("high", "medium", "low")
 OVERRIDE_NAME = "framework_of_analysis.override.yaml"
 _INDICATOR_ID = re.compile(r"^(RF\d{1,2})\.(\d{1,2})$")
-
-
-class CatalogError(ValueError):
-    """A catalogue or override file is invalid; `problems` lists every reason."""
-
-    def __init__(self, source: str, problems: list[str]):
-        self.source, self.problems = source, problems
-        super().__init__(f"{source}: " + "; ".join(problems))
 
 
 @dataclass(frozen=True)

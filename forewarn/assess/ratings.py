@@ -4,18 +4,18 @@ Pure data (pydantic), validated against the catalogue, with the completeness che
 pass before review and the difference between two versions.
 
 Evidence is a URL with a title today. Each link may also carry `ref` = {kind, id} pointing at a
-record of the evidence register (`forewarn.evidence`: a source or an incident); a resolver that
-package registers with `register_evidence_resolver` turns refs into titles and links, and hides
-those the reader may not see.
+record of the evidence register (`forewarn.evidence`: a source or an incident);
+`evidence_link.resolve` turns refs into titles and links, and hides those the reader may not
+see.
 """
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from forewarn.assess import evidence_link
 from forewarn.assess.catalog import Framework
 
 RATING_LEVELS = {"absent": 0, "present": 1, "serious": 2}
@@ -142,16 +142,7 @@ def diff(a: dict, b: dict) -> dict:
     return out
 
 
-# -- the evidence-register hook ------------------------------------------------------------
-EvidenceResolver = Callable[[object, EvidenceRef, object], dict | None]
-_resolvers: dict[str, EvidenceResolver] = {}
-
-
-def register_evidence_resolver(kind: str, resolver: EvidenceResolver) -> None:
-    """RESOLVER(session, ref, actor) → {"title", "url"} or None when the reader may not see it."""
-    _resolvers[kind] = resolver
-
-
+# -- links into the evidence register ------------------------------------------------------
 def resolve_evidence(session, links: list[dict], actor) -> list[dict]:
     """Links as shown to ACTOR: register refs resolved (or withheld), plain URLs as they are."""
     shown = []
@@ -160,8 +151,7 @@ def resolve_evidence(session, links: list[dict], actor) -> list[dict]:
         if not ref:
             shown.append(link)
             continue
-        resolver = _resolvers.get(ref["kind"])
-        resolved = resolver(session, EvidenceRef(**ref), actor) if resolver else {}
+        resolved = evidence_link.resolve(session, EvidenceRef(**ref))
         if resolved is None:
             continue  # the register says this reader may not see it
         shown.append({**link, **resolved})

@@ -20,8 +20,10 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from functools import cache
 from importlib import import_module, resources
+from typing import Literal
 
 import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 from sqlalchemy import select
 
 from forewarn.assess.catalog import CatalogError, Framework
@@ -62,29 +64,53 @@ class Rule:
         return "present" if hit(self.present_at) else "none"
 
 
+class RuleIn(BaseModel):
+    """One rule of indicator_suggestions.yaml as written (validated by pydantic)."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    id: str
+    indicators: list[str] = Field(min_length=1)
+    source: str
+    field: str | list[str]
+    measure: Literal["level", "increase"] = "level"
+    direction: Literal["above", "below"] = "above"
+    present_at: float
+    serious_at: float | None = None
+    label: str = ""
+    dataset: str = ""
+    note: str = ""
+
+    @field_validator("present_at", "serious_at", mode="before")
+    @classmethod
+    def _number(cls, v):
+        if v is not None and (isinstance(v, bool) or not isinstance(v, int | float)):
+            raise ValueError("must be a number")
+        return v
+
+
 def parse_rules(data, framework: Framework, source: str = "suggestions") -> tuple[dict, list]:
+    """The rules of DATA, each checked (pydantic) and its indicators against FRAMEWORK; every
+    problem of every rule is reported at once in a CatalogError naming SOURCE."""
     problems, rules = [], []
     for n, r in enumerate((data or {}).get("rules") or [], start=1):
-        where = f"rule #{n} ({r.get('id', '?')})"
-        unknown = [i for i in r.get("indicators") or [] if not framework.has(i) or "." not in i]
-        if unknown or not r.get("indicators"):
-            problems.append(f"{where}: unknown or missing indicators {unknown}")
-        if r.get("measure", "level") not in ("level", "increase"):
-            problems.append(f"{where}: measure must be level or increase")
-        if r.get("direction", "above") not in ("above", "below"):
-            problems.append(f"{where}: direction must be above or below")
-        if not isinstance(r.get("present_at"), int | float):
-            problems.append(f"{where}: present_at must be a number")
+        where = f"rule #{n} ({r.get('id', '?') if isinstance(r, dict) else '?'})"
+        try:
+            rule = RuleIn.model_validate(r)
+        except ValidationError as exc:
+            problems += [f"{where}: {'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}"
+                         for e in exc.errors()]
             continue
-        fields = r.get("field")
+        unknown = [i for i in rule.indicators if not framework.has(i) or "." not in i]
+        if unknown:
+            problems.append(f"{where}: unknown indicators {unknown}")
+            continue
         rules.append(Rule(
-            id=str(r.get("id")), indicators=tuple(r.get("indicators") or ()),
-            source=str(r.get("source")), fields=tuple(fields if isinstance(fields, list)
-                                                      else [fields]),
-            measure=r.get("measure", "level"), direction=r.get("direction", "above"),
-            present_at=float(r["present_at"]),
-            serious_at=None if r.get("serious_at") is None else float(r["serious_at"]),
-            label=r.get("label", ""), dataset=r.get("dataset", ""), note=r.get("note", "")))
+            id=rule.id, indicators=tuple(rule.indicators), source=rule.source,
+            fields=tuple(rule.field if isinstance(rule.field, list) else [rule.field]),
+            measure=rule.measure, direction=rule.direction, present_at=rule.present_at,
+            serious_at=rule.serious_at, label=rule.label, dataset=rule.dataset,
+            note=rule.note))
     if problems:
         raise CatalogError(source, problems)
     return (data or {}).get("meta") or {}, rules
@@ -156,14 +182,9 @@ def register_source(name: str, provider: Provider, table: str = "") -> None:
 
 def _source(name: str) -> tuple[str, Provider] | None:
     if name not in _SOURCES and "." in name:
-        try:
-            module = import_module(f"forewarn.{name.split('.')[0]}.suggestions")
-        except ModuleNotFoundError as exc:
-            if not (exc.name or "").startswith("forewarn."):
-                raise
-        else:
-            if name not in _SOURCES and hasattr(module, "register"):
-                module.register()  # imported before, then unregistered (tests do this)
+        module = import_module(f"forewarn.{name.split('.')[0]}.suggestions")
+        if name not in _SOURCES and hasattr(module, "register"):
+            module.register()  # imported before, then unregistered (tests do this)
     return _SOURCES.get(name)
 
 

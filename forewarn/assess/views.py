@@ -6,7 +6,7 @@ from __future__ import annotations
 from fastapi import HTTPException
 from pydantic import ValidationError
 
-from forewarn.assess import evidence_link, service, suggest  # noqa: F401 (registers)
+from forewarn.assess import service, suggest
 from forewarn.assess.access import Actor
 from forewarn.assess.catalog import Framework
 from forewarn.assess.profile import RULE_TEXT, compute_profile

@@ -16,12 +16,7 @@ from forewarn.assess.views import country_profile, suggestions_dict
 from forewarn.security.deps import CurrentPrincipal
 from forewarn.web.deps import SessionDep, SettingsDep
 from forewarn.web.render import twin
-
-try:
-    from forewarn.web.sections import register_country_section
-except ImportError:  # the country-page registry is not there: /countries/{iso3}/framework only
-    def register_country_section(*_args, **_kwargs):
-        return lambda build: build
+from forewarn.web.sections import register_country_section
 
 router = APIRouter()
 router.include_router(editor_router)

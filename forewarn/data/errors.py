@@ -12,3 +12,27 @@ class DataError(Exception):
         if column is not None:
             where += f", column '{column}'"
         super().__init__(f"{where}: {message}")
+
+
+class CatalogError(DataError, ValueError):
+    """A catalogue file (YAML in forewarn/catalog/, a sub-package's, or an administrator's
+    override) is invalid: it names the file, the entry (e.g. "tool 'no_fly_zone'") and field
+    when known, and `problems` lists every reason found, so one run reports them all."""
+
+    def __init__(self, file: str, problems: str | list[str], *, entry: str | None = None,
+                 field: str | None = None):
+        self.problems = [problems] if isinstance(problems, str) else list(problems)
+        self.entry, self.field = entry, field
+        where = ", ".join(p for p in (entry, f"field '{field}'" if field else None) if p)
+        message = "; ".join(self.problems)
+        super().__init__(file, f"{where}: {message}" if where else message)
+
+    @property
+    def source(self) -> str:
+        """The file, as the Framework catalogue's callers name it."""
+        return self.file
+
+
+class FetchError(ValueError):
+    """Fetching from the network failed or was refused (a source download, an archival
+    capture of a web page); the message says which URL or file and why."""

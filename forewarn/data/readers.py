@@ -8,10 +8,12 @@ names the file, row and column. Readers return pandas frames; importer.py stores
 from __future__ import annotations
 
 import csv
+import re
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from forewarn.data import countries
@@ -22,6 +24,7 @@ EWP_PREDICTORS = "ewp/ewp_prepared2024predictors_2025-09-03.csv"
 EWP_EPISODES = "ewp/ewp_mass_killing_events_master_list_2025.xlsx"
 EWP_FOOS = "ewp/ewp_foos_forecasts_2025-09-03.csv"
 EWP_FINAL = "ewp/ewp_final_forecasts_2025-09-03.csv"
+EWP_COEFFICIENTS = "ewp/ewp_model_coefficients_2025-09-03.csv"
 UCDP_CY = "ucdp/organizedviolencecy_v25_1.csv"
 UCDP_ACD = "ucdp/ucdp_prio_acd_peacesciencer.csv"
 UNHCR_POPULATION = "displacement/unhcr_population_1951_2025.csv"
@@ -61,6 +64,88 @@ def read_ewp_predictors(path: Path) -> pd.DataFrame:
     frame["iso3"] = _map_codes(frame, Path(path).name, "ccode", countries.from_cow)
     check_unique(frame, ["iso3", "year"], Path(path).name)
     return frame
+
+
+# -- the EWP's published files: one reader each ---------------------------------------------
+# Year-bearing column names are found by pattern, so the next release's years need no code
+# change; a file whose layout changed raises a DataError naming it instead of a silent NaN.
+TWO_YEAR_RISK = re.compile(r"^risk\.(\d{4})and(\d{4})\.from(\d{4})$")
+TWO_YEAR_RANK = re.compile(r"^rank\.(\d{4})and(\d{4})\.from(\d{4})$")
+EWP_FOOS_COLUMNS = ["year", "ewp_name", "ccode", "mk_onset", "prev_year", "risk_prev",
+                    "rank_prev", "maxrisk2", "minrank2"]
+
+
+def _ewp_csv(path: Path, required: list[str]) -> pd.DataFrame:
+    """pandas' own parse (the figures scored against the EWP depend on it), columns checked."""
+    path = Path(path)
+    if not path.exists():
+        raise DataError(path.name, "file not found")
+    frame = pd.read_csv(path)
+    missing = [c for c in required if c not in frame.columns]
+    if missing:
+        raise DataError(path.name, f"missing column(s): {', '.join(missing)} (has the EWP "
+                        "changed the file's layout?)", row=1, column=missing[0])
+    if frame.empty:
+        raise DataError(path.name, "no data rows", row=2)
+    return frame
+
+
+def _two_year_column(frame: pd.DataFrame, pattern: re.Pattern, first: int) -> str | None:
+    """The column of PATTERN whose outcome years are FIRST and FIRST + 1."""
+    for column in frame.columns:
+        m = pattern.match(str(column))
+        if m and int(m[1]) == first and int(m[2]) == first + 1:
+            return column
+    return None
+
+
+def read_ewp_final(path: Path) -> pd.DataFrame:
+    """The EWP's final forecasts, one row per country: ewp_name, ccode, year (T, the latest
+    predictor year), the predictors of T, and in canonical names `risk` (of a new onset in T+1
+    or T+2, column risk.{T+1}and{T+2}.from{T}), `rank` (as published, rank.{T+1}and{T+2}…)
+    and `previous_risk` (the T-1 origin's, risk.{T}and{T+1}.from{T-1}; NaN when the file has
+    none). `frame.attrs` holds `origin_year` (T) and the source column of each."""
+    frame = _ewp_csv(path, ["ewp_name", "ccode", "year"])
+    name = Path(path).name
+    year = int(frame["year"].max())
+    risk = _two_year_column(frame, TWO_YEAR_RISK, year + 1)
+    if risk is None:
+        found = [c for c in frame.columns if TWO_YEAR_RISK.match(str(c))]
+        raise DataError(name, f"no column risk.{year + 1}and{year + 2}.from{year} for predictor "
+                        f"year {year} (two-year risk columns: {', '.join(found) or 'none'})",
+                        row=1)
+    rank = _two_year_column(frame, TWO_YEAR_RANK, year + 1)
+    previous = _two_year_column(frame, TWO_YEAR_RISK, year)
+    out = frame.assign(risk=frame[risk].astype(float),
+                       rank=frame[rank].astype(float) if rank else np.nan,
+                       previous_risk=frame[previous].astype(float) if previous else np.nan)
+    out.attrs = {"origin_year": year, "risk_column": risk, "rank_column": rank,
+                 "previous_risk_column": previous}
+    return out
+
+
+def read_ewp_foos(path: Path) -> pd.DataFrame:
+    """The EWP's fully-out-of-sample forecasts as published, one row per outcome year Y and
+    country: year (Y), ewp_name, ccode, mk_onset, prev_year (Y-1), risk_prev / rank_prev (the
+    forecast made from Y-1), maxrisk2 / minrank2 (best of the forecasts from Y-1 and Y-2, the
+    EWP's scored figure); risks are NaN where no forecast was made."""
+    return _ewp_csv(path, EWP_FOOS_COLUMNS)
+
+
+def read_ewp_coefficients(path: Path) -> pd.DataFrame:
+    """The EWP model's published elastic-net coefficients: `variable` ("(Intercept)" and each
+    predictor), `coef` and `odds_ratio` (the first coef.* and or.* columns, whatever model
+    name follows the dot)."""
+    frame = _ewp_csv(path, ["variable"])
+    coef = next((c for c in frame.columns if str(c).startswith("coef")), None)
+    odds = next((c for c in frame.columns if str(c).startswith("or")), None)
+    if coef is None:
+        raise DataError(Path(path).name, "no coef.* column", row=1)
+    out = pd.DataFrame({"variable": frame["variable"].astype(str),
+                        "coef": pd.to_numeric(frame[coef], errors="raise"),
+                        "odds_ratio": frame[odds].astype(float) if odds else np.nan})
+    check_unique(out.assign(_row=range(2, len(out) + 2)), ["variable"], Path(path).name)
+    return out
 
 
 def read_ucdp_country_year(path: Path) -> pd.DataFrame:

@@ -7,7 +7,6 @@ a good file.
 
 from __future__ import annotations
 
-import hashlib
 import io
 import shutil
 import tarfile
@@ -19,6 +18,9 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
+
+from forewarn.data.errors import FetchError
+from forewarn.store.files import sha256_file
 
 
 @dataclass(frozen=True)
@@ -50,12 +52,7 @@ def source(file: str) -> Source:
     raise KeyError(f"no source '{file}' in sources.yaml")
 
 
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
+sha256_of = sha256_file  # the one file hash (forewarn.store.files)
 
 
 @dataclass
@@ -77,10 +74,6 @@ def status(raw_dir: Path, sources: Iterable[Source] | None = None) -> list[Statu
             state = "verified"
         out.append(Status(s, state, path))
     return out
-
-
-class FetchError(Exception):
-    pass
 
 
 def _download(s: Source) -> bytes:

@@ -14,24 +14,18 @@ from forewarn.evidence import incidents, sources
 from forewarn.evidence.access import principal_of
 from forewarn.evidence.models import Incident, Source
 from forewarn.evidence.storage import BlobStore
+from forewarn.settings import get_settings
 from forewarn.store.models import Country
 
 
-def _data_dir() -> Path:
-    """The running app's data dir: forewarn.security.crypto holds the settings the app or CLI
-    configured at start; otherwise the process settings."""
-    try:
-        from forewarn.security import crypto
-
-        return Path(crypto._settings().data_dir)
-    except (ImportError, AttributeError):  # pragma: no cover
-        from forewarn.settings import get_settings
-
-        return get_settings().data_dir
-
-
-def store_for(data_dir: Path | None = None) -> BlobStore:
-    return BlobStore(Path(data_dir or _data_dir()) / "evidence")
+def store_for(data_dir: Path | None = None, session: Session | None = None) -> BlobStore:
+    """The register's file store: in DATA_DIR, else the data dir of the settings the session
+    carries (a request's), else the process's."""
+    if data_dir is None:
+        settings = (session.info.get("settings") if session is not None else None) \
+            or get_settings()
+        data_dir = settings.data_dir
+    return BlobStore(Path(data_dir) / "evidence")
 
 
 def add_report_source(session: Session, data: bytes, digest: str, mime: str, *, title: str,
@@ -43,7 +37,8 @@ def add_report_source(session: Session, data: bytes, digest: str, mime: str, *, 
 
     if sha256_bytes(data) != digest:
         raise sources.IntakeError("the digest does not match the bytes")
-    result = sources.register(session, store_for(data_dir), data, kind="upload", title=title,
+    result = sources.register(session, store_for(data_dir, session), data, kind="upload",
+                              title=title,
                               actor=principal_of(session), collector=received_via[:120],
                               original_location=received_via, media_type=mime,
                               sensitivity=sensitivity)

@@ -15,14 +15,12 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 from urllib.parse import urlsplit
 
+from forewarn.data.errors import FetchError
+
 MAX_BYTES = 50 * 1024 * 1024
 TIMEOUT = 20
 USER_AGENT = "Forewarn evidence register (archival capture)"
 KEEP_HEADERS = 60
-
-
-class FetchError(ValueError):
-    pass
 
 
 @dataclass

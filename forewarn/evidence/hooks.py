@@ -1,8 +1,9 @@
 """What a dossier takes from other capabilities: the state's treaty obligations and court
-orders, and response recommendations, both from forewarn.respond when it is installed.
+orders, and response recommendations, both from forewarn.respond.
 
-Each hook returns {"available": False, "note": ...} instead of failing when the capability is
-missing or cannot answer, so a dossier is always produced and says what it lacks.
+Each hook returns {"available": False, "note": ...} instead of failing when the other
+capability cannot answer (its data missing or broken), so a dossier is always produced and
+says what it lacks.
 """
 
 from __future__ import annotations
@@ -14,29 +15,14 @@ log = logging.getLogger("forewarn.evidence")
 MAX_RECOMMENDATIONS = 6
 
 
-def _respond(module: str):
-    import importlib
-
-    try:
-        return importlib.import_module(f"forewarn.respond.{module}")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("forewarn.respond"):
-            return None
-        raise
-
-
 def obligations(iso3: str, raw_dir: Path | None = None) -> dict:
     """Treaties ISO3 is party to and court orders addressed to it."""
-    treaties = _respond("treaties")
-    if treaties is None:
-        return {"available": False, "treaties": [], "court_orders": [],
-                "note": "Treaty status comes from the response planner (forewarn.respond), "
-                        "which is not installed."}
+    from forewarn.respond import catalog, treaties
+
     try:
         ts = treaties.treaty_status(iso3, raw_dir if raw_dir and Path(raw_dir).exists()
                                     else None)
-        orders = [o for o in _respond("catalog").load_court_orders()
-                  if o["respondent"] == iso3]
+        orders = [o for o in catalog.load_court_orders() if o["respondent"] == iso3]
     except Exception as exc:  # another capability's data: report, never break the dossier
         log.exception("treaty status for %s", iso3)
         return {"available": False, "treaties": [], "court_orders": [],
@@ -56,7 +42,7 @@ def obligations(iso3: str, raw_dir: Path | None = None) -> dict:
         {"treaty": "Geneva Conventions of 12 August 1949", "party": ts.geneva_party,
          "note": ""},
     ]
-    names = getattr(treaties, "HR_NAMES", {})
+    names = treaties.HR_NAMES
     for key, entry in sorted(ts.hr.items()):
         rows.append({"treaty": names.get(key, key), "party": bool(entry.get("party")),
                      "note": f"since {entry['year']}" if entry.get("year") else ""})
@@ -71,14 +57,10 @@ def obligations(iso3: str, raw_dir: Path | None = None) -> dict:
 def recommendations(session, iso3: str, settings) -> dict:
     """The response planner's top options per pillar for ISO3, with their reasons
     (forewarn.respond.web.options_summary, made for the dossier)."""
-    web = _respond("web")
-    summary = getattr(web, "options_summary", None) if web is not None else None
-    if summary is None:
-        return {"available": False, "items": [],
-                "note": "Recommendations come from the response planner (forewarn.respond), "
-                        "which is not installed."}
+    from forewarn.respond.web import options_summary
+
     try:
-        s = summary(session, settings, iso3, top=2)
+        s = options_summary(session, settings, iso3, top=2)
     except Exception as exc:  # another capability: report, never break the dossier
         log.exception("response options for %s", iso3)
         return {"available": False, "items": [],

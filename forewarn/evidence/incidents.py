@@ -25,7 +25,7 @@ from forewarn.evidence.models import (
     Situation,
     Source,
 )
-from forewarn.store.models import Country
+from forewarn.store.countries import country_id as store_country_id
 
 
 class IncidentError(ValueError):
@@ -206,17 +206,11 @@ def clean_incident(data: dict) -> dict:
 
 
 def country_id(session: Session, iso3: str) -> int:
-    """The country row's id, adding the registry entry if the table lacks it."""
-    found = session.scalar(select(Country.id).where(Country.iso3 == iso3))
-    if found is not None:
-        return found
-    c = countries.get(iso3)
-    row = Country(iso3=c.iso3, name=c.name, iso_numeric=c.iso_numeric, cow_code=c.cow_code,
-                  gw_code=c.gw_code, region=c.region, first_year=c.first_year,
-                  last_year=c.last_year, note=c.note)
-    session.add(row)
-    session.flush()
-    return row.id
+    """The country row's id (forewarn.store.countries), or an IncidentError naming the code."""
+    found = store_country_id(session, iso3)
+    if found is None:
+        raise IncidentError("country", f"unknown country code '{iso3}'")
+    return found
 
 
 def create_incident(session: Session, data: dict, actor, sources: list[dict] | None = None,

@@ -368,7 +368,6 @@ def api_situation_decision(situation_id: int, crime_id: str, body: DecisionIn,
 
 
 def _pages():
-    from forewarn.evidence import country  # noqa: F401  (registers the country-page section)
     from forewarn.evidence.pages import router as pages_router
 
     return pages_router

@@ -6,7 +6,13 @@ Models (scikit-learn estimators, `registry.MODELS`): an EWP-style elastic-net lo
 UCDP deaths, UNHCR/IDMC displacement and episode history, all of year T. Protocol
 (`protocol`): rolling origins 1993-2023, fit on years <= T-2, scored like the EWP.
 
-Read API for the web app (all read stored runs; nothing is fitted per request). Results are
+Typed read interface for other capabilities (`types`): `StoredForecasts()` is a
+`ForecastReader` returning `ForecastRow`, `RiskPoint` and `Explanation` (frozen dataclasses, one
+name per field); the web pages read only through it. Scoring of a published record:
+`read_foos`, `score_all`, `catch_by_year`, `calibration_table`; predictor labels:
+`risk_factors()`.
+
+Read API (dicts; all read stored runs; nothing is fitted per request). Results are
 written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `forewarn setup`).
 
 - ``latest_forecast(session, model=None) -> list[dict]``
@@ -48,6 +54,21 @@ from forewarn.forecast.api import (
     risk_history,
 )
 from forewarn.forecast.change import risk_change, risk_changes
+from forewarn.forecast.explain import risk_factors
+from forewarn.forecast.metrics import calibration_table, catch_by_year, score_all
+from forewarn.forecast.protocol import read_foos
+from forewarn.forecast.types import (
+    Change,
+    Contribution,
+    Explanation,
+    ForecastReader,
+    ForecastRow,
+    RiskPoint,
+    StoredForecasts,
+)
 
-__all__ = ["backtest_summary", "ewp_comparison", "explanation", "latest_forecast",
-           "plot_paths", "risk_change", "risk_changes", "risk_history"]
+__all__ = ["Change", "Contribution", "Explanation", "ForecastReader", "ForecastRow",
+           "RiskPoint", "StoredForecasts", "backtest_summary", "calibration_table",
+           "catch_by_year", "ewp_comparison", "explanation", "latest_forecast", "plot_paths",
+           "read_foos", "risk_change", "risk_changes", "risk_factors", "risk_history",
+           "score_all"]

@@ -153,7 +153,7 @@ def backtest_cmd(
         artifacts["catch"] = figures.catch_plot(summary, out_dir)
         artifacts["calibration"] = figures.calibration_plot(summary, out_dir)
         if country_plots != "none":
-            n = _country_plots(panel, result.predictions, pd.read_csv(
+            n = _country_plots(panel, result.predictions, readers.read_ewp_foos(
                 settings.raw_dir / readers.EWP_FOOS), country_plots, out_dir)
             artifacts["countries_dir"] = str(out_dir / "countries")
             console.print(f"{n} country plots in {out_dir / 'countries'}")
@@ -216,7 +216,7 @@ def _forecast_plots(panel: pd.DataFrame, result: service.ForecastResult, top: in
 
     settings = get_settings()
     out_dir = settings.artifacts_dir / "forecast"
-    foos = pd.read_csv(settings.raw_dir / readers.EWP_FOOS)
+    foos = readers.read_ewp_foos(settings.raw_dir / readers.EWP_FOOS)
     latest = result.predictions[result.predictions["year"] == result.year]
     onsets = panel[panel["mk_onset"] == 1].groupby("iso3")["year"].apply(list).to_dict()
     with session_factory(_engine())() as session:

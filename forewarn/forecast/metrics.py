@@ -1,8 +1,10 @@
-"""Scores for rare-event risk rankings, written out so tests can check them by hand.
+"""Scores for rare-event risk rankings.
 
 Conventions: `y` is 0/1, `p` a risk in [0, 1], `rank` 1 = highest risk within its year.
-AUC counts ties as half; average precision follows scikit-learn's step definition (precision
-at each distinct threshold, weighted by the recall gained there).
+AUC, average precision and log loss are scikit-learn's (`sklearn.metrics`: AUC
+counts ties as half; average precision is the step definition, precision at each distinct
+threshold weighted by the recall gained there); here they only give NaN instead of an error
+when a resample has no onset. The catch counts and calibration bands are Forewarn's own.
 """
 
 from __future__ import annotations
@@ -10,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 from scipy.stats import rankdata
+from sklearn import metrics as skm
 
 EPS = 1e-15
 
@@ -17,27 +20,17 @@ EPS = 1e-15
 def auc(y, p) -> float:
     """Area under the ROC curve: P(risk of a random onset > risk of a random non-onset)."""
     y = np.asarray(y, dtype=bool)
-    p = np.asarray(p, dtype=float)
-    n1, n0 = int(y.sum()), int((~y).sum())
-    if n1 == 0 or n0 == 0:
+    if y.all() or not y.any():
         return float("nan")
-    r = rankdata(p)  # ties share their mean rank
-    return float((r[y].sum() - n1 * (n1 + 1) / 2.0) / (n1 * n0))
+    return float(skm.roc_auc_score(y, np.asarray(p, dtype=float)))
 
 
 def average_precision(y, p) -> float:
     """Area under the precision-recall curve as a step function (AUPR)."""
-    y = np.asarray(y, dtype=float)
-    p = np.asarray(p, dtype=float)
-    if y.sum() == 0:
+    y = np.asarray(y, dtype=bool)
+    if not y.any():
         return float("nan")
-    order = np.argsort(-p, kind="mergesort")
-    ps, ys = p[order], y[order]
-    last = np.r_[np.flatnonzero(np.diff(ps)), len(ps) - 1]  # last index of each tie block
-    tp = np.cumsum(ys)[last]
-    precision = tp / (last + 1)
-    recall = tp / ys.sum()
-    return float(np.sum(np.diff(np.r_[0.0, recall]) * precision))
+    return float(skm.average_precision_score(y, np.asarray(p, dtype=float)))
 
 
 def onset_positions(y, p) -> pd.DataFrame:
@@ -70,15 +63,17 @@ def average_precision_best_first(y, p) -> float:
 
 
 def brier(y, p) -> float:
+    # sklearn's brier_score_loss is the same mean, but refuses scores outside [0, 1], which
+    # the bootstrap's comparisons of raw scores need.
     y = np.asarray(y, dtype=float)
     p = np.asarray(p, dtype=float)
     return float(np.mean((p - y) ** 2))
 
 
 def log_loss(y, p) -> float:
-    y = np.asarray(y, dtype=float)
+    # Risks of exactly 0 or 1 are clipped as before (sklearn clips only to machine epsilon).
     p = np.clip(np.asarray(p, dtype=float), EPS, 1 - EPS)
-    return float(-np.mean(y * np.log(p) + (1 - y) * np.log(1 - p)))
+    return float(skm.log_loss(np.asarray(y, dtype=int), p, labels=[0, 1]))
 
 
 def catch(y, rank, k: int) -> int:

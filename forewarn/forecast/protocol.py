@@ -18,6 +18,7 @@ import pandas as pd
 from sklearn.base import clone
 from threadpoolctl import threadpool_limits
 
+from forewarn.data import readers
 from forewarn.forecast.features import TARGET
 
 FIRST_ORIGIN = 1993
@@ -101,7 +102,7 @@ def read_foos(path: Path) -> pd.DataFrame:
 
     Rows without a risk (countries with no prediction from Y-1) are not evaluated, as in
     EWP's own scoring; that leaves 5,032 country-years with 39 onsets for 1994-2024."""
-    foos = pd.read_csv(path)
+    foos = readers.read_ewp_foos(path)
     foos = foos[foos["maxrisk2"].notna()]
     out = foos[["year", "ccode", "ewp_name", "mk_onset"]].copy()
     out["risk"] = foos["maxrisk2"].astype(float)

@@ -133,9 +133,8 @@ def forecast(panel: pd.DataFrame, name: str = registry.DEFAULT_MODEL) -> Forecas
 def compare_with_ewp(predictions: pd.DataFrame, final_path: Path, year: int,
                      top: int = 30) -> dict:
     """Our latest ranking beside the EWP's published one (matched on COW code)."""
-    ewp = pd.read_csv(final_path)
-    ewp = ewp.rename(columns={"risk.2025and2026.from2024": "ewp_risk",
-                              "rank.2025and2026.from2025": "ewp_rank"})
+    ewp = readers.read_ewp_final(final_path).rename(columns={"risk": "ewp_risk",
+                                                             "rank": "ewp_rank"})
     ours = predictions[predictions["year"] == year]
     both = ours.merge(ewp[["ccode", "ewp_risk", "ewp_rank"]], on="ccode", how="inner")
     both = both.sort_values("rank")

@@ -18,6 +18,7 @@ from forewarn.data import countries
 from forewarn.monitor import notify, spike
 from forewarn.monitor.models import MonitorAlert, MonitorAlertRule, MonitorSignal
 from forewarn.monitor.signals import series
+from forewarn.settings import get_settings
 from forewarn.store.db import transaction
 from forewarn.store.models import Country
 
@@ -64,7 +65,7 @@ def _country_ids(s, rule: MonitorAlertRule) -> dict[int, str]:
 
 def evaluate(engine: Engine, day: date, smtp: notify.SmtpSettings | None = None) -> list[int]:
     """Check every active rule on `day`; store and deliver new alerts; return their ids."""
-    smtp = smtp or notify.SmtpSettings.from_env()
+    smtp = smtp or get_settings().smtp
     with transaction(engine) as s:
         rules = s.scalars(select(MonitorAlertRule).where(MonitorAlertRule.active)).all()
         targets = {r.id: _country_ids(s, r) for r in rules}

@@ -7,7 +7,6 @@ sha256 against its model card before unpickling and never touches the network.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import re
 from dataclasses import dataclass
@@ -21,6 +20,7 @@ import yaml
 
 from forewarn.monitor.heads import NBLogitHead, TextFeatures
 from forewarn.monitor.language import detect
+from forewarn.store.files import sha256_file
 
 SCORES = ("hateful", "offensive", "incitement", "dehumanising")
 MODEL_FILE = "classifier.joblib"
@@ -162,12 +162,6 @@ def label_of(row: dict) -> str:
     return "neither"
 
 
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with open(path, "rb") as f:
-        for chunk in iter(lambda: f.read(1 << 20), b""):
-            h.update(chunk)
-    return h.hexdigest()
 
 
 def save(model: MonitorClassifier, root: Path, version: str) -> Path:
@@ -175,7 +169,7 @@ def save(model: MonitorClassifier, root: Path, version: str) -> Path:
     target = Path(root) / version
     target.mkdir(parents=True, exist_ok=False)
     joblib.dump(model, target / MODEL_FILE, compress=3)
-    card = {**model.meta, "version": version, "sha256": _sha256(target / MODEL_FILE)}
+    card = {**model.meta, "version": version, "sha256": sha256_file(target / MODEL_FILE)}
     (target / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True), "utf-8")
     (Path(root) / "LATEST").write_text(version + "\n", "utf-8")
     return target
@@ -200,7 +194,7 @@ def load(root: Path, version: str | None = None) -> MonitorClassifier:
         raise ModelNotFound(f"monitor model version '{version}' not found in {root} "
                             f"(have: {', '.join(versions(root)) or 'none'})")
     card = json.loads((folder / CARD_FILE).read_text("utf-8"))
-    if _sha256(folder / MODEL_FILE) != card["sha256"]:
+    if sha256_file(folder / MODEL_FILE) != card["sha256"]:
         raise ModelNotFound(f"{folder / MODEL_FILE} does not match its card's sha256; retrain")
     model = joblib.load(folder / MODEL_FILE)
     model.meta = card

@@ -1,8 +1,7 @@
 """Alert notifications by webhook (JSON POST) and e-mail (SMTP).
 
-SMTP settings come from the environment: FOREWARN_SMTP_HOST (required for e-mail),
-FOREWARN_SMTP_PORT (25), FOREWARN_SMTP_FROM, FOREWARN_SMTP_USER / FOREWARN_SMTP_PASSWORD
-(login when set), FOREWARN_SMTP_STARTTLS (true/false).
+SMTP settings are `settings.smtp` (forewarn.settings.SmtpSettings: FOREWARN_SMTP_HOST, _PORT,
+_FROM, _USER, _PASSWORD, _STARTTLS; docs/settings.md).
 """
 
 from __future__ import annotations
@@ -13,28 +12,9 @@ import urllib.error
 import urllib.request
 from email.message import EmailMessage
 
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from forewarn.settings import SmtpSettings
 
-
-class SmtpSettings(BaseSettings):
-    model_config = SettingsConfigDict(env_prefix="FOREWARN_SMTP_", extra="ignore")
-
-    host: str | None = None
-    port: int = 25
-    sender: str = "forewarn@localhost"
-    user: str | None = None
-    password: str | None = None
-    starttls: bool = False
-    timeout: float = 10.0
-
-    @classmethod
-    def from_env(cls) -> SmtpSettings:
-        import os
-
-        s = cls()
-        if os.environ.get("FOREWARN_SMTP_FROM"):
-            s.sender = os.environ["FOREWARN_SMTP_FROM"]
-        return s
+__all__ = ["SmtpSettings", "send_email", "send_webhook"]
 
 
 def send_webhook(url: str, payload: dict, timeout: float = 10.0) -> dict:

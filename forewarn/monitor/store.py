@@ -20,8 +20,8 @@ from forewarn.monitor.language import detect
 from forewarn.monitor.model import label_of
 from forewarn.monitor.models import MonitorBand, MonitorDocument, MonitorEvent, MonitorPassage
 from forewarn.monitor.text import sha256_text, split_passages
+from forewarn.store.countries import country_id
 from forewarn.store.db import transaction
-from forewarn.store.models import Country
 
 log = logging.getLogger("forewarn.monitor")
 SEVERITY = ("incitement", "dehumanising", "hateful", "offensive")
@@ -38,22 +38,6 @@ class BatchReport:
         return {"stored": len(self.stored), "duplicates": len(self.duplicates),
                 "near_duplicates": len(self.near_duplicates), "errors": self.errors,
                 "document_ids": self.stored}
-
-
-def country_id(session: Session, iso3: str | None) -> int | None:
-    """The country row's id, creating it from the registry when the table lacks it."""
-    c = countries.get(iso3) if iso3 else None
-    if c is None:
-        return None
-    found = session.scalar(select(Country.id).where(Country.iso3 == c.iso3))
-    if found is not None:
-        return found
-    row = Country(iso3=c.iso3, name=c.name, iso_numeric=c.iso_numeric, cow_code=c.cow_code,
-                  gw_code=c.gw_code, region=c.region, first_year=c.first_year,
-                  last_year=c.last_year, note=c.note)
-    session.add(row)
-    session.flush()
-    return row.id
 
 
 def _near_duplicate(session: Session, sig: list[int], bands: list[str]) -> int | None:

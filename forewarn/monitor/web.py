@@ -211,4 +211,3 @@ def create_rule(engine: EngineDep, principal=Depends(require("create")),
     return {"id": rid}
 
 
-import forewarn.monitor.country  # noqa: E402,F401  (registers the country-page section)

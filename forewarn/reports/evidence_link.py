@@ -1,41 +1,25 @@
 """The adapter to the evidence register (forewarn.evidence): where originals are kept with
-their chain of custody, and the incidents verified reports become or join.
-
-While forewarn.evidence is not installed, originals are kept byte for byte in the reports'
-own content-addressed store (sha256 recorded on the attachment) and verification is refused.
-"""
+their chain of custody, and the incidents verified reports become or join."""
 
 from __future__ import annotations
 
-import importlib
 from pathlib import Path
 
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forewarn.evidence import incidents
+from forewarn.evidence.models import Incident, Source
+from forewarn.evidence.sources import register
+from forewarn.evidence.storage import BlobStore
 from forewarn.reports import dates
-from forewarn.reports.storage import original_store
-
-
-def evidence():
-    """The forewarn.evidence package, or None when it is not installed."""
-    try:
-        return importlib.import_module("forewarn.evidence.incidents")
-    except ModuleNotFoundError as exc:
-        if exc.name and exc.name.startswith("forewarn.evidence"):
-            return None
-        raise
+from forewarn.store.models import Country
 
 
 def keep_original(session: Session, data_dir: Path, data: bytes, digest: str, mime: str, *,
                   title: str, received_via: str) -> int | None:
-    """Keep DATA unchanged; return the evidence source id when the register keeps it (its
-    custody log then starts with this intake)."""
-    if evidence() is None:
-        original_store(data_dir).put(data)
-        return None
-    from forewarn.evidence.sources import register
-    from forewarn.evidence.storage import BlobStore
-
+    """Keep DATA unchanged as an evidentiary source (its custody log starts with this intake);
+    return its id, or None when the submitter's session may not see it."""
     store = BlobStore(Path(data_dir) / "evidence")
     intake = register(session, store, data, kind="upload", title=title, actor=received_via,
                       collector=received_via, original_location=received_via,
@@ -46,13 +30,6 @@ def keep_original(session: Session, data_dir: Path, data: bytes, digest: str, mi
 def link_incident(session: Session, report, incident_id: int | None, new_title: str,
                   country: str = "") -> int:
     """Join INCIDENT_ID or create an incident from REPORT; link the report's originals."""
-    incidents = evidence()
-    if incidents is None:
-        from forewarn.reports.triage import TriageError
-
-        raise TriageError("the evidence register (forewarn.evidence) is not installed, so "
-                          "reports cannot be linked to incidents yet")
-    from forewarn.evidence.models import Incident, Source
     from forewarn.reports.triage import TriageError
     from forewarn.security import principal_of
 
@@ -89,21 +66,11 @@ def link_incident(session: Session, report, incident_id: int | None, new_title: 
 
 
 def _iso3(session: Session, report) -> str | None:
-    from sqlalchemy import select
-
-    from forewarn.store.models import Country
-
     if report.country_id is None:
         return None
     return session.scalar(select(Country.iso3).where(Country.id == report.country_id))
 
 
 def incident_choices(session: Session) -> list[dict]:
-    if evidence() is None:
-        return []
-    from sqlalchemy import select
-
-    from forewarn.evidence.models import Incident
-
     rows = session.scalars(select(Incident).order_by(Incident.id.desc()).limit(200))
     return [{"id": i.id, "title": i.title} for i in rows]

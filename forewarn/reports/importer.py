@@ -22,8 +22,9 @@ from forewarn.data.tabular import read_table
 from forewarn.reports import custom_form
 from forewarn.reports.custom_form import FormConfig, SubmissionError
 from forewarn.reports.schemas import ReportIn
-from forewarn.reports.submit import country_id, store
+from forewarn.reports.submit import store
 from forewarn.security import Principal
+from forewarn.store.countries import country_id
 
 COLUMNS = ["what", "occurred_at", "occurred_end", "occurred_month", "occurred_precision",
            "occurred_note", "place", "country", "latitude", "longitude", "affected",

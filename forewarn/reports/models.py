@@ -13,8 +13,8 @@ from datetime import datetime
 from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forewarn.security import SensitiveMixin
 from forewarn.security.crypto import EncryptedText
-from forewarn.security.sensitivity import SensitiveMixin
 from forewarn.store.base import Base, utcnow
 
 STATUSES = ("new", "needs_info", "verified", "rejected", "duplicate")

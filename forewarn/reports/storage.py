@@ -1,47 +1,27 @@
-"""Content-addressed files: `<root>/<sha[:2]>/<sha>` written once, never modified."""
+"""Working copies of report attachments (metadata stripped: what reviewers open), in the shared
+content-addressed, write-once store (forewarn.store.files), `<root>/<sha[:2]>/<sha>`.
+Originals are kept by the evidence register (reports/evidence_link.py)."""
 
 from __future__ import annotations
 
-import hashlib
-import os
 from pathlib import Path
 
+from forewarn.store.files import ContentStore, sha256_bytes
 
-def sha256(data: bytes) -> str:
-    return hashlib.sha256(data).hexdigest()
+sha256 = sha256_bytes
 
 
-class FileStore:
+class FileStore(ContentStore):
     def __init__(self, root: Path):
-        self.root = Path(root)
+        super().__init__(root, levels=1)
 
-    def path(self, digest: str) -> Path:
-        if len(digest) != 64 or any(c not in "0123456789abcdef" for c in digest):
-            raise ValueError(f"not a sha256 digest: {digest!r}")
-        return self.root / digest[:2] / digest
-
-    def put(self, data: bytes) -> str:
-        digest = sha256(data)
-        target = self.path(digest)
-        if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".{os.getpid()}.tmp")
-            tmp.write_bytes(data)
-            os.replace(tmp, target)  # atomic: readers never see half a file
-        return digest
+    def put(self, data: bytes) -> str:  # type: ignore[override]
+        """Store DATA once; its sha256."""
+        return super().put(data)[0]
 
     def get(self, digest: str) -> bytes:
-        return self.path(digest).read_bytes()
-
-    def exists(self, digest: str) -> bool:
-        return self.path(digest).exists()
-
+        return self.read(digest)
 
 def working_store(data_dir: Path) -> FileStore:
     """Metadata-stripped working copies (what reviewers open)."""
     return FileStore(Path(data_dir) / "reports" / "working")
-
-
-def original_store(data_dir: Path) -> FileStore:
-    """Originals, byte for byte, when the evidence register does not keep them itself."""
-    return FileStore(Path(data_dir) / "reports" / "originals")

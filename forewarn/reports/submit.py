@@ -7,7 +7,6 @@ import secrets
 from dataclasses import dataclass
 from pathlib import Path
 
-from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forewarn.reports import evidence_link, similar
@@ -19,7 +18,7 @@ from forewarn.reports.storage import sha256, working_store
 from forewarn.reports.strip import Stripped, strip_metadata
 from forewarn.security import Principal, Sensitivity
 from forewarn.security.audit import record
-from forewarn.store.models import Country
+from forewarn.store.countries import country_id
 
 _REF_ALPHABET = "ABCDEFGHJKLMNPQRSTUVWXYZ23456789"  # no 0/O or 1/I to misread
 
@@ -49,12 +48,6 @@ def prepare(uploads: list[Upload], limits: ReportSettings) -> list[Prepared]:
     kinds = [check_upload(u.filename, u.data, limits) for u in uploads]
     return [Prepared(u, k, strip_metadata(u.filename, u.data, k))
             for u, k in zip(uploads, kinds, strict=True)]
-
-
-def country_id(session: Session, iso3: str) -> int | None:
-    if not iso3:
-        return None
-    return session.scalar(select(Country.id).where(Country.iso3 == iso3.upper()))
 
 
 def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[Prepared], *,

@@ -14,10 +14,9 @@ from sqlalchemy.orm import Session
 
 from forewarn.reports import duplicates, evidence_link, similar
 from forewarn.reports.models import STATUSES, Report, ReportAttachment, ReportNote
-from forewarn.security import AccessDenied, Sensitivity, principal_of
+from forewarn.security import AccessDenied, Sensitivity, permissions_of, principal_of
 from forewarn.security.audit import record, snapshot
 from forewarn.security.models import User
-from forewarn.security.principal import permissions_of
 from forewarn.store.models import Country
 from forewarn.web.search import matches
 

@@ -18,7 +18,7 @@ import pycountry
 import yaml
 
 from forewarn.data import countries
-from forewarn.data.errors import DataError
+from forewarn.data.errors import CatalogError
 
 PHASES = ("latent_risk", "escalation", "ongoing_atrocities", "aftermath")
 STATE_ROLES = ("willing_unable", "unwilling", "perpetrator")
@@ -32,15 +32,6 @@ COMPLIANCE = ("complied", "partial", "not_complied", "contested", "pending", "ex
               "outstanding", "lapsed")
 
 
-class CatalogError(DataError):
-    """A catalogue fault: file, entry (e.g. "tool 'no_fly_zone'") and field."""
-
-    def __init__(self, file: str, entry: str | None, fld: str | None, message: str):
-        self.entry, self.field = entry, fld
-        where = ", ".join(p for p in (entry, f"field '{fld}'" if fld else None) if p)
-        super().__init__(file, f"{where}: {message}" if where else message)
-
-
 def catalog_path(name: str) -> Path:
     return Path(str(resources.files("forewarn.catalog").joinpath(name)))
 
@@ -49,11 +40,11 @@ def read_yaml(path: Path) -> dict:
     try:
         data = yaml.safe_load(Path(path).read_text("utf-8"))
     except FileNotFoundError as exc:
-        raise CatalogError(Path(path).name, None, None, "file not found") from exc
+        raise CatalogError(Path(path).name, "file not found") from exc
     except yaml.YAMLError as exc:
-        raise CatalogError(Path(path).name, None, None, f"not valid YAML ({exc})") from exc
+        raise CatalogError(Path(path).name, f"not valid YAML ({exc})") from exc
     if not isinstance(data, dict):
-        raise CatalogError(Path(path).name, None, None, "top level must be a mapping")
+        raise CatalogError(Path(path).name, "top level must be a mapping")
     return data
 
 
@@ -67,7 +58,7 @@ class _Check:
         self.data = data
 
     def fail(self, fld: str | None, message: str):
-        raise CatalogError(self.file, self.entry, fld, message)
+        raise CatalogError(self.file, message, entry=self.entry, field=fld)
 
     def text(self, fld: str, optional: bool = False) -> str:
         v = self.data.get(fld)

@@ -13,7 +13,9 @@ from datetime import date
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forewarn.evidence.models import Incident
 from forewarn.respond.outcomes import _add_months
+from forewarn.store.models import Country
 
 
 def _killed(incident) -> float:
@@ -24,12 +26,6 @@ def _killed(incident) -> float:
 
 def documented(session: Session, iso3: str, on: date, horizons: list[int]) -> list[dict]:
     """Per horizon h: incidents and killed in [on - h months, on) and in [on, on + h months)."""
-    try:
-        from forewarn.evidence.models import Incident
-    except ImportError:  # the evidence register is not installed
-        return []
-    from forewarn.store.models import Country
-
     longest = max(horizons, default=0)
     rows = session.scalars(
         select(Incident).join(Country, Country.id == Incident.country_id)

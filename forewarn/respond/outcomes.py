@@ -17,7 +17,6 @@ import pandas as pd
 
 from forewarn.data import countries, readers
 from forewarn.data.memo import FileMemo
-from forewarn.data.tabular import read_table
 from forewarn.respond.planner import load_rules
 
 PANEL_COLUMNS = ["iso3", "year", "deaths", "displaced", "risk"]
@@ -34,8 +33,7 @@ def panel_from_raw(raw_dir: Path) -> pd.DataFrame:
     idps = disp[["idps", "idmc_conflict_idps"]].max(axis=1)   # both count IDPs: never add them
     disp["displaced"] = disp[["refugees", "asylum_seekers"]].sum(axis=1, min_count=1).fillna(0) + \
         idps.fillna(0)
-    foos = read_table(raw_dir / readers.EWP_FOOS,
-                      {"year": "int", "ccode": "int", "risk_prev": "float?"})
+    foos = readers.read_ewp_foos(raw_dir / readers.EWP_FOOS)[["year", "ccode", "risk_prev"]]
     foos["iso3"] = [getattr(countries.from_cow(c, y), "iso3", None)
                     for c, y in zip(foos["ccode"], foos["year"], strict=True)]
     foos = foos.dropna(subset=["iso3"]).rename(columns={"risk_prev": "risk"})

@@ -74,7 +74,7 @@ class SituationProfile:
 # ------------------------------------------------------------------------------- rules
 def parse_rules(data: dict, toolbox: Toolbox, file: str = "planner_rules.yaml") -> dict:
     def fail(entry, fld, msg):
-        raise CatalogError(file, entry, fld, msg)
+        raise CatalogError(file, msg, entry=entry, field=fld)
 
     for key in ("scoring", "phases", "state_roles", "rules", "ladder", "veto", "inference",
                 "outcomes"):

@@ -16,7 +16,6 @@ from pathlib import Path
 import pandas as pd
 
 from forewarn.data import countries, readers
-from forewarn.data.tabular import read_table
 from forewarn.respond.catalog import load_partners
 from forewarn.respond.facts import planner_facts
 from forewarn.respond.planner import SituationProfile, load_rules
@@ -24,8 +23,6 @@ from forewarn.respond.store import GA_DEBATE_RULE_FROM
 from forewarn.respond.treaties import treaty_status
 from forewarn.respond.vetoes import VETO_FILE, Veto, veto_record, vetoes_from
 
-RISK_NOW = "risk.2025and2026.from2024"
-RISK_BEFORE = "risk.2024and2025.from2023"
 EWP_CITATION = "Early Warning Project (USHMM), 2025 Statistical Risk Assessment"
 UCDP_CITATION = "UCDP Country-Year Dataset on Organized Violence v25.1"
 
@@ -45,11 +42,11 @@ class CountryFacts:
 
 @lru_cache
 def _ewp_final(raw_dir: Path) -> dict[str, tuple[float | None, float | None]]:
-    frame = read_table(raw_dir / readers.EWP_FINAL,
-                       {"ewp_name": "str", RISK_NOW: "float?", RISK_BEFORE: "float?"})
+    frame = readers.read_ewp_final(raw_dir / readers.EWP_FINAL)
     by_name = {c.ewp_name: c.iso3 for c in countries.all_countries() if c.last_year is None}
-    return {by_name[n]: (a, b) for n, a, b in zip(frame["ewp_name"], frame[RISK_NOW],
-                                                  frame[RISK_BEFORE], strict=True) if n in by_name}
+    return {by_name[n]: (_num(a), _num(b))
+            for n, a, b in zip(frame["ewp_name"], frame["risk"], frame["previous_risk"],
+                               strict=True) if n in by_name}
 
 
 @lru_cache
@@ -129,10 +126,8 @@ def facts_from_session(session, iso3: str, raw_dir: Path | None,
 def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | None:
     """Forewarn's newest stored forecast for ISO3 (risk, the year before's risk, citation), or
     None when no forecast run is stored for it."""
-    try:
-        from forewarn.forecast.api import latest_forecast, risk_history
-    except ImportError:  # forecasting not installed: the EWP file is the only source
-        return None
+    from forewarn.forecast import latest_forecast, risk_history
+
     rows = risk_history(session, iso3)
     now = next((r for r in reversed(rows) if r["source"] == "forecast"), None)
     if now is None or now["risk"] is None:
@@ -150,14 +145,11 @@ def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
     published assessment that the session's principal may read, with its citation."""
     from sqlalchemy import select
 
+    from forewarn.assess import service
+    from forewarn.assess.catalog import load_framework
+    from forewarn.assess.profile import POINTS, compute_profile
     from forewarn.store.models import Country
 
-    try:
-        from forewarn.assess import service
-        from forewarn.assess.catalog import load_framework
-        from forewarn.assess.profile import POINTS, compute_profile
-    except ImportError:  # assessments not installed
-        return None
     country = session.scalar(select(Country).where(Country.iso3 == iso3))
     snaps = service.published(session, country.id) if country is not None else []
     if not snaps:

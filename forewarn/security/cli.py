@@ -194,8 +194,9 @@ def setup(console: Console) -> None:
             console.print(f"Admin account exists ({admin.username}); sign in at /login. "
                           "Add people with `forewarn user add NAME --role analyst`.")
             return
-        given = os.environ.get("FOREWARN_ADMIN_PASSWORD")
-        username = os.environ.get("FOREWARN_ADMIN_USER", "admin")
+        from forewarn.settings import get_settings
+
+        given, username = get_settings().admin.password, get_settings().admin.user
         plain = given or accounts.generate_password()
         user = accounts.create_user(session, username, plain, "admin", "Administrator")
         audit.record(session, "setup", "user_add", "user", user.id,

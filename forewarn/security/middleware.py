@@ -16,7 +16,6 @@ import re
 import secrets
 
 from fastapi import FastAPI, Request
-from fastapi.responses import JSONResponse
 from starlette.concurrency import run_in_threadpool
 
 from forewarn.security import crypto
@@ -53,13 +52,6 @@ def csrf_token_valid(token: str | None) -> bool:
     return crypto.signature_ok(raw, sig, "csrf")
 
 
-def _wants_json(request: Request) -> bool:
-    path = request.url.path
-    return (path.startswith("/api/") or path.endswith(".json")
-            or "application/json" in request.headers.get("accept", "")
-            or "application/json" in request.headers.get("content-type", ""))
-
-
 def cookie_secure(request: Request) -> bool:
     """Secure cookies except over plain HTTP to this machine (`make run` on 127.0.0.1)."""
     host = (request.url.hostname or "").lower()
@@ -67,12 +59,8 @@ def cookie_secure(request: Request) -> bool:
 
 
 def _error(request: Request, status: int, detail: str):
-    if _wants_json(request):
-        return JSONResponse({"error": detail, "status": status}, status_code=status)
-    from forewarn.web.render import templates
-
-    return templates.TemplateResponse(request, "error.html",
-                                      {"status": status, "detail": detail}, status_code=status)
+    # The web layer's error page (JSON or HTML), given to install(): security imports no web.
+    return request.app.state.error_response(request, status, detail)
 
 
 async def _submitted_token(request: Request, receive):
@@ -167,8 +155,10 @@ async def _access_denied(request: Request, exc: AccessDenied):
     return _error(request, 403, str(exc) or "Not allowed.")
 
 
-def install(app: FastAPI) -> None:
-    """Called by create_app: keys from the app's settings, the middleware, 403 on AccessDenied."""
+def install(app: FastAPI, error_response) -> None:
+    """Called by create_app: keys from the app's settings, the middleware, 403 on AccessDenied;
+    ERROR_RESPONSE(request, status, detail) answers refused requests (JSON or an HTML page)."""
+    app.state.error_response = error_response
     crypto.configure(app.state.settings)
     app.add_middleware(SecurityMiddleware)
     app.add_exception_handler(AccessDenied, _access_denied)

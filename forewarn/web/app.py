@@ -13,12 +13,8 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 import forewarn
 from forewarn.settings import Settings, get_settings
 from forewarn.store.db import engine_for, session_factory
-from forewarn.web import apidocs, pages, search
-from forewarn.web.render import templates, wants_json
-
-
-def _wants_json_error(request: Request) -> bool:
-    return wants_json(request) or request.url.path.startswith("/api/")
+from forewarn.web import apidocs, pages, search, sections
+from forewarn.web.render import error_response, wants_json
 
 
 def capability_routers():
@@ -39,24 +35,20 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.sessions = session_factory(app.state.engine)
     from forewarn.security.middleware import install as install_security
 
-    install_security(app)  # principal per request, CSRF, security headers
+    install_security(app, error_response)  # principal per request, CSRF, security headers
     app.mount("/static", StaticFiles(directory=str(resources.files("forewarn.web") / "static")),
               name="static")
     apidocs.install(app)  # Swagger UI and ReDoc from local files, not a CDN
     for router in capability_routers():
         app.include_router(router)
     search.discover()  # each capability's search.py registers its result groups
+    sections.discover()  # each capability's country.py registers its country-page sections
     app.include_router(search.router)
     app.include_router(pages.router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):
-        if _wants_json_error(request):
-            return JSONResponse({"error": exc.detail, "status": exc.status_code},
-                                status_code=exc.status_code, headers=exc.headers)
-        return templates.TemplateResponse(request, "error.html",
-                                          {"status": exc.status_code, "detail": exc.detail},
-                                          status_code=exc.status_code, headers=exc.headers)
+        return error_response(request, exc.status_code, exc.detail, exc.headers)
 
     @app.exception_handler(RequestValidationError)
     async def validation_error(request: Request, exc: RequestValidationError):
@@ -70,10 +62,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         import logging
 
         logging.getLogger("forewarn").exception("unhandled error on %s", request.url.path)
-        if _wants_json_error(request):
+        if wants_json(request, error=True):
             return JSONResponse({"error": "internal error", "status": 500}, status_code=500)
-        return templates.TemplateResponse(request, "error.html",
-                                          {"status": 500, "detail": "Something went wrong."},
-                                          status_code=500)
+        return error_response(request, 500, "Something went wrong.")
 
     return app

@@ -3,16 +3,16 @@
 from __future__ import annotations
 
 import difflib
+from dataclasses import fields
 from functools import lru_cache
-from importlib import resources
 from pathlib import Path
 
-import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forewarn.data import readers
 from forewarn.data.sources import load_sources
+from forewarn.forecast import Contribution, Explanation, risk_factors
 from forewarn.store import models as m
 from forewarn.web import forecast_source as fs
 from forewarn.web.sections import build_sections
@@ -22,9 +22,10 @@ VIOLENCE = {"state_based_deaths": "State-based conflict", "non_state_deaths": "N
             "one_sided_deaths": "One-sided violence against civilians"}
 DISPLACEMENT = {"refugees": "Refugees", "asylum_seekers": "Asylum-seekers",
                 "idps": "IDPs (UNHCR)", "idmc_conflict_idps": "Conflict IDPs (IDMC)"}
-SOURCE_FILES = {"ewp": [readers.EWP_PREDICTORS], "ucdp": [readers.UCDP_CY],
+SOURCE_FILES = {"ewp": [readers.EWP_PREDICTORS], "ucdp": [readers.UCDP_CY, readers.UCDP_ACD],
                 "unhcr": [readers.UNHCR_POPULATION, readers.IDMC_IDPS],
-                "episodes": [readers.EWP_EPISODES]}
+                "episodes": [readers.EWP_EPISODES],
+                "neighbours": [readers.UCDP_CY, readers.UNHCR_POPULATION, readers.EWP_EPISODES]}
 
 
 class UnknownCountry(LookupError):
@@ -36,10 +37,10 @@ class UnknownCountry(LookupError):
                          + " Every country is listed on the watchlist (/) and at /api/countries.")
 
 
-@lru_cache
 def predictor_info() -> dict[str, dict]:
-    text = resources.files("forewarn.web").joinpath("predictors.yaml").read_text("utf-8")
-    return yaml.safe_load(text)
+    """predictor → {label, file, origin, risk_factor, …}: the one predictor catalogue
+    (forewarn/catalog/predictor_risk_factors.yaml, read through the forecast's interface)."""
+    return risk_factors()
 
 
 @lru_cache
@@ -95,50 +96,39 @@ def _forecast_block(forecast: fs.Forecast | None, iso3: str) -> dict | None:
             "top30": int(row["rank"]) <= TOP}
 
 
-def _pick(d: dict, *keys, default=None):
-    for k in keys:
-        if k in d and d[k] is not None:
-            return d[k]
-    return default
-
-
-def _drivers(items) -> list[dict]:
+def _drivers(items: tuple[Contribution, ...]) -> list[dict]:
     out = []
-    for it in fs.records(items):
-        name = _pick(it, "feature", "predictor", "name", "variable")
-        contrib = _pick(it, "contribution", "shap", "effect", "delta_contribution")
-        if name is None or contrib is None or it.get("moved") is False or abs(contrib) < 1e-9:
+    for it in items:
+        if it.moved is False or abs(it.contribution) < 1e-9:
             continue
-        known = predictor_info().get(name, {}).get("label")
-        out.append({"feature": name, "label": it.get("label") or known or name,
-                    "value": _pick(it, "value", "current"),
-                    "previous": _pick(it, "previous", "previous_value", "before"),
-                    "contribution": float(contrib),
-                    "risk_factor": _pick(it, "risk_factor", "rf", "foa"),
-                    "indicator": it.get("indicator")})
+        rf = list(it.risk_factor) if isinstance(it.risk_factor, tuple) else it.risk_factor
+        out.append({"feature": it.predictor,
+                    "label": it.label or predictor_info().get(it.predictor, {}).get("label")
+                    or it.predictor,
+                    "value": it.value, "previous": it.previous,
+                    "contribution": float(it.contribution), "risk_factor": rf,
+                    "indicator": it.indicator})
     out.sort(key=lambda d: -abs(d["contribution"]))
     return out
 
 
-def _scalars(d: dict) -> dict:
-    return {k: v for k, v in d.items()
-            if isinstance(v, (int, float, str)) and not isinstance(v, bool)}
+def _scalars(obj) -> dict:
+    return {f.name: getattr(obj, f.name) for f in fields(obj)
+            if isinstance(getattr(obj, f.name), (int, float, str))
+            and not isinstance(getattr(obj, f.name), bool)}
 
 
-def drivers(explanation: dict | None) -> dict | None:
+def drivers(explanation: Explanation | None) -> dict | None:
     """Contributions to the current forecast (log-odds: base + contributions = logit) and to
     the change since the previous year, each also summed by Framework risk factor."""
-    if not explanation:
+    if explanation is None:
         return None
-    current = _drivers(_pick(explanation, "contributions", "drivers", "current", default=[]))
-    change = _pick(explanation, "change", "changes", "change_drivers", "delta", default=[])
-    change_info = change if isinstance(change, dict) else {}
-    change = _drivers(change if isinstance(change, list) else
-                      _pick(change_info, "contributions", "drivers", default=[]))
-    return {**_scalars(explanation), "current": current, "change": change,
-            "change_summary": _scalars(change_info),
-            "by_risk_factor": _by_rf(explanation.get("by_risk_factor")),
-            "change_by_risk_factor": _by_rf(change_info.get("by_risk_factor"))}
+    change = explanation.change
+    return {**_scalars(explanation), "current": _drivers(explanation.contributions),
+            "change": _drivers(change.contributions) if change else [],
+            "change_summary": _scalars(change) if change else {},
+            "by_risk_factor": _by_rf(explanation.by_risk_factor),
+            "change_by_risk_factor": _by_rf(change.by_risk_factor if change else None)}
 
 
 def _by_rf(d) -> list[dict]:

@@ -12,7 +12,7 @@ from pathlib import Path
 import pandas as pd
 
 from forewarn.data import countries
-from forewarn.data.readers import EWP_FINAL, EWP_FOOS
+from forewarn.data.readers import EWP_FINAL, EWP_FOOS, read_ewp_final, read_ewp_foos
 
 MODEL_VERSION = "EWP published 2025-09-03"
 
@@ -24,20 +24,19 @@ def _iso3(ccode, year: int) -> str | None:
 
 @lru_cache(maxsize=4)
 def _final(path: Path, _mtime: float) -> tuple[int, list[dict]]:
-    frame = pd.read_csv(path)
-    year = int(frame["year"].max())
-    risk = next(c for c in frame.columns if c.startswith(f"risk.{year + 1}and{year + 2}"))
-    prev = next((c for c in frame.columns if c.startswith(f"risk.{year}and{year + 1}")), None)
-    frame = frame[frame[risk].notna()].copy()
-    frame["rank"] = frame[risk].rank(ascending=False, method="first").astype(int)
+    frame = read_ewp_final(path)
+    year = frame.attrs["origin_year"]
+    frame = frame[frame["risk"].notna()].copy()
+    # Ranked here, among the countries with a forecast (ties by file order).
+    frame["rank"] = frame["risk"].rank(ascending=False, method="first").astype(int)
     rows = []
     for r in frame.to_dict(orient="records"):
         iso3 = _iso3(r["ccode"], year)
         if iso3 is None:
             continue
         c = countries.get(iso3)
-        now = float(r[risk])
-        before = None if prev is None or pd.isna(r[prev]) else float(r[prev])
+        now = float(r["risk"])
+        before = None if pd.isna(r["previous_risk"]) else float(r["previous_risk"])
         rows.append({"iso3": iso3, "name": c.name if c else r["ewp_name"], "risk": now,
                      "rank": int(r["rank"]), "year": year, "model_version": MODEL_VERSION,
                      "previous_risk": before,
@@ -47,7 +46,7 @@ def _final(path: Path, _mtime: float) -> tuple[int, list[dict]]:
 
 @lru_cache(maxsize=4)
 def _foos(path: Path, _mtime: float) -> dict[str, list[dict]]:
-    frame = pd.read_csv(path)
+    frame = read_ewp_foos(path)
     frame = frame[frame["risk_prev"].notna()]
     out: dict[str, list[dict]] = {}
     for r in frame.itertuples(index=False):

@@ -1,9 +1,9 @@
-"""Where the web pages get forecasts from, in one normalised shape.
+"""Where the web pages get forecasts from.
 
-The forecasting sub-package (`forewarn.forecast`) stores its results in the database and exposes
-`latest_forecast(session)`, `risk_history(session, iso3)`, `explanation(...)` and
-`backtest_summary(...)`. The pages read only through this module, so they never fit a model per
-request and keep working (saying so) when no forecast has been stored yet.
+The forecasting sub-package (`forewarn.forecast`) stores its results in the database; the pages
+read them only through this module and only as the typed output of its `ForecastReader`
+(`ForecastRow`, `RiskPoint`, `Explanation`: forewarn/forecast/types.py), so they never fit a
+model per request and keep working (saying so) when no forecast has been stored yet.
 
 When Forewarn has no stored forecast, the Early Warning Project's own published forecast (its
 final 2025 file and fully-out-of-sample history, in the data directory) is shown instead, clearly
@@ -12,8 +12,8 @@ labelled as such.
 
 from __future__ import annotations
 
+import dataclasses
 import itertools
-import logging
 import math
 import threading
 import time
@@ -24,7 +24,7 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-log = logging.getLogger("forewarn.web")
+from forewarn.forecast import Explanation, ForecastReader, StoredForecasts
 
 FOREWARN = "forewarn"
 EWP_PUBLISHED = "ewp_published"
@@ -33,29 +33,11 @@ CACHE_SECONDS = 30.0
 _serials = itertools.count(1)
 
 
-def records(obj: Any) -> list[dict]:
-    """Rows as dicts from a list of dicts/dataclasses/named tuples/objects or a DataFrame."""
-    if obj is None:
-        return []
-    if hasattr(obj, "to_dict") and hasattr(obj, "columns"):
-        return [_clean(r) for r in obj.to_dict(orient="records")]
-    return [_clean(as_dict(r)) for r in obj]
-
-
-def as_dict(row: Any) -> dict:
-    if row is None:
-        return {}
-    if isinstance(row, dict):
-        return dict(row)
-    if hasattr(row, "_asdict"):
-        return dict(row._asdict())
-    if hasattr(row, "model_dump"):
-        return row.model_dump()
-    if hasattr(row, "__dataclass_fields__"):
-        return {k: getattr(row, k) for k in row.__dataclass_fields__}
-    if hasattr(row, "_mapping"):
-        return dict(row._mapping)
-    return {k: v for k, v in vars(row).items() if not k.startswith("_")}
+def records(rows: list | None) -> list[dict]:
+    """JSON-ready rows from the forecast's typed rows (dataclasses) or a stored summary's
+    list of dicts."""
+    return [_clean(dataclasses.asdict(r) if dataclasses.is_dataclass(r) else dict(r))
+            for r in rows or ()]
 
 
 def _clean(row: dict) -> dict:
@@ -160,32 +142,12 @@ def clear_cache() -> None:
         cache.clear()
 
 
-def forecast_api():
-    """The forecasting sub-package, or None while it does not expose its read API yet."""
-    try:
-        import forewarn.forecast as api
-    except ImportError:  # pragma: no cover - the package is part of Forewarn
-        return None
-    return api if hasattr(api, "latest_forecast") else None
+_stored = StoredForecasts()
 
 
-def call(fn_name: str, *args, **kwargs):
-    """Call a read function of forewarn.forecast; a missing function or table reads as None."""
-    api = forecast_api()
-    fn = getattr(api, fn_name, None) if api is not None else None
-    if fn is None:
-        return None
-    try:
-        return fn(*args, **kwargs)
-    except Exception as exc:  # noqa: BLE001 - e.g. its tables not migrated yet: say so, no 500
-        if "no such table" in str(exc) or "does not exist" in str(exc):
-            log.warning("forecast tables missing (%s: %s): run `forewarn db upgrade`", fn_name,
-                        str(exc).splitlines()[0][:200])
-            session = args[0] if args and isinstance(args[0], Session) else None
-            if session is not None:
-                session.rollback()
-            return None
-        raise
+def reader() -> ForecastReader:
+    """The forecasting capability's typed read interface (tests put a stand-in here)."""
+    return _stored
 
 
 def _engine_key(session: Session) -> str:
@@ -193,7 +155,7 @@ def _engine_key(session: Session) -> str:
 
 
 def _forewarn_forecast(session: Session) -> Forecast | None:
-    rows = records(call("latest_forecast", session))
+    rows = records(reader().latest_forecast(session))
     if not rows:
         return None
     year = max((r.get("year") for r in rows if r.get("year") is not None), default=None)
@@ -221,7 +183,7 @@ def history(session: Session, raw_dir: Path | None, forecast: Forecast | None,
             iso3: str) -> list[dict]:
     """Risk by origin year for one country: backtest years and the latest forecast."""
     if forecast is not None and forecast.source == FOREWARN:
-        rows = records(call("risk_history", session, iso3))
+        rows = records(reader().risk_history(session, iso3))
     elif forecast is not None and raw_dir is not None:
         from forewarn.web import ewp_published
 
@@ -231,18 +193,16 @@ def history(session: Session, raw_dir: Path | None, forecast: Forecast | None,
     return sorted(rows, key=lambda r: r["year"])
 
 
-def explanation(session: Session, forecast: Forecast | None, iso3: str) -> dict | None:
+def explanation(session: Session, forecast: Forecast | None, iso3: str) -> Explanation | None:
     """Drivers of the current forecast and of its change since the previous year."""
     if forecast is None or forecast.source != FOREWARN:
         return None
-    found = call("explanation", session, iso3)
-    return as_dict(found) if found is not None else None
+    return reader().explanation(session, iso3)
 
 
 def backtest(session: Session) -> dict | None:
     """The stored backtest's metrics beside the EWP's FOOS record (None until one is run)."""
     def compute():
-        found = call("backtest_summary", session)
-        return as_dict(found) if found is not None else None
+        return reader().backtest_summary(session)
 
     return _cache.get(("backtest", _engine_key(session)), compute)

@@ -38,12 +38,11 @@ def _num(v):
 
 @lru_cache(maxsize=2)
 def _ewp_scores(path: str, _mtime: float) -> dict:
-    from forewarn.forecast import metrics
-    from forewarn.forecast.protocol import read_foos
+    from forewarn.forecast import calibration_table, catch_by_year, read_foos, score_all
 
     foos = read_foos(Path(path))
     y, p, r = foos["mk_onset"].to_numpy(), foos["risk"].to_numpy(), foos["rank"].to_numpy()
-    scores = metrics.score_all(y, p, r)
+    scores = score_all(y, p, r)
     onset_ranks = sorted(int(x) for x in r[y == 1])
     return {
         "model": EWP_FOOS_LABEL, "evaluated": int(len(foos)), "onsets": int(y.sum()),
@@ -52,9 +51,9 @@ def _ewp_scores(path: str, _mtime: float) -> dict:
         "catch_curve": [{"k": k, "caught": sum(x <= k for x in onset_ranks)}
                         for k in range(1, CATCH_MAX_K + 1)],
         "catch_by_year": [{k: int(v) for k, v in row.items()} for row in
-                          metrics.catch_by_year(foos).to_dict(orient="records")],
+                          catch_by_year(foos).to_dict(orient="records")],
         "calibration": [{k: _num(v) for k, v in row.items()} for row in
-                        metrics.calibration_table(y, p).to_dict(orient="records")],
+                        calibration_table(y, p).to_dict(orient="records")],
     }
 
 
@@ -66,28 +65,25 @@ def ewp_record(raw_dir: Path | None) -> dict | None:
         mtime = path.stat().st_mtime
     except OSError:
         return None
-    try:
-        return _ewp_scores(str(path), mtime)
-    except ImportError:  # the forecasting sub-package's metrics are not importable
-        return None
+    return _ewp_scores(str(path), mtime)
 
 
 def forewarn_record(summary: dict | None, default_name: str = "Forewarn") -> dict | None:
     """A backtest summary (Forewarn's, or the EWP row inside it) in the EWP record's shape."""
     if not summary:
         return None
-    metrics = summary.get("metrics") or {k: summary[k] for k in METRIC_LABELS if k in summary}
+    metrics = summary.get("metrics") or {}
     name = str(summary.get("model_version") or summary.get("model") or default_name)
     if default_name == "Forewarn" and not name.startswith("Forewarn"):
         name = f"Forewarn {name}"
     return {
         "model": name if default_name == "Forewarn" else default_name,
-        "evaluated": summary.get("evaluated") or summary.get("n"),
+        "evaluated": summary.get("evaluated"),
         "onsets": summary.get("onsets"),
         "years": summary.get("years"),
         "seconds": _num(summary.get("seconds")),
         "metrics": {k: _num(v) for k, v in metrics.items()},
-        "intervals": summary.get("intervals") or summary.get("interval"),
+        "intervals": summary.get("intervals"),
         "intervals_onsets": summary.get("intervals_onsets"),
         "p_better": summary.get("p_better"),
         "p_better_onsets": summary.get("p_better_onsets"),
@@ -99,13 +95,13 @@ def forewarn_record(summary: dict | None, default_name: str = "Forewarn") -> dic
 
 def plot_files(session: Session) -> dict[str, Path]:
     """The backtest's plot files (e.g. "catch.svg") that exist, for download."""
-    found = fs.call("plot_paths", session) or {}
+    found = fs.reader().plot_paths(session)
     return {name: Path(p) for name, p in found.items() if Path(p).is_file()}
 
 
 def ewp_comparison(session: Session) -> dict | None:
     """The latest forecast beside the EWP's published ranking (rank correlation, overlap)."""
-    found = fs.call("ewp_comparison", session)
+    found = fs.reader().ewp_comparison(session)
     if not found:
         return None
     keep = ("spearman", "top", "top_overlap", "only_ours", "only_ewp", "countries")

@@ -36,11 +36,28 @@ def _template_dirs() -> list[str]:
 templates = Jinja2Templates(directory=_template_dirs())
 
 
-def wants_json(request: Request) -> bool:
-    if request.url.path.endswith(".json"):
+def wants_json(request: Request, *, error: bool = False) -> bool:
+    """Whether to answer REQUEST in JSON: its path ends in .json, or it accepts JSON and not
+    HTML. An ERROR is also JSON for any /api/ path and any JSON-speaking client (Accept or
+    Content-Type), so API callers never get an HTML error page."""
+    path = request.url.path
+    if path.endswith(".json"):
         return True
     accept = request.headers.get("accept", "")
+    if error and (path.startswith("/api/") or "application/json" in accept
+                  or "application/json" in request.headers.get("content-type", "")):
+        return True
     return "application/json" in accept and "text/html" not in accept
+
+
+def error_response(request: Request, status: int, detail: str, headers=None):
+    """The one error answer: {"error", "status"} as JSON, else the error page."""
+    if wants_json(request, error=True):
+        return JSONResponse({"error": detail, "status": status}, status_code=status,
+                            headers=headers)
+    return templates.TemplateResponse(request, "error.html",
+                                      {"status": status, "detail": detail},
+                                      status_code=status, headers=headers)
 
 
 def render(request: Request, template: str, data: Any, status_code: int = 200):

@@ -192,7 +192,7 @@ class Episode(BaseModel):
 class CountrySection(BaseModel):
     key: str
     title: str
-    status: str  # ready | reserved | unavailable
+    status: str  # ready | unavailable
     note: str
     data: dict | list | None
 

@@ -1,8 +1,8 @@
 """Country-page sections that any sub-package can contribute.
 
 The country page (`/countries/{iso3}` and its JSON twin) shows Forewarn's forecast sections and
-then every registered section in `order`. A sub-package adds one from its `web.py` (imported when
-the app is built):
+then every registered section in `order`. A sub-package adds one in its `country.py` (imported
+by `discover()` when the app is built) or its `web.py`:
 
     from forewarn.web.sections import register_country_section
 
@@ -19,11 +19,7 @@ unavailable (and logged) instead of failing the page.
 Anonymous readers all see the same (public) records, so what a section builds for them is kept
 for up to 30 seconds and dropped as soon as this process commits any write; pass
 `anonymous_cache=False` for a section that must always be built afresh. Signed-in readers'
-sections are always built for them.
-
-Keys reserved for later issues ("framework", "evidence", "response") are shown as placeholders
-until a sub-package registers them.
-"""
+sections are always built for them."""
 
 from __future__ import annotations
 
@@ -72,30 +68,17 @@ class CountrySection:
     key: str
     title: str
     template: str
-    build: SectionBuilder | None
+    build: SectionBuilder
     order: int = 100
-    note: str = ""  # shown while the section is only reserved
     anonymous_cache: bool = True
 
 
 COUNTRY_SECTIONS: dict[str, CountrySection] = {}
 
-RESERVED = [
-    CountrySection("framework", "Framework of Analysis profile", "sections/reserved.html", None,
-                   200, "The UN Framework of Analysis for Atrocity Crimes: risk factors and "
-                   "indicators assessed for this country."),
-    CountrySection("evidence", "Evidence", "sections/reserved.html", None, 300,
-                   "Documented incidents and sources, with their reliability."),
-    CountrySection("response", "Response options", "sections/reserved.html", None, 400,
-                   "Preventive and protective options, who can act, and precedents."),
-]
-for _s in RESERVED:
-    COUNTRY_SECTIONS[_s.key] = _s
-
 
 def register_country_section(key: str, title: str, template: str, order: int = 100,
                              anonymous_cache: bool = True):
-    """Decorator: add (or fill a reserved) country-page section built by the function."""
+    """Decorator: add a country-page section built by the function."""
 
     def decorate(build: SectionBuilder) -> SectionBuilder:
         COUNTRY_SECTIONS[key] = CountrySection(key, title, template, build, order,
@@ -105,15 +88,21 @@ def register_country_section(key: str, title: str, template: str, order: int = 1
     return decorate
 
 
+def discover() -> None:
+    """Import every capability's `country.py` (in forewarn.CAPABILITIES order), whose
+    `register_country_section` calls add its sections; the app factory calls this. Sections
+    registered in a capability's `web.py` are added when the factory includes its router."""
+    import forewarn
+
+    for _ in forewarn.capability_modules("country"):
+        pass
+
+
 def build_sections(session: Session, country: dict) -> list[dict]:
     """Every registered section for one country, in order, ready for template and JSON."""
     out = []
     anonymous = _is_anonymous(session)
     for s in sorted(COUNTRY_SECTIONS.values(), key=lambda s: (s.order, s.key)):
-        if s.build is None:
-            out.append({"key": s.key, "title": s.title, "status": "reserved",
-                        "note": s.note, "data": None})
-            continue
         try:
             if anonymous and s.anonymous_cache:
                 data = _anonymous.get((s.key, s.build, country.get("iso3")),
@@ -133,7 +122,7 @@ def build_sections(session: Session, country: dict) -> list[dict]:
 
 
 def section_template(section: dict) -> str:
-    """The template that renders a built section (placeholders share one)."""
+    """The template that renders a built section (an unavailable one: a plain notice)."""
     registered = COUNTRY_SECTIONS.get(section["key"])
     if section["status"] != "ready" or registered is None:
         return "sections/reserved.html"

@@ -7,6 +7,7 @@ import pytest
 from forewarn.settings import Settings
 from forewarn.store.db import make_engine, upgrade
 from tests.live import serve
+from tests.web.conftest import browser  # noqa: F401  (the web suite's Chromium fixture)
 
 from .conftest import build_app, gps_jpeg, make_users
 
@@ -24,82 +25,71 @@ def live(tmp_path, test_key):
         yield base
 
 
-def _submit(driver, base, lang, photo, what):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
+@pytest.fixture
+def phone(browser, live):  # noqa: F811
+    """A phone-sized page (390 × 844 CSS pixels) on the live app."""
+    context = browser.new_context(base_url=live, viewport={"width": 390, "height": 844},
+                                  device_scale_factor=2)
+    context.set_default_timeout(20_000)
+    yield context.new_page()
+    context.close()
 
-    driver.get(f"{base}/report?lang={lang}")
-    assert driver.find_element(By.TAG_NAME, "html").get_attribute("lang") == lang
-    driver.find_element(By.ID, "what").send_keys(what)
-    driver.find_element(By.ID, "place").send_keys("Tawila")
-    driver.find_element(By.ID, "contact").send_keys("+249 555 0101")
-    driver.find_element(By.ID, "attachments").send_keys(str(photo))
+
+def _submit(page, lang, photo, what):
+    page.goto(f"/report?lang={lang}")
+    assert page.get_attribute("html", "lang") == lang
+    page.fill("#what", what)
+    page.fill("#place", "Tawila")
+    page.fill("#contact", "+249 555 0101")
+    page.set_input_files("#attachments", str(photo))
     # pow.js solves the challenge and hides the arithmetic question.
-    WebDriverWait(driver, 20).until(
-        lambda d: d.find_element(By.ID, "pow_counter").get_attribute("value"))
-    assert not driver.find_element(By.ID, "challenge-question").is_displayed()
-    width, viewport = driver.execute_script(
-        "return [document.getElementById('report-form').getBoundingClientRect().width,"
+    page.wait_for_function("document.getElementById('pow_counter').value !== ''")
+    assert not page.is_visible("#challenge-question")
+    width, viewport = page.evaluate(
+        "[document.getElementById('report-form').getBoundingClientRect().width,"
         " window.innerWidth]")
     assert viewport <= 400 and width <= viewport, "the form must fit a phone screen"
-    driver.find_element(By.ID, "submit").click()
-    WebDriverWait(driver, 20).until(ec.presence_of_element_located((By.ID, "reference")))
-    return driver.find_element(By.ID, "reference").text, driver.page_source
+    page.click("#submit")
+    page.wait_for_selector("#reference")
+    return page.text_content("#reference"), page.content()
 
 
-def test_phone_report_in_two_languages_reviewed_and_hidden_from_public(live, browser,
-                                                                        tmp_path):
-    from selenium.webdriver.common.by import By
-
+def test_phone_report_in_two_languages_reviewed_and_hidden_from_public(phone, tmp_path):
+    page = phone
     photo = tmp_path / "IMG_0001.jpg"
     photo.write_bytes(gps_jpeg())
-    ref_fr, page = _submit(browser, live, "fr", photo, "Des hommes armés ont incendié le marché")
-    assert "Merci" in page and ref_fr.startswith("R-")
-    ref_ar, page = _submit(browser, live, "ar", photo, "رجال مسلحون أحرقوا السوق في الفجر")
-    assert browser.find_element(By.TAG_NAME, "html").get_attribute("dir") == "rtl"
+    ref_fr, html = _submit(page, "fr", photo, "Des hommes armés ont incendié le marché")
+    assert "Merci" in html and ref_fr.startswith("R-")
+    ref_ar, html = _submit(page, "ar", photo, "رجال مسلحون أحرقوا السوق في الفجر")
+    assert page.get_attribute("html", "dir") == "rtl"
 
     # An anonymous visitor sees neither the queue nor the report.
-    browser.get(f"{live}/reports/1")
-    assert ref_fr not in browser.page_source and "Sign in" in browser.page_source
-    browser.get(f"{live}/reports.json")
-    assert ref_fr not in browser.page_source
+    page.goto("/reports/1")
+    assert ref_fr not in page.content() and "Sign in" in page.content()
+    page.goto("/reports.json")
+    assert ref_fr not in page.content()
 
     # A reviewer signs in, finds both reports, opens the stripped photo.
-    browser.get(f"{live}/login")
-    browser.find_element(By.NAME, "username").send_keys("reviewer")
-    browser.find_element(By.NAME, "password").send_keys("correct horse battery staple")
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
-    from selenium.webdriver.support.ui import WebDriverWait
+    page.goto("/login")
+    page.fill("input[name=username]", "reviewer")
+    page.fill("input[name=password]", "correct horse battery staple")
+    page.click("form [type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/reports")
+    assert ref_fr in page.content() and ref_ar in page.content(), page.text_content("main")
+    page.goto("/reports/1")
+    assert "+249 555 0101" not in page.content()  # no consent given: admins only
+    assert "image" in page.text_content("a[href='/reports/1/files/1']")
 
-    WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
-    browser.get(f"{live}/reports")
-    assert ref_fr in browser.page_source and ref_ar in browser.page_source, \
-        browser.find_element(By.TAG_NAME, "main").text
-    browser.get(f"{live}/reports/1")
-    assert "+249 555 0101" not in browser.page_source  # no consent given: admins only
-    link = browser.find_element(By.CSS_SELECTOR, "a[href='/reports/1/files/1']")
-    assert "image" in link.text
-
-    from forewarn.reports import evidence_link
-
-    if evidence_link.evidence() is None:
-        pytest.skip("forewarn.evidence is not installed: verifying into an incident is not "
-                    "possible yet")
-    browser.find_element(By.ID, "incident_title").clear()
-    browser.find_element(By.ID, "incident_title").send_keys("Tawila market arson")
-    browser.find_element(By.ID, "verify-country").send_keys("SDN")
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.support import expected_conditions as ec
-
-    form = browser.find_element(By.ID, "verify-form")
-    browser.find_element(By.CSS_SELECTOR, "#verify-form button").click()
+    page.fill("#incident_title", "Tawila market arson")
+    page.fill("#verify-country", "SDN")
     # The verify POST redirects back to the report: wait for the new page, not the old one.
-    WebDriverWait(browser, 20).until(ec.staleness_of(form))
-    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
-        lambda d: "verified" in d.find_element(By.ID, "status").text)
-    assert browser.find_element(By.ID, "incident").text.startswith("incident")
+    with page.expect_navigation():
+        page.click("#verify-form button")
+    page.wait_for_function("document.getElementById('status').textContent"
+                           ".includes('verified')")
+    assert page.text_content("#incident").strip().startswith("incident")
     # Verified but not published: still invisible to the public.
-    browser.delete_all_cookies()
-    browser.get(f"{live}/reports/1")
-    assert "Des hommes armés" not in browser.page_source
+    page.context.clear_cookies()
+    page.goto("/reports/1")
+    assert "Des hommes armés" not in page.content()

@@ -15,7 +15,7 @@ from forewarn.reports.config import ReportSettings
 from forewarn.reports.importer import ImportFailed, import_csv, parse
 from forewarn.reports.models import Report
 from forewarn.reports.schemas import ReportIn
-from forewarn.reports.storage import original_store, sha256, working_store
+from forewarn.reports.storage import sha256, working_store
 from forewarn.reports.submit import Upload, prepare, store
 from forewarn.security import ANONYMOUS, REDACTED, AccessDenied, for_role, set_principal
 
@@ -46,20 +46,16 @@ def test_original_kept_byte_for_byte_and_working_copy_stripped(engine, system, t
     report = _report(system, tmp_path, photo=photo)
     att = report.attachments[0]
     assert att.sha256 == sha256(photo)
-    from forewarn.reports.evidence_link import evidence
+    # The original is an evidentiary source with a custody log.
+    from forewarn.evidence.models import CustodyEvent, Source
+    from forewarn.evidence.storage import BlobStore
 
-    if evidence() is None:
-        assert original_store(tmp_path).get(att.sha256) == photo
-    else:  # the original is an evidentiary source with a custody log
-        from forewarn.evidence.models import CustodyEvent, Source
-        from forewarn.evidence.storage import BlobStore
-
-        source = system.get(Source, att.source_id)
-        assert source.sha256 == att.sha256 and source.copy == "evidentiary"
-        assert BlobStore(tmp_path / "evidence").path_for(att.sha256).read_bytes() == photo
-        events = system.scalars(select(CustodyEvent.action).where(
-            CustodyEvent.source_id == source.id)).all()
-        assert "intake" in events
+    source = system.get(Source, att.source_id)
+    assert source.sha256 == att.sha256 and source.copy == "evidentiary"
+    assert BlobStore(tmp_path / "evidence").path_for(att.sha256).read_bytes() == photo
+    events = system.scalars(select(CustodyEvent.action).where(
+        CustodyEvent.source_id == source.id)).all()
+    assert "intake" in events
     work = working_store(tmp_path).get(att.working_sha256)
     assert att.working_sha256 == sha256(work) != att.sha256
     with Image.open(io.BytesIO(work)) as im:

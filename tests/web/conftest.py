@@ -52,19 +52,13 @@ FORECAST = ["forecast", "--model", "enet"]
 
 
 def _store_forecasts(settings) -> str:
-    """Run the forecasting sub-package's CLI (backtest, then forecast) into the database, when
-    it exists; otherwise the pages show the EWP's published forecast. Returns which."""
-    from forewarn.web.forecast_source import EWP_PUBLISHED, FOREWARN, forecast_api
-
-    try:
-        from forewarn.forecast.cli import app as forecast_cli
-    except ImportError:
-        return EWP_PUBLISHED
-    if forecast_api() is None:
-        return EWP_PUBLISHED
+    """Run the forecasting sub-package's CLI (backtest, then forecast) into the database, so
+    the pages show Forewarn's own forecast. Returns which."""
     from typer.testing import CliRunner
 
+    from forewarn.forecast.cli import app as forecast_cli
     from forewarn.settings import get_settings
+    from forewarn.web.forecast_source import FOREWARN
 
     env = {"FOREWARN_DATA_DIR": str(settings.data_dir),
            "FOREWARN_DATABASE_URL": settings.database_url}

@@ -1,43 +1,54 @@
-"""The pages over a stored Forewarn forecast, through the read API of forewarn.forecast
-(`latest_forecast`, `risk_history`, `explanation`, `backtest_summary`), stood in for here so the
-views are checked whatever the state of the stored forecasts."""
+"""The pages over a stored Forewarn forecast, through the typed read interface of
+forewarn.forecast (`ForecastReader`: `ForecastRow`, `RiskPoint`, `Explanation`), stood in for
+here with the same types so the views are checked whatever the state of the stored forecasts."""
 
 from __future__ import annotations
-
-from types import SimpleNamespace
 
 import pytest
 from fastapi.testclient import TestClient
 
-from forewarn.web import ewp_published
+from forewarn.forecast import (
+    Change,
+    Contribution,
+    Explanation,
+    ForecastReader,
+    ForecastRow,
+    RiskPoint,
+    StoredForecasts,
+)
+from forewarn.web import country_page, ewp_published
 from forewarn.web import forecast_source as fs
 from forewarn.web.app import create_app
 
 pytestmark = pytest.mark.realdata
 
 
-def fake_api(raw_dir):
-    published = ewp_published.forecast(raw_dir)
-    rows = [{**r, "model_version": "test-1"} for r in published.rows]
+class StandIn:
+    """A ForecastReader built from the forecast's own output types (forewarn.forecast.types),
+    so a renamed field fails here as it would in the pages."""
 
-    def risk_history(session, iso3):
-        return [{"year": y, "risk": 0.01 * (1 + (y % 5)), "rank": 10, "source": "backtest"}
-                for y in range(1993, 2024)] + [
-            {"year": 2024, "risk": published.by_iso3[iso3]["risk"],
-             "rank": published.by_iso3[iso3]["rank"], "source": "forecast"}]
+    def __init__(self, raw_dir):
+        self.published = ewp_published.forecast(raw_dir)
 
-    def explanation(session, iso3):
-        return {"iso3": iso3, "year": 2024, "intercept": -4.1,
-                "contributions": [
-                    {"feature": "discrimpop", "value": 0.4, "contribution": 0.81,
-                     "risk_factor": "RF9"},
-                    {"feature": "even_civilrights", "value": 0, "contribution": -0.35,
-                     "risk_factor": ["RF1", "RF2"]},
-                    {"feature": "ucdp_os_govt_log2", "value": 9.5, "contribution": 0.42}],
-                "change": [{"feature": "coup.try.5yr", "previous": 0, "value": 1,
-                            "contribution": 0.3}]}
+    def latest_forecast(self, session) -> list[ForecastRow]:
+        return [ForecastRow(**{**r, "model_version": "test-1"}) for r in self.published.rows]
 
-    def backtest_summary(session):
+    def risk_history(self, session, iso3) -> list[RiskPoint]:
+        now = self.published.by_iso3[iso3]
+        return [RiskPoint(y, 0.01 * (1 + (y % 5)), 10, "backtest") for y in range(1993, 2024)] \
+            + [RiskPoint(2024, now["risk"], now["rank"], "forecast")]
+
+    def explanation(self, session, iso3) -> Explanation:
+        current = (Contribution("discrimpop", 0.81, value=0.4, risk_factor="RF9"),
+                   Contribution("even_civilrights", -0.35, value=0, risk_factor=("RF1", "RF2")),
+                   Contribution("ucdp_os_govt_log2", 0.42, value=9.5))
+        change = Change(previous_year=2023, previous_risk=0.05, delta_logit=0.3,
+                        delta_risk=0.01, contributions=(
+                            Contribution("coup.try.5yr", 0.3, value=1, previous=0, moved=True),))
+        return Explanation(iso3=iso3, year=2024, risk=0.06, logit=-2.75, base=-4.1,
+                           contributions=current, change=change)
+
+    def backtest_summary(self, session) -> dict:
         return {"model": "Forewarn test model", "evaluated": 5032, "onsets": 39,
                 "metrics": {"auc": 0.87, "aupr": 0.07, "brier": 0.0084, "log_loss": 0.047,
                             "top10": 15, "top20": 25, "top30": 31},
@@ -48,18 +59,27 @@ def fake_api(raw_dir):
                 "calibration": [{"low": 0.0, "high": 0.01, "n": 3000, "mean_risk": 0.003,
                                  "observed": 0.002, "onsets": 6}]}
 
-    return SimpleNamespace(latest_forecast=lambda session: rows, risk_history=risk_history,
-                           explanation=explanation, backtest_summary=backtest_summary)
+    def plot_paths(self, session) -> dict:
+        return {}
+
+    def ewp_comparison(self, session) -> None:
+        return None
 
 
 @pytest.fixture
 def client(web_settings, monkeypatch):
-    api = fake_api(web_settings.raw_dir)
-    monkeypatch.setattr(fs, "forecast_api", lambda: api)
+    stand_in: ForecastReader = StandIn(web_settings.raw_dir)
+    monkeypatch.setattr(fs, "reader", lambda: stand_in)
     fs.clear_cache()
     with TestClient(create_app(web_settings)) as c:
         yield c
     fs.clear_cache()
+
+
+def test_stand_in_matches_the_stored_reader_interface():
+    """The stand-in implements every method of the interface the stored reader implements."""
+    wanted = {n for n in vars(ForecastReader) if not n.startswith("_")}
+    assert wanted <= set(vars(StandIn)) and wanted <= set(vars(StoredForecasts))
 
 
 def test_watchlist_reads_the_stored_forecast(client):
@@ -78,7 +98,8 @@ def test_country_page_shows_drivers_and_backtest_history(client):
     derived = next(r for r in twin["predictors"]["rows"] if r["predictor"] == "ucdp_os_govt_log2")
     assert derived["source"] == "ucdp" and derived["value"] == 9.5
     html = client.get("/countries/SDN").text
-    assert "Share of population facing state discrimination" in html
+    label = country_page.predictor_info()["discrimpop"]["label"]  # the one catalogue's
+    assert label in html
     assert "Drivers of the 2024 forecast" in html and "RF1, RF2" in html
 
 
