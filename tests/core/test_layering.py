@@ -28,7 +28,7 @@ PUBLIC = {"", "service", "models", "schemas"}
 FOUNDATIONS = {
     "data": None, "store": None, "catalog": None,
     # forewarn.security: the access-control mechanism (CONVENTIONS "Access control").
-    "security": {"", "deps", "audit", "crypto", "models", "testing"},
+    "security": {"", "deps", "audit", "crypto", "models", "testing", "exports"},
     # forewarn.web: the framework capability pages use (CONVENTIONS "Templates", "The country
     # page", "Search groups", the scheduler).
     "web": {"deps", "render", "search", "sections", "charts", "scheduler"},
@@ -56,6 +56,9 @@ EXCEPTIONS = {
         "the same; to switch",
     ("reports", "forewarn.evidence.sources"): "as above",
     ("reports", "forewarn.evidence.storage"): "as above",
+    ("forecast", "forewarn.web.ewp_published"):
+        "the country page's forecast section shows the EWP's published risk beside "
+        "Forewarn's; web/ewp_published.py is forecast knowledge, to move into forecast",
 }
 
 
