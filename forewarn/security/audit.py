@@ -10,16 +10,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from forewarn.security import sequence
 from forewarn.security.crypto import encrypted_attributes
 from forewarn.security.models import AuditEntry
 from forewarn.security.principal import Principal
 from forewarn.security.sensitivity import principal_of
 
 GENESIS = "0" * 64
-_PG_LOCK = 0x466F7265  # one advisory lock id serialises appends on PostgreSQL
 
 
 def _plain(value):
@@ -78,20 +78,21 @@ def record(session: Session, actor: Principal | str | None, action: str, target_
         actor = principal_of(session)
     name, actor_id = ((actor.username, actor.user_id) if isinstance(actor, Principal)
                       else (str(actor), None))
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
-    last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
-                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
-    entry = AuditEntry(seq=(last.seq + 1) if last else 1,
-                       at=datetime.now(UTC),
-                       actor=name[:80], actor_id=actor_id, action=action[:60],
-                       target_type=target_type[:60],
-                       target_id=None if target_id is None else str(target_id)[:80],
-                       before=_normal(before), after=_normal(after), note=note,
-                       prev_hash=last.hash if last else GENESIS)
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.flush()
+
+    def build() -> AuditEntry:
+        last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
+                               .order_by(AuditEntry.seq.desc()).limit(1)).first()
+        entry = AuditEntry(seq=(last.seq + 1) if last else 1,
+                           at=datetime.now(UTC),
+                           actor=name[:80], actor_id=actor_id, action=action[:60],
+                           target_type=target_type[:60],
+                           target_id=None if target_id is None else str(target_id)[:80],
+                           before=_normal(before), after=_normal(after), note=note,
+                           prev_hash=last.hash if last else GENESIS)
+        entry.hash = entry_hash(entry)
+        return entry
+
+    entry = sequence.allocate(session, AuditEntry.__tablename__, 0, build)
     return entry
 
 
