@@ -17,7 +17,7 @@ from sqlalchemy.orm import Session
 
 from forewarn.evidence.models import CustodyEvent, Source
 from forewarn.evidence.storage import BlobStore
-from forewarn.security import sequence
+from forewarn.security import anchor, sequence
 
 GENESIS = "0" * 64
 ACTIONS = ("intake", "duplicate-intake", "access", "export", "transfer", "change", "grade",
@@ -56,6 +56,7 @@ def append(session: Session, source: Source, actor: str, action: str,
                              detail=_normal(detail or {}),
                              prev_hash=last.hash if last else GENESIS)
         event.hash = event_hash(event)
+        event.mac = anchor.mac("custody", event.hash)
         return event
 
     # The chain's lock is taken inside this transaction before its last event is read.
@@ -74,7 +75,7 @@ def check_chain(source: Source, log: list[CustodyEvent]) -> str | None:
     """None if SOURCE's custody log is intact, else the first problem found."""
     if not log:
         return "custody log is empty (no intake event)"
-    prev = GENESIS
+    prev, signed = GENESIS, False
     for expected, e in enumerate(log, start=1):
         if e.seq != expected:
             return f"custody event #{expected} is missing (found #{e.seq})"
@@ -82,6 +83,13 @@ def check_chain(source: Source, log: list[CustodyEvent]) -> str | None:
             return f"custody event #{e.seq} does not link to the event before it"
         if event_hash(e) != e.hash:
             return f"custody event #{e.seq} ({e.action}) was altered after it was written"
+        if e.mac is None and signed:
+            return f"custody event #{e.seq} is unsigned after signed ones (rewritten without " \
+                   "the key)"
+        if e.mac is not None and not anchor.mac_ok("custody", e.hash, e.mac):
+            return f"custody event #{e.seq} ({e.action}): its signature does not match " \
+                   "(rewritten by someone without the key)"
+        signed = signed or e.mac is not None
         prev = e.hash
     first = log[0]
     if first.action != "intake":

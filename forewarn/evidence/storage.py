@@ -4,6 +4,10 @@ A file's name is the sha256 of its bytes (<root>/ab/cd/abcd…), so identical by
 once and any change to a stored file shows up when it is re-hashed. Files are written to a
 temporary name, flushed to disk, made read-only (0444) and then linked into place, so a
 reader never sees a half-written file and an existing file is never replaced.
+
+Originals of witness media are sealed (AES-GCM with the key kept outside the database,
+forewarn.security.crypto): the name stays the sha256 of the plain bytes, and reading or
+checking a sealed file decrypts it first.
 """
 
 from __future__ import annotations
@@ -12,6 +16,8 @@ import hashlib
 import os
 import tempfile
 from pathlib import Path
+
+from forewarn.security import crypto
 
 CHUNK = 1 << 20
 
@@ -44,9 +50,12 @@ class BlobStore:
     def exists(self, sha: str) -> bool:
         return self.path_for(sha).exists()
 
-    def put(self, data: bytes) -> tuple[str, bool]:
-        """Store DATA; return (sha256, newly_written). Existing bytes are left untouched."""
+    def put(self, data: bytes, seal: bool = False) -> tuple[str, bool]:
+        """Store DATA (encrypted at rest when SEAL); return (sha256, newly_written). Existing
+        bytes are left untouched."""
         sha = sha256_bytes(data)
+        if seal:
+            data = crypto.seal_bytes(data, sha.encode())
         path = self.path_for(sha)
         if path.exists():
             return sha, False
@@ -70,14 +79,29 @@ class BlobStore:
         path = self.path_for(sha)
         if not path.exists():
             raise FileNotFoundError(f"stored bytes for {sha} are missing from {self.root}")
-        return path.read_bytes()
+        raw = path.read_bytes()
+        return crypto.open_sealed(raw, sha.encode()) if crypto.is_sealed(raw) else raw
+
+    def sealed(self, sha: str) -> bool:
+        """True if the stored file is encrypted at rest."""
+        path = self.path_for(sha)
+        if not path.exists():
+            return False
+        with open(path, "rb") as f:
+            return crypto.is_sealed(f.read(len(crypto.SEALED)))
 
     def check(self, sha: str) -> str | None:
         """None if the stored file exists and still hashes to SHA, else what is wrong."""
         path = self.path_for(sha)
         if not path.exists():
             return f"stored file missing ({path})"
-        actual = sha256_file(path)
+        if self.sealed(sha):
+            try:
+                actual = sha256_bytes(self.read(sha))
+            except ValueError as exc:
+                return f"stored bytes changed: {exc}"
+        else:
+            actual = sha256_file(path)
         if actual != sha:
             return f"stored bytes changed: sha256 is now {actual}, registered {sha}"
         return None

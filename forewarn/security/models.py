@@ -76,3 +76,6 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+    # HMAC of `hash` with a key kept outside the database (forewarn.security.anchor): a
+    # rewrite by anyone without the key no longer verifies.
+    mac: Mapped[str | None] = mapped_column(String(64))
