@@ -46,7 +46,7 @@ def add_report_source(session: Session, data: bytes, digest: str, mime: str, *, 
     result = sources.register(session, store_for(data_dir), data, kind="upload", title=title,
                               actor=principal_of(session), collector=received_via[:120],
                               original_location=received_via, media_type=mime,
-                              sensitivity=sensitivity)
+                              sensitivity=sensitivity, witness_media=True)
     return result.source.id
 
 
