@@ -12,8 +12,6 @@
 
 from __future__ import annotations
 
-import csv
-import io
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import or_, select
@@ -22,6 +20,7 @@ from sqlalchemy.orm import Session
 from forewarn.reports.models import Report, ReportAttachment
 from forewarn.security import REDACTED, Principal, Sensitivity, principal_of
 from forewarn.security.audit import record
+from forewarn.security.exports import write_csv
 
 PERSONAL = ("reporter_name", "contact")
 
@@ -94,19 +93,15 @@ def export_csv(session: Session, include_personal: bool = False) -> str:
         raise AccessDenied(f"{principal.username} lacks 'export'")
     personal = include_personal and principal.can("read:confidential")
     columns = EXPORT_COLUMNS + (list(PERSONAL) if personal else [])
-    out = io.StringIO()
-    writer = csv.DictWriter(out, columns, extrasaction="ignore", lineterminator="\n")
-    writer.writeheader()
-    n = 0
+    rows = []
     for report in session.scalars(select(Report).order_by(Report.id)):
         row = summary(report, principal)
         if personal:
             row |= _personal(report, principal)
-        writer.writerow({k: "" if row.get(k) is None else row[k] for k in columns})
-        n += 1
+        rows.append(row)
     record(session, None, "report.export", "report", None,
-           after={"rows": n, "personal": personal})
-    return out.getvalue()
+           after={"rows": len(rows), "personal": personal})
+    return write_csv(rows, columns)  # formula-safe: public report text can start with '='
 
 
 def purge_contacts(session: Session, retention_days: int, now: datetime | None = None) -> int:
