@@ -39,6 +39,7 @@ DOCS_CSP = ("default-src 'self'; script-src 'self' 'unsafe-inline'; "
 DOCS_PATHS = ("/docs", "/redoc")
 _MULTIPART_TOKEN = re.compile(rb'name="csrf_token"\r\n(?:[^\r\n]+\r\n)*?\r\n([A-Za-z0-9_.\-]+)\r\n')
 _PREFIX_LIMIT = 64 * 1024
+MAX_ID = 2**63 - 1  # the largest id either database can hold
 
 
 def new_csrf_token() -> str:
@@ -116,6 +117,8 @@ class SecurityMiddleware:
             return await self.app(scope, receive, send)
         request = Request(scope)
         path = scope["path"]
+        if _id_out_of_range(path):  # no record can have it: not found, before any query
+            return await _error(request, 404, "Not found.")(scope, receive, send)
         static = path.startswith("/static/")
         principal = None if static else await run_in_threadpool(resolve_request, request)
         cookie = request.cookies.get(CSRF_COOKIE)
@@ -167,8 +170,22 @@ async def _access_denied(request: Request, exc: AccessDenied):
     return _error(request, 403, str(exc) or "Not allowed.")
 
 
+def _id_out_of_range(path: str) -> bool:
+    parts = [part.split(".", 1)[0] for part in path.split("/")]  # "/x/{id}.json" too
+    return any(part.isdigit() and len(part) > 18 and int(part) > MAX_ID for part in parts)
+
+
+async def _out_of_range(request: Request, exc: Exception):
+    """A number no database column can hold (e.g. an id above 2^63-1 in a query or body)."""
+    return _error(request, 422, "A number in the request is out of range.")
+
+
 def install(app: FastAPI) -> None:
     """Called by create_app: keys from the app's settings, the middleware, 403 on AccessDenied."""
     crypto.configure(app.state.settings)
     app.add_middleware(SecurityMiddleware)
     app.add_exception_handler(AccessDenied, _access_denied)
+    from sqlalchemy.exc import DataError
+
+    app.add_exception_handler(OverflowError, _out_of_range)
+    app.add_exception_handler(DataError, _out_of_range)
