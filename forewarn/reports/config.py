@@ -15,6 +15,12 @@ class ReportSettings(BaseSettings):
     max_file_bytes: int = 20 * MB
     max_total_bytes: int = 50 * MB
     max_files: int = 5
+    # Limits on what an upload decodes to, checked before decoding (decompression bombs):
+    # pixels of an image (50 MP: larger than phones' usual photos), bytes inside a zip-based
+    # document, and how many times larger than the file its contents may be.
+    max_pixels: int = 50_000_000
+    max_decoded_bytes: int = 200 * MB
+    max_zip_ratio: int = 100
     # Submissions per client (keyed by a keyed hash of its address, never stored) per window.
     rate_limit: int = 5
     rate_window_seconds: int = 3600
