@@ -84,7 +84,7 @@ def world(tmp_path_factory):
     ProbeBase.metadata.create_all(engine)
     settings = Settings(data_dir=folder, database_url=url, secret_key=TEST_SECRET)
     crypto.configure(settings)
-    make_users(engine)
+    make_users(engine, ROLES)
     models = sensitive_models() + [ProbeNote]
     with Session(engine) as s:
         set_principal(s, SYSTEM)
