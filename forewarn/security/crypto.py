@@ -138,7 +138,8 @@ def _redact_loaded(target, context, *_attrs) -> None:
     keys = encrypted_attributes(type(target))
     if not keys:
         return
-    principal = (context.session.info.get("principal") if context.session else None) or ANONYMOUS
+    session = getattr(context, "session", None)  # no context on some refreshes
+    principal = (session.info.get("principal") if session else None) or ANONYMOUS
     if principal.can("read:confidential"):
         return
     for key in keys:
