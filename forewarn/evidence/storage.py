@@ -90,6 +90,24 @@ class BlobStore:
         with open(path, "rb") as f:
             return crypto.is_sealed(f.read(len(crypto.SEALED)))
 
+    def seal_existing(self, sha: str) -> bool:
+        """Encrypt a plain stored file in place (originals kept before sealing existed); the
+        bytes are re-hashed first, and the file is replaced atomically. True if sealed now."""
+        path = self.path_for(sha)
+        if not path.exists() or self.sealed(sha):
+            return False
+        data = path.read_bytes()
+        if sha256_bytes(data) != sha:
+            raise ValueError(f"stored bytes for {sha} no longer match: not sealed")
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".sealing-")
+        with os.fdopen(fd, "wb") as f:
+            f.write(crypto.seal_bytes(data, sha.encode()))
+            f.flush()
+            os.fsync(f.fileno())
+        os.chmod(tmp, 0o444)
+        os.replace(tmp, path)
+        return True
+
     def check(self, sha: str) -> str | None:
         """None if the stored file exists and still hashes to SHA, else what is wrong."""
         path = self.path_for(sha)

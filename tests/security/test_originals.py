@@ -112,3 +112,43 @@ def test_working_copies_follow_their_original(module_engine, app_for):
     with Session(module_engine) as s:
         set_principal(s, SYSTEM)
         assert s.get(Source, wc_id).sensitivity == "restricted"
+
+
+def test_originals_kept_before_sealing_are_sealed_by_the_cli(module_engine, tmp_path,
+                                                             monkeypatch):
+    from typer.testing import CliRunner
+
+    from forewarn.cli import app as cli
+    from forewarn.evidence import sources
+    from forewarn.security import crypto
+    from forewarn.settings import get_settings
+    from forewarn.store.db import engine_for
+    from tests.security.conftest import TEST_SECRET
+
+    data_dir = tmp_path / "cli-data"
+    url = module_engine.url.render_as_string(hide_password=False)
+    for key, value in {"FOREWARN_DATABASE_URL": url, "FOREWARN_DATA_DIR": str(data_dir),
+                       "FOREWARN_SECRET_KEY": TEST_SECRET}.items():
+        monkeypatch.setenv(key, value)
+    get_settings.cache_clear()
+    crypto.configure(get_settings())
+    blobs = BlobStore(data_dir / "evidence")
+    photo = gps_jpeg((20, 20))
+    with Session(module_engine) as s:
+        set_principal(s, SYSTEM)
+        src = sources.register(s, blobs, photo, kind="upload", title="old original",
+                               actor="report R-OLD (web)").source
+        src.witness_media = True  # as the migration marks uploads kept from reports
+        s.commit()
+        sha = src.sha256
+    assert blobs.path_for(sha).read_bytes() == photo  # kept plain, as before sealing existed
+    try:
+        out = CliRunner().invoke(cli, ["evidence", "seal-originals"])
+        assert out.exit_code == 0 and "Sealed 1 original" in out.output, out.output
+        again = CliRunner().invoke(cli, ["evidence", "seal-originals"])
+        assert "Sealed 0 original" in again.output
+    finally:
+        get_settings.cache_clear()
+        engine_for.cache_clear()
+    assert blobs.path_for(sha).read_bytes() != photo
+    assert blobs.read(sha) == photo and blobs.check(sha) is None

@@ -19,6 +19,10 @@ def upgrade() -> None:
     with op.batch_alter_table("evidence_source") as batch:
         batch.add_column(sa.Column("witness_media", sa.Boolean(), nullable=False,
                                    server_default="0"))
+    # Uploads from field reports registered before this revision are witness media too
+    # (`forewarn evidence seal-originals` then encrypts their stored bytes).
+    op.execute("UPDATE evidence_source SET witness_media = TRUE WHERE kind = 'upload' "
+               "AND collector LIKE 'report R-%'")
     # Append-only in the database, as the audit log is: nothing updates or deletes an event.
     if op.get_bind().dialect.name == "postgresql":
         op.execute("""CREATE FUNCTION evidence_custody_append_only() RETURNS trigger AS $$
