@@ -63,11 +63,14 @@ def test_witness_original_is_sealed_and_only_a_custodian_opens_it(module_engine,
         wc = c.post(f"/api/evidence/sources/{ids['source']}/working-copy",
                     headers=tokens["analyst"])
         assert wc.status_code == 403  # a same-bytes working copy is the original again
+        wc = c.post(f"/api/evidence/sources/{ids['source']}/working-copy",
+                    headers=tokens["custodian"])
+        assert wc.status_code == 201 and wc.json()["copy"] == "working"
     with Session(module_engine) as s:
         set_principal(s, SYSTEM)
         log = s.execute(select(CustodyEvent.actor, CustodyEvent.action).where(
             CustodyEvent.source_id == ids["source"]).order_by(CustodyEvent.seq)).all()
-    assert [a for _, a in log] == ["intake", "access", "access", "access"]
+    assert [a for _, a in log] == ["intake", "access", "access", "access", "derive"]
     assert [who for who, a in log if a == "access"] == ["custodian", "admin", "custodian"]
 
 
