@@ -19,7 +19,10 @@ unavailable (and logged) instead of failing the page.
 Anonymous readers all see the same (public) records, so what a section builds for them is kept
 for up to 30 seconds and dropped as soon as this process commits any write; pass
 `anonymous_cache=False` for a section that must always be built afresh. Signed-in readers'
-sections are always built for them.
+sections are built for them, unless the section declares `class_cache=True`: its builder
+reads only through the session (filtered by clearance) and never looks at who the reader is,
+so readers with the same permissions get the same result, kept the same way as the anonymous
+one (per permission set, up to 30 seconds, dropped on any write in this process).
 
 Keys reserved for later issues ("framework", "evidence", "response") are shown as placeholders
 until a sub-package registers them.
@@ -39,6 +42,7 @@ from forewarn.web.forecast_source import dependent_cache
 
 log = logging.getLogger("forewarn.web")
 _anonymous = dependent_cache()  # expires after forecast_source.CACHE_SECONDS (30 s)
+_by_class = dependent_cache()   # the same, per permission set of signed-in readers
 _WROTE = "forewarn.web.sections:wrote"
 
 
@@ -51,6 +55,7 @@ def _note_write(session, _context) -> None:
 def _forget_on_commit(session) -> None:
     if session.info.pop(_WROTE, False):
         _anonymous.clear()
+        _by_class.clear()
 
 
 @event.listens_for(Session, "after_rollback")
@@ -76,6 +81,7 @@ class CountrySection:
     order: int = 100
     note: str = ""  # shown while the section is only reserved
     anonymous_cache: bool = True
+    class_cache: bool = False
 
 
 COUNTRY_SECTIONS: dict[str, CountrySection] = {}
@@ -94,12 +100,13 @@ for _s in RESERVED:
 
 
 def register_country_section(key: str, title: str, template: str, order: int = 100,
-                             anonymous_cache: bool = True):
+                             anonymous_cache: bool = True, class_cache: bool = False):
     """Decorator: add (or fill a reserved) country-page section built by the function."""
 
     def decorate(build: SectionBuilder) -> SectionBuilder:
         COUNTRY_SECTIONS[key] = CountrySection(key, title, template, build, order,
-                                               anonymous_cache=anonymous_cache)
+                                               anonymous_cache=anonymous_cache,
+                                               class_cache=class_cache)
         return build
 
     return decorate
@@ -107,8 +114,12 @@ def register_country_section(key: str, title: str, template: str, order: int = 1
 
 def build_sections(session: Session, country: dict) -> list[dict]:
     """Every registered section for one country, in order, ready for template and JSON."""
+    from forewarn.security import principal_of
+
     out = []
     anonymous = _is_anonymous(session)
+    principal = principal_of(session)
+    reader_class = (principal.role, tuple(sorted(principal.permissions)))
     for s in sorted(COUNTRY_SECTIONS.values(), key=lambda s: (s.order, s.key)):
         if s.build is None:
             out.append({"key": s.key, "title": s.title, "status": "reserved",
@@ -118,6 +129,9 @@ def build_sections(session: Session, country: dict) -> list[dict]:
             if anonymous and s.anonymous_cache:
                 data = _anonymous.get((s.key, s.build, country.get("iso3")),
                                       lambda s=s: s.build(session, country))
+            elif s.class_cache and not principal.is_system:
+                data = _by_class.get((s.key, s.build, country.get("iso3"), reader_class),
+                                     lambda s=s: s.build(session, country))
             else:
                 data = s.build(session, country)
         except Exception:  # noqa: BLE001 - one broken section must not take the page down
