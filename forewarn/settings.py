@@ -42,6 +42,13 @@ class ReportSettings(BaseSettings):
     max_file_bytes: int = Field(20 * MB, description="Largest single uploaded file, in bytes.")
     max_total_bytes: int = Field(50 * MB, description="Largest total upload of one report.")
     max_files: int = Field(5, description="Most files attached to one report.")
+    # Checked before decoding (decompression bombs).
+    max_pixels: int = Field(50_000_000, description="Most pixels an uploaded image may decode "
+                            "to (50 MP: larger than phones' usual photos).")
+    max_decoded_bytes: int = Field(200 * MB, description="Most bytes the contents of a "
+                                   "zip-based document (DOCX, XLSX, ...) may decompress to.")
+    max_zip_ratio: int = Field(100, description="How many times larger than the file a "
+                               "zip-based document's contents may be.")
     rate_limit: int = Field(5, description="Submissions per client per window (clients are "
                             "keyed by a keyed hash of their address, never stored).")
     rate_window_seconds: int = Field(3600, description="The rate limit's window, in seconds.")
@@ -105,6 +112,10 @@ class Settings(BaseSettings):
                                    "fields unreadable: back it up apart from the database.")
     scheduler: bool = Field(True, description="Run periodic jobs (purges, alert evaluation, "
                             "feed polling) inside `forewarn serve` (forewarn/web/scheduler.py).")
+    outbound_allow: str = Field("", description="Hosts and networks (comma-separated names "
+                                "and CIDR blocks, e.g. `alerts.internal,10.20.0.0/16`) the "
+                                "server may request although they are not public addresses "
+                                "(alert webhooks, evidence captures; forewarn.security.outbound).")
     reports: ReportSettings = Field(default_factory=ReportSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     admin: AdminSettings = Field(default_factory=AdminSettings)

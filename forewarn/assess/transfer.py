@@ -28,6 +28,7 @@ from forewarn.assess.access import Actor, audit
 from forewarn.assess.catalog import Framework
 from forewarn.assess.models import Assessment
 from forewarn.assess.ratings import Content, ContentError, normalise
+from forewarn.security.exports import restore_cell, write_csv
 from forewarn.store.base import utcnow
 
 FORMATS = ("yaml", "json", "csv")
@@ -63,21 +64,19 @@ def dumps(recs: list[dict], fmt: str) -> str:
                               width=100)
     if fmt == "json":
         return json.dumps({"assessments": recs}, indent=2, ensure_ascii=False) + "\n"
-    if fmt == "csv":
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(CSV_COLUMNS)
+    if fmt == "csv":  # formula-safe (forewarn.security.exports); loads() restores cells
+        rows = []
         for r in recs:
             head = [r["iso3"], r["as_of"], r["status"], r["sensitivity"],
                     "true" if r["demo"] else "false", r["summary"]]
             if not r["ratings"]:
-                w.writerow(head + [""] * 6)
+                rows.append(head + [""] * 6)
             for x in r["ratings"]:
-                w.writerow(head + [x["indicator"], x["rating"], x.get("trend") or "",
-                                   x.get("confidence") or "", x.get("rationale") or "",
-                                   json.dumps(x.get("evidence") or [], ensure_ascii=False,
-                                              separators=(",", ":"))])
-        return buf.getvalue()
+                rows.append(head + [x["indicator"], x["rating"], x.get("trend") or "",
+                                    x.get("confidence") or "", x.get("rationale") or "",
+                                    json.dumps(x.get("evidence") or [], ensure_ascii=False,
+                                               separators=(",", ":"))])
+        return write_csv(rows, CSV_COLUMNS)
     raise TransferError([f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}"])
 
 
@@ -102,6 +101,7 @@ def _from_csv(text: str) -> list[dict]:
         raise TransferError([f"CSV lacks columns: {', '.join(missing)}"])
     recs: dict[tuple, dict] = {}
     for n, row in enumerate(reader, start=2):
+        row = {k: restore_cell(v) if isinstance(v, str) else v for k, v in row.items()}
         key = (row["iso3"], row["as_of"])
         rec = recs.setdefault(key, {"iso3": row["iso3"], "as_of": row["as_of"],
                                     "status": row["status"], "sensitivity": row["sensitivity"],

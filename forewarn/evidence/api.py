@@ -41,7 +41,7 @@ def add_report_source(session: Session, data: bytes, digest: str, mime: str, *, 
                               title=title,
                               actor=principal_of(session), collector=received_via[:120],
                               original_location=received_via, media_type=mime,
-                              sensitivity=sensitivity)
+                              sensitivity=sensitivity, witness_media=True)
     return result.source.id
 
 

@@ -66,6 +66,27 @@ def verify() -> None:
     raise typer.Exit(1)
 
 
+@app.command("seal-originals")
+def seal_originals() -> None:
+    """Encrypt at rest the originals of witness media kept before sealing existed (each
+    re-hashed first; recorded in its custody log)."""
+    from sqlalchemy import select
+
+    from forewarn.evidence import custody
+    from forewarn.evidence.models import Source
+    from forewarn.security import crypto
+    from forewarn.settings import get_settings
+
+    crypto.configure(get_settings())
+    store, sealed = _store(), 0
+    with _session() as session:
+        for src in session.scalars(select(Source).where(Source.witness_media.is_(True))):
+            if store.seal_existing(src.sha256):
+                custody.append(session, src, "cli", "change", {"sealed_at_rest": True})
+                sealed += 1
+    console.print(f"Sealed {sealed} original(s) of witness media.")
+
+
 @app.command("add")
 def add(
     path: Path = typer.Argument(None, help="A file to register."),

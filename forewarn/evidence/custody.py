@@ -12,11 +12,12 @@ import json
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import select, text
+from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forewarn.evidence.models import CustodyEvent, Source
 from forewarn.evidence.storage import BlobStore
+from forewarn.security import anchor, sequence
 
 GENESIS = "0" * 64
 ACTIONS = ("intake", "duplicate-intake", "access", "export", "transfer", "change", "grade",
@@ -45,18 +46,21 @@ def append(session: Session, source: Source, actor: str, action: str,
     """Add an event to SOURCE's log (flushed; committed with the caller's transaction)."""
     if action not in ACTIONS:
         raise ValueError(f"unknown custody action {action!r}; one of {', '.join(ACTIONS)}")
-    if session.get_bind().dialect.name == "postgresql":
-        # Serialise appends to one source's chain across concurrent transactions.
-        session.execute(text("SELECT pg_advisory_xact_lock(:a, :b)"),
-                        {"a": 0x45564944, "b": source.id})
-    last = session.execute(select(CustodyEvent.seq, CustodyEvent.hash)
-                           .where(CustodyEvent.source_id == source.id)
-                           .order_by(CustodyEvent.seq.desc()).limit(1)).first()
-    event = CustodyEvent(source_id=source.id, seq=(last.seq + 1) if last else 1,
-                         at=datetime.now(UTC), actor=str(actor)[:120], action=action,
-                         detail=_normal(detail or {}), prev_hash=last.hash if last else GENESIS)
-    event.hash = event_hash(event)
-    session.add(event)
+
+    def build() -> CustodyEvent:
+        last = session.execute(select(CustodyEvent.seq, CustodyEvent.hash)
+                               .where(CustodyEvent.source_id == source.id)
+                               .order_by(CustodyEvent.seq.desc()).limit(1)).first()
+        event = CustodyEvent(source_id=source.id, seq=(last.seq + 1) if last else 1,
+                             at=datetime.now(UTC), actor=str(actor)[:120], action=action,
+                             detail=_normal(detail or {}),
+                             prev_hash=last.hash if last else GENESIS)
+        event.hash = event_hash(event)
+        event.mac = anchor.mac("custody", event.hash)
+        return event
+
+    # The chain's lock is taken inside this transaction before its last event is read.
+    event = sequence.allocate(session, CustodyEvent.__tablename__, source.id, build)
     source.custody_head = event.hash
     session.flush()
     return event
@@ -71,7 +75,7 @@ def check_chain(source: Source, log: list[CustodyEvent]) -> str | None:
     """None if SOURCE's custody log is intact, else the first problem found."""
     if not log:
         return "custody log is empty (no intake event)"
-    prev = GENESIS
+    prev, signed = GENESIS, False
     for expected, e in enumerate(log, start=1):
         if e.seq != expected:
             return f"custody event #{expected} is missing (found #{e.seq})"
@@ -79,6 +83,13 @@ def check_chain(source: Source, log: list[CustodyEvent]) -> str | None:
             return f"custody event #{e.seq} does not link to the event before it"
         if event_hash(e) != e.hash:
             return f"custody event #{e.seq} ({e.action}) was altered after it was written"
+        if e.mac is None and signed:
+            return f"custody event #{e.seq} is unsigned after signed ones (rewritten without " \
+                   "the key)"
+        if e.mac is not None and not anchor.mac_ok("custody", e.hash, e.mac):
+            return f"custody event #{e.seq} ({e.action}): its signature does not match " \
+                   "(rewritten by someone without the key)"
+        signed = signed or e.mac is not None
         prev = e.hash
     first = log[0]
     if first.action != "intake":

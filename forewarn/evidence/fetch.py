@@ -7,13 +7,10 @@ could be used to read internal services. Redirects are checked the same way.
 
 from __future__ import annotations
 
-import ipaddress
-import socket
 import urllib.error
 import urllib.request
 from dataclasses import dataclass
 from datetime import UTC, datetime
-from urllib.parse import urlsplit
 
 from forewarn.data.errors import FetchError
 
@@ -34,22 +31,13 @@ class FetchResult:
 
 
 def _check_host(url: str, allow_private: bool) -> None:
-    parts = urlsplit(url)
-    if parts.scheme not in ("http", "https"):
-        raise FetchError(f"only http and https URLs can be fetched (got {parts.scheme or '?'}:)")
-    if not parts.hostname:
-        raise FetchError(f"no host in URL {url!r}")
-    if allow_private:
-        return
+    """forewarn.security.outbound: http(s) only, public addresses after DNS resolution."""
+    from forewarn.security.outbound import OutboundRefused, check_url
+
     try:
-        infos = socket.getaddrinfo(parts.hostname, parts.port or 0, proto=socket.IPPROTO_TCP)
-    except socket.gaierror as exc:
-        raise FetchError(f"cannot resolve {parts.hostname}: {exc}") from None
-    for info in infos:
-        ip = ipaddress.ip_address(info[4][0])
-        if not ip.is_global:
-            raise FetchError(f"{parts.hostname} resolves to a non-public address ({ip}); "
-                             "the server does not fetch from internal networks")
+        check_url(url, allow_private)
+    except OutboundRefused as exc:
+        raise FetchError(str(exc)) from None
 
 
 class _CheckedRedirects(urllib.request.HTTPRedirectHandler):

@@ -78,12 +78,25 @@ def _csv_columns(header: list[str], file: str) -> list[str]:
     for cat in v["casualty_ids"]:
         known |= {cat, f"{cat}_low", f"{cat}_best", f"{cat}_high"}
     for i, col in enumerate(header, start=1):
+        if col in header[:i - 1]:
+            raise DataError(file, f"column '{col}' appears twice (columns "
+                            f"{header.index(col) + 1} and {i})", row=1, column=col)
         if col not in known:
             raise DataError(file, f"unknown column '{col}' (column {i}); known columns: "
                             f"{', '.join(CSV_REQUIRED + CSV_OPTIONAL)}, casualty columns "
                             "such as killed_low/killed_best/killed_high, and context facts",
                             row=1, column=col)
     return header
+
+
+def _check_widths(path: Path, width: int) -> None:
+    """A row with more fields than the header has values no column names: refuse it rather
+    than drop them silently (a stray comma shifts every value after it)."""
+    with open(path, newline="", encoding="utf-8-sig") as f:
+        for line, row in enumerate(csv.reader(f), start=1):
+            if len(row) > width and any(cell.strip() for cell in row[width:]):
+                raise DataError(path.name, f"row has {len(row)} fields, the header "
+                                f"{width} (an unquoted comma?)", row=line)
 
 
 def _field_to_column(field: str, row: dict) -> str:
@@ -119,6 +132,7 @@ def read_incident_csv(session: Session, path: Path) -> list[tuple[int, dict, lis
     if missing:
         raise DataError(path.name, f"missing column(s): {', '.join(missing)}", row=1,
                         column=missing[0])
+    _check_widths(path, len(header))
     frame = read_table(path, {c: "str" for c in header})
     v = vocabulary()
     out, refs = [], {}

@@ -21,6 +21,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forewarn.evidence.access import EncryptedText, SensitiveMixin
+from forewarn.security.derived import follows
 from forewarn.store.base import Base, utcnow
 from forewarn.store.models import Country
 
@@ -61,6 +62,9 @@ class Source(SensitiveMixin, Base):
     confidential_notes: Mapped[str | None] = mapped_column(EncryptedText)
     custody_head: Mapped[str] = mapped_column(String(64), default="")
     created_by: Mapped[str] = mapped_column(String(120))
+    # An upload from a field report: its original is sealed at rest and opened only by a
+    # custodian (forewarn.security.originals).
+    witness_media: Mapped[bool] = mapped_column(Boolean, default=False, server_default="0")
 
     derived_from: Mapped[Source | None] = relationship(remote_side=[id])
 
@@ -80,6 +84,8 @@ class CustodyEvent(Base):
     detail: Mapped[dict] = mapped_column(JSON)
     prev_hash: Mapped[str] = mapped_column(String(64))
     hash: Mapped[str] = mapped_column(String(64))
+    # HMAC of `hash` with a key kept outside the database (forewarn.security.seal).
+    mac: Mapped[str | None] = mapped_column(String(64))
 
 
 class Incident(SensitiveMixin, Base):
@@ -209,3 +215,7 @@ class LegalDecision(Base):
     decided_by: Mapped[str] = mapped_column(String(120))
     decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
     proposal: Mapped[dict] = mapped_column(JSON)
+
+
+# A working copy shows what its evidentiary copy shows: raising the one raises the others.
+follows(Source, Source, lambda ids: Source.derived_from_id.in_(ids))

@@ -17,6 +17,7 @@ from forewarn.evidence.views import incident_dict, situation_dict, source_dict
 from forewarn.evidence.webdeps import (
     CurrentPrincipal,
     StoreDep,
+    check_edit,
     get_incident,
     get_situation,
     get_source,
@@ -209,6 +210,7 @@ def incident_proposals(request: Request, incident_id: int, session: SessionDep,
 
 async def _form_decision(request: Request, session, principal, crime_id: str, back: str,
                          **scope):
+    check_edit(principal, next(iter(scope.values())).created_by)
     form = await request.form()
     try:
         legal.decide(session, crime_id, str(form.get("decision", "")), principal,

@@ -11,11 +11,12 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forewarn.evidence import custody
-from forewarn.evidence.access import SYSTEM, actor_name, audit, check_level
+from forewarn.evidence.access import SYSTEM, Principal, actor_name, audit, check_level
 from forewarn.evidence.catalog import vocabulary
 from forewarn.evidence.fetch import FetchResult
 from forewarn.evidence.models import Source
 from forewarn.evidence.storage import BlobStore, sha256_bytes
+from forewarn.security import originals
 
 KINDS = ("upload", "url", "text")
 MAX_BYTES = 100 * 1024 * 1024
@@ -108,9 +109,10 @@ def register(session: Session, store: BlobStore, data: bytes, *, kind: str, titl
              captured_at: datetime | None = None, fetched: FetchResult | None = None,
              description: str = "", citation: str = "", sensitivity: str | None = None,
              confidential_notes: str | None = None, reliability: str | None = None,
-             credibility: str | None = None) -> Intake:
+             credibility: str | None = None, witness_media: bool = False) -> Intake:
     """Hash and store DATA and register it as an evidentiary copy. The same bytes registered
-    again return the existing source, with the new capture added to its custody log."""
+    again return the existing source, with the new capture added to its custody log.
+    WITNESS_MEDIA (a field report's upload): sealed at rest, opened only by a custodian."""
     if kind not in KINDS:
         raise IntakeError(f"kind must be one of {', '.join(KINDS)} (got {kind!r})")
     if not data:
@@ -140,7 +142,7 @@ def register(session: Session, store: BlobStore, data: bytes, *, kind: str, titl
         custody.append(session, hidden, who, "duplicate-intake", capture)
         session.expunge(hidden)
         return Intake(hidden, True, visible=False)
-    store.put(data)
+    store.put(data, seal=witness_media)
     src = Source(
         title=title, kind=kind, copy="evidentiary", sha256=sha, evidentiary_sha=sha,
         size=len(data), media_type=sniff_media_type(
@@ -149,7 +151,8 @@ def register(session: Session, store: BlobStore, data: bytes, *, kind: str, titl
             "pasted text" if kind == "text" else filename),
         captured_at=captured, registered_at=datetime.now(UTC), collector=collector,
         custodian=collector, description=description, citation=citation,
-        sensitivity=level, confidential_notes=confidential_notes or None, created_by=who)
+        sensitivity=level, confidential_notes=confidential_notes or None, created_by=who,
+        witness_media=witness_media)
     if fetched is not None:
         src.fetched_by_server, src.fetched_at = True, _utc(fetched.fetched_at)
         src.http_status, src.http_headers = fetched.status, fetched.headers
@@ -230,7 +233,10 @@ def update(session: Session, source: Source, actor, **changes) -> Source:
 
 def read_bytes(session: Session, store: BlobStore, source: Source, actor,
                purpose: str = "view", action: str = "access", **detail) -> bytes:
-    """The stored bytes, re-hashed before they are handed out; logged as ACTION."""
+    """The stored bytes, re-hashed before they are handed out; logged as ACTION. An original
+    goes only to whom forewarn.security.originals allows (AccessDenied otherwise)."""
+    if isinstance(actor, Principal):
+        originals.check(actor, source)
     data = store.read(source.sha256)
     if sha256_bytes(data) != source.sha256:
         raise IntegrityError(f"source #{source.id}: stored bytes no longer match their sha256")
@@ -266,6 +272,8 @@ def working_copy(session: Session, store: BlobStore, source: Source, actor,
         raise IntakeError("working copies are made from the evidentiary copy")
     who = actor_name(actor)
     if data is None:
+        if isinstance(actor, Principal):  # the same bytes: a copy of the original itself
+            originals.check(actor, source)
         data = store.read(source.sha256)
         if sha256_bytes(data) != source.sha256:
             raise IntegrityError(f"source #{source.id}: stored bytes no longer match")

@@ -53,10 +53,14 @@ def incident_dict(i: Incident, principal) -> dict:
     v = vocabulary()
     links = []
     for lk in i.links:
-        src = lk.source
-        links.append({"source_id": lk.source_id, "title": src.title if src else "[withheld]",
+        src = lk.source  # None when the reader may not read the source (filtered load)
+        if src is None:  # a link is as sensitive as its source: say only that one exists
+            links.append({"source_id": None, "title": "[withheld]", "supports": [],
+                          "locator": "", "note": "", "withheld": True})
+            continue
+        links.append({"source_id": lk.source_id, "title": src.title,
                       "supports": lk.supports, "locator": lk.locator, "note": lk.note,
-                      "withheld": src is None})
+                      "withheld": False})
     return {
         "id": i.id, "title": i.title, "summary": i.summary,
         "date_start": _iso(i.date_start), "date_end": _iso(i.date_end),

@@ -186,6 +186,8 @@ async def api_working_copy(source_id: int, session: SessionDep, store: StoreDep,
                            file: UploadFile | None = File(None)):
     """Make a working copy (the same bytes, or an uploaded processed version)."""
     s = get_source(session, source_id)
+    if not principal.can("custody:originals"):  # custodians derive copies for analysts
+        check_edit(principal, s.created_by)
     data = await file.read(sources.MAX_BYTES + 1) if file is not None else None
     try:
         wc = sources.working_copy(session, store, s, principal, data, note,
@@ -248,6 +250,7 @@ def api_finding(incident_id: int, body: FindingIn, session: SessionDep,
                 principal: CurrentPrincipal):
     """Add a finding of fact (one sentence) with at least one citation."""
     i = get_incident(session, incident_id)
+    check_edit(principal, i.created_by)
     cites = [(get_source(session, c.source_id), c.locator) for c in body.citations]
     try:
         f = inc_mod.add_finding(session, body.text, cites, principal, incident=i,
@@ -288,6 +291,7 @@ def api_incident_proposals(incident_id: int, session: SessionDep, principal: Cur
 
 
 def _decide(session, principal, crime_id: str, body: DecisionIn, **scope):
+    check_edit(principal, next(iter(scope.values())).created_by)
     try:
         d = legal.decide(session, crime_id, body.decision, principal, body.reason,
                          principal=principal, **scope)
@@ -329,6 +333,7 @@ def api_create_situation(body: SituationIn, session: SessionDep, principal: Curr
 def api_situation_add(situation_id: int, incident_ids: list[int], session: SessionDep,
                       principal: CurrentPrincipal):
     s = get_situation(session, situation_id)
+    check_edit(principal, s.created_by)
     inc_mod.add_to_situation(session, s, [get_incident(session, i) for i in incident_ids],
                              principal)
     session.commit()
@@ -341,6 +346,7 @@ def api_situation_finding(situation_id: int, body: FindingIn, session: SessionDe
     """Add a situation-wide finding (e.g. section `obligation`: a court order's terms), with at
     least one citation."""
     sit = get_situation(session, situation_id)
+    check_edit(principal, sit.created_by)
     cites = [(get_source(session, c.source_id), c.locator) for c in body.citations]
     try:
         f = inc_mod.add_finding(session, body.text, cites, principal, situation=sit,

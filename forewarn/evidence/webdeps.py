@@ -7,9 +7,10 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
-from forewarn.evidence.access import actor_name
+from forewarn.evidence.access import AccessDenied
 from forewarn.evidence.models import Incident, Situation, Source
 from forewarn.evidence.storage import BlobStore
+from forewarn.security import ownership
 from forewarn.security.deps import CurrentPrincipal, require  # noqa: F401  (re-exported)
 
 
@@ -21,15 +22,16 @@ StoreDep = Annotated[BlobStore, Depends(get_store)]
 
 
 def may_edit(principal, created_by: str) -> bool:
-    """edit:any, or edit:own on one's own record."""
-    return principal.can("edit:any") or (principal.can("edit:own")
-                                         and created_by == actor_name(principal))
+    """edit:any, or edit:own on one's own record (forewarn.security.ownership)."""
+    return ownership.may_edit(principal, created_by)
 
 
-def check_edit(principal, created_by: str) -> None:
-    if not may_edit(principal, created_by):
-        raise HTTPException(403, f"Your role ({principal.role}) may not change a record "
-                            f"created by {created_by}.")
+def check_edit(principal, created_by) -> None:
+    """403 unless PRINCIPAL may change a record created by CREATED_BY (or the record)."""
+    try:
+        ownership.check(principal, created_by)
+    except AccessDenied as exc:
+        raise HTTPException(403, str(exc)) from None
 
 
 def get_source(session, source_id: int) -> Source:

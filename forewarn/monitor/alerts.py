@@ -41,8 +41,13 @@ def create_rule(engine: Engine, name: str, signal: str, countries_: list[str] | 
         raise RuleError(f"unknown country codes: {', '.join(unknown)}")
     if mode == "spike" and not 0 < threshold < 1:
         raise RuleError("a spike rule's threshold is a p-value between 0 and 1")
-    if webhook_url and not webhook_url.startswith(("http://", "https://")):
-        raise RuleError("webhook_url must be an http(s) URL")
+    if webhook_url:
+        from forewarn.security.outbound import OutboundRefused, check_url
+
+        try:  # checked again when each alert is sent (DNS may change)
+            check_url(webhook_url)
+        except OutboundRefused as exc:
+            raise RuleError(f"webhook_url: {exc}") from None
     with transaction(engine) as s:
         rule = MonitorAlertRule(name=name, signal=signal, countries=codes, mode=mode,
                                 threshold=threshold, min_count=min_count,

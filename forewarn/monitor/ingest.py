@@ -20,6 +20,7 @@ from pathlib import Path
 import yaml
 
 from forewarn.data.errors import DataError
+from forewarn.security.urls import http_url
 
 FOLDER_KINDS = (".txt", ".html", ".htm", ".pdf", ".csv", ".jsonl")
 
@@ -103,8 +104,12 @@ def from_record(rec: dict, source_kind: str, source: str, ref: str,
     text = rec.get(text_key)
     if not isinstance(text, str) or not text.strip():
         raise DataError(ref, f"'{text_key}' is missing or empty")
+    try:  # only http(s): a javascript: link would run when a reader clicks it
+        url = http_url(str(rec.get("url") or ""))
+    except ValueError as exc:
+        raise DataError(ref, str(exc)) from None
     return RawDocument(text=text, source_kind=source_kind, source=rec.get("source") or source,
-                       title=str(rec.get("title") or ""), url=str(rec.get("url") or ""),
+                       title=str(rec.get("title") or ""), url=url,
                        published_at=_parse_time(rec.get("published_at"), ref),
                        country_iso3=(rec.get("country") or None), ref=ref)
 

@@ -17,12 +17,26 @@ from forewarn.settings import SmtpSettings
 __all__ = ["SmtpSettings", "send_email", "send_webhook"]
 
 
+class _NoRedirects(urllib.request.HTTPRedirectHandler):
+    def redirect_request(self, req, fp, code, msg, headers, newurl):
+        return None  # a redirect could lead into an internal network: not followed
+
+
 def send_webhook(url: str, payload: dict, timeout: float = 10.0) -> dict:
+    """POST PAYLOAD to URL, only if it resolves to public addresses (or allow-listed ones,
+    forewarn.security.outbound) now, when it is sent; redirects are not followed."""
+    from forewarn.security.outbound import OutboundRefused, check_url
+
+    try:
+        check_url(url)
+    except OutboundRefused as exc:
+        return {"channel": "webhook", "to": url, "ok": False, "detail": f"refused: {exc}"}
     req = urllib.request.Request(url, data=json.dumps(payload).encode("utf-8"), method="POST",
                                  headers={"Content-Type": "application/json",
                                           "User-Agent": "forewarn-monitor"})
     try:
-        with urllib.request.urlopen(req, timeout=timeout) as r:  # noqa: S310 (http(s) only)
+        opener = urllib.request.build_opener(_NoRedirects)
+        with opener.open(req, timeout=timeout) as r:
             status = r.status
     except urllib.error.HTTPError as exc:
         status = exc.code

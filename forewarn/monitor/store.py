@@ -20,6 +20,7 @@ from forewarn.monitor.language import detect
 from forewarn.monitor.model import label_of
 from forewarn.monitor.models import MonitorBand, MonitorDocument, MonitorEvent, MonitorPassage
 from forewarn.monitor.text import sha256_text, split_passages
+from forewarn.security.urls import safe_href
 from forewarn.store.countries import country_id
 from forewarn.store.db import transaction
 
@@ -99,7 +100,7 @@ def store_document(engine: Engine, doc: ingest.RawDocument, model=None,
         doc_scores = _document_scores(scored)
         row = MonitorDocument(
             sha256=digest, source_kind=doc.source_kind, source=doc.source[:500],
-            url=doc.url[:1000], title=doc.title, text=doc.text, language=found.language,
+            url=safe_href(doc.url)[:1000], title=doc.title, text=doc.text, language=found.language,
             language_confidence=found.confidence,
             published_at=doc.published_at or datetime.now(UTC),
             country_id=country_id(s, where.iso3), country_method=where.method,

@@ -19,6 +19,7 @@ from forewarn.monitor.ingest import from_record
 from forewarn.monitor.models import MonitorAlert, MonitorDocument, MonitorSignal
 from forewarn.monitor.store import SEVERITY, BatchReport, store_document
 from forewarn.security.deps import require
+from forewarn.security.urls import safe_href
 from forewarn.store.models import Country
 from forewarn.web.deps import EngineDep, SessionDep, SettingsDep
 from forewarn.web.render import twin
@@ -77,7 +78,7 @@ def _doc_json(d: MonitorDocument, iso3: str | None) -> dict:
 
         terms += dehumanising_terms(top.text, d.language or "")[1]
     return {"id": d.id, "title": d.title, "source": d.source, "source_kind": d.source_kind,
-            "url": d.url, "published_at": d.published_at, "language": d.language,
+            "url": safe_href(d.url), "published_at": d.published_at, "language": d.language,
             "country": iso3, "country_method": d.country_method, "label": d.label,
             "scores": d.scores, "near_duplicate_of": d.near_duplicate_of,
             "passage": top.text if top else "", "highlight": _highlight(top.text, terms)

@@ -23,7 +23,7 @@ def keep_original(session: Session, data_dir: Path, data: bytes, digest: str, mi
     store = BlobStore(Path(data_dir) / "evidence")
     intake = register(session, store, data, kind="upload", title=title, actor=received_via,
                       collector=received_via, original_location=received_via,
-                      media_type=mime, sensitivity="restricted")
+                      media_type=mime, sensitivity="restricted", witness_media=True)
     return intake.source.id if intake.visible else None
 
 

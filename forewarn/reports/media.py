@@ -122,17 +122,64 @@ def _mb(n: int) -> str:
     return f"{n / MB:.0f} MB" if n >= MB else f"{n / 1024:.0f} KB"
 
 
+def check_pixels(filename: str, size: tuple[int, int], limits: ReportSettings) -> None:
+    """Refuse an image whose header declares more pixels than allowed (read before decoding:
+    a small file can decode to gigabytes)."""
+    width, height = size
+    if width * height > limits.max_pixels:
+        raise UploadRejected(filename, "the image is %(w)s × %(h)s pixels; the limit is "
+                             "%(limit)s megapixels", w=width, h=height,
+                             limit=limits.max_pixels // 1_000_000)
+
+
+def _image_header(filename: str, data: bytes, limits: ReportSettings) -> None:
+    import warnings
+
+    from PIL import Image
+
+    try:
+        with warnings.catch_warnings():  # Pillow's bomb warning: our own limit decides
+            warnings.simplefilter("ignore", Image.DecompressionBombWarning)
+            im = Image.open(io.BytesIO(data))  # parses the header only
+        with im:
+            check_pixels(filename, im.size, limits)
+    except UploadRejected:
+        raise
+    except Exception:  # unreadable images are refused when the working copy is made
+        return
+
+
+def check_zip(filename: str, data: bytes, limits: ReportSettings) -> None:
+    """Refuse a zip-based document (DOCX, XLSX, ODT…) whose members would decompress to more
+    than allowed, in total or relative to the file's size, from its directory alone."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as z:
+            total = sum(max(info.file_size, 0) for info in z.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a readable zip: sniff() refuses it
+    if total > limits.max_decoded_bytes or total > limits.max_zip_ratio * max(len(data), 1):
+        raise UploadRejected(filename, "the document expands to %(size)s when opened; the "
+                             "limit is %(limit)s", size=_mb(total),
+                             limit=_mb(min(limits.max_decoded_bytes,
+                                           limits.max_zip_ratio * len(data))))
+
+
 def check_upload(filename: str, data: bytes, limits: ReportSettings) -> FileType:
-    """The file's type, or UploadRejected with the reason (size, empty, unsupported type)."""
+    """The file's type, or UploadRejected with the reason (size, empty, unsupported type,
+    too large once decoded)."""
     if len(data) > limits.max_file_bytes:
         raise UploadRejected(filename, "the file is %(size)s; the limit is %(limit)s per file",
                              size=_mb(len(data)), limit=_mb(limits.max_file_bytes))
     if not data:
         raise UploadRejected(filename, "the file is empty")
+    if data.startswith(b"PK\x03\x04"):
+        check_zip(filename, data, limits)  # before sniff() opens any member
     kind = sniff(data)
     if kind is None:
         raise UploadRejected(filename, "this type of file is not accepted; send %(allowed)s",
                              allowed=ALLOWED_HELP)
+    if kind.kind == "image":
+        _image_header(filename, data, limits)
     return kind
 
 

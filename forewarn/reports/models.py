@@ -10,11 +10,23 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    JSON,
+    Boolean,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    literal,
+    select,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forewarn.security import SensitiveMixin
 from forewarn.security.crypto import EncryptedText
+from forewarn.security.derived import follows
 from forewarn.store.base import Base, utcnow
 
 STATUSES = ("new", "needs_info", "verified", "rejected", "duplicate")
@@ -124,3 +136,21 @@ class ChallengeSpent(Base):
 
     nonce: Mapped[str] = mapped_column(String(40), primary_key=True)
     expires_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), index=True)
+
+
+# What is derived from a report follows it when it is raised (forewarn.security.derived): its
+# attachments, the evidentiary copy of each upload (the unstripped original) and an incident
+# created from it (which carries its text).
+follows(ReportAttachment, Report, lambda ids: ReportAttachment.report_id.in_(ids))
+
+
+def _evidence_rules() -> None:
+    from forewarn.evidence.models import Incident, Source
+
+    follows(Source, ReportAttachment, lambda ids: Source.id.in_(
+        select(ReportAttachment.source_id).where(ReportAttachment.id.in_(ids))))
+    follows(Incident, Report, lambda ids: Incident.external_ref.in_(
+        select(literal("report ") + Report.reference).where(Report.id.in_(ids))))
+
+
+_evidence_rules()

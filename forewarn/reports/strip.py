@@ -27,7 +27,8 @@ import struct
 import zipfile
 from dataclasses import dataclass
 
-from forewarn.reports.media import FileType, UploadRejected
+from forewarn.reports.config import get_report_settings
+from forewarn.reports.media import FileType, UploadRejected, check_pixels
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,8 @@ def _image(filename: str, data: bytes, kind: FileType) -> bytes:
 
     try:
         with Image.open(io.BytesIO(data)) as im:
+            # Before decoding: also guards images embedded in documents.
+            check_pixels(filename, im.size, get_report_settings())
             im.load()
             frames = getattr(im, "n_frames", 1)
             if kind.ext == "gif" and frames > 1:

@@ -61,18 +61,18 @@ def _bucket() -> TokenBucket:
     s = get_report_settings()
     if RATE_LIMIT not in LIMITERS:
         LIMITERS[RATE_LIMIT] = TokenBucket(s.rate_limit * 60 / s.rate_window_seconds,
-                                           burst=s.rate_limit)
+                                           burst=s.rate_limit, name=RATE_LIMIT)
     return LIMITERS[RATE_LIMIT]
 
 
 def limit_submissions(request: Request, principal: CurrentPrincipal) -> None:
     """Each client may submit `rate_limit` reports per window; signed-in partners with
-    `create` are trusted. The address is only used as an in-memory key, never stored."""
+    `create` are trusted. The address is kept only as a keyed hash in the shared bucket."""
     if principal.can("create"):
         return
-    from forewarn.security.deps import client_key
+    from forewarn.security.deps import client_key, shared_sessions
 
-    wait = _bucket().take(client_key(request))
+    wait = _bucket().take(client_key(request), shared_sessions(request))  # all workers
     if wait:
         lang = negotiate(request.query_params.get("lang"),
                          request.headers.get("accept-language"))

@@ -182,8 +182,9 @@ def options_summary(session, settings, iso3: str, top: int = 3) -> dict:
                       "brief": f"/countries/{full['country']['iso3']}/options/brief"}}
 
 
+# Reads only published assessments through the filtered session, never who is asking.
 @register_country_section("response", "Response options", "respond/country_section.html",
-                          order=400)
+                          order=400, class_cache=True)
 def country_response(session, country: dict) -> dict:
     """The country page's summary of the planner: top options per pillar, with reasons."""
     settings = session.info.get("settings") or get_settings()

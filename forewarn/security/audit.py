@@ -10,16 +10,16 @@ from datetime import UTC, date, datetime
 from decimal import Decimal
 from enum import Enum
 
-from sqlalchemy import event, inspect, select, text
+from sqlalchemy import event, inspect, select
 from sqlalchemy.orm import Session
 
+from forewarn.security import anchor, sequence
 from forewarn.security.crypto import encrypted_attributes
 from forewarn.security.models import AuditEntry
 from forewarn.security.principal import Principal
 from forewarn.security.sensitivity import principal_of
 
 GENESIS = "0" * 64
-_PG_LOCK = 0x466F7265  # one advisory lock id serialises appends on PostgreSQL
 
 
 def _plain(value):
@@ -78,20 +78,23 @@ def record(session: Session, actor: Principal | str | None, action: str, target_
         actor = principal_of(session)
     name, actor_id = ((actor.username, actor.user_id) if isinstance(actor, Principal)
                       else (str(actor), None))
-    if session.get_bind().dialect.name == "postgresql":
-        session.execute(text("SELECT pg_advisory_xact_lock(:k)"), {"k": _PG_LOCK})
-    last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
-                           .order_by(AuditEntry.seq.desc()).limit(1)).first()
-    entry = AuditEntry(seq=(last.seq + 1) if last else 1,
-                       at=datetime.now(UTC),
-                       actor=name[:80], actor_id=actor_id, action=action[:60],
-                       target_type=target_type[:60],
-                       target_id=None if target_id is None else str(target_id)[:80],
-                       before=_normal(before), after=_normal(after), note=note,
-                       prev_hash=last.hash if last else GENESIS)
-    entry.hash = entry_hash(entry)
-    session.add(entry)
-    session.flush()
+
+    def build() -> AuditEntry:
+        last = session.execute(select(AuditEntry.seq, AuditEntry.hash)
+                               .order_by(AuditEntry.seq.desc()).limit(1)).first()
+        entry = AuditEntry(seq=(last.seq + 1) if last else 1,
+                           at=datetime.now(UTC),
+                           actor=name[:80], actor_id=actor_id, action=action[:60],
+                           target_type=target_type[:60],
+                           target_id=None if target_id is None else str(target_id)[:80],
+                           before=_normal(before), after=_normal(after), note=note,
+                           prev_hash=last.hash if last else GENESIS)
+        entry.hash = entry_hash(entry)
+        entry.mac = anchor.mac("audit", entry.hash)
+        return entry
+
+    entry = sequence.allocate(session, AuditEntry.__tablename__, 0, build)
+    anchor.note_head(session, entry.seq, entry.hash)
     return entry
 
 
@@ -103,16 +106,33 @@ class Verdict:
     bad_seq: int | None = None
     bad_id: int | None = None
     reason: str = ""
+    signed: int = 0
+    checkpoint: dict | None = None
 
     def __str__(self) -> str:
-        if self.ok:
-            return f"audit log intact: {self.entries} entries, head {self.head}"
-        return f"audit log TAMPERED at entry #{self.bad_seq} (id {self.bad_id}): {self.reason}"
+        if not self.ok:
+            where = f" at entry #{self.bad_seq} (id {self.bad_id})" if self.bad_seq else ""
+            return f"audit log TAMPERED{where}: {self.reason}"
+        out = f"audit log intact: {self.entries} entries, head {self.head}"
+        if self.entries:
+            out += f"; {self.signed} signed with the key kept outside the database"
+        if self.checkpoint:
+            out += (f"; checkpoint #{self.checkpoint['seq']} {self.checkpoint['hash']} "
+                    f"({self.checkpoint['at']}) matches")
+        return out
 
 
-def verify(session: Session) -> Verdict:
-    """Walk the chain from the first entry; stop at the first entry that does not check out."""
-    prev, expected_seq, count = GENESIS, 1, 0
+def verify(session: Session, checkpoint: dict | None = None) -> Verdict:
+    """Walk the chain from the first entry; stop at the first entry that does not check out.
+    Each entry's MAC must match under the key (entries written before MACs existed may lack
+    one, but none may follow a signed entry), and the chain must reach the signed checkpoint
+    (CHECKPOINT, else the one in the data directory): so a rewrite by anyone without the key,
+    and the removal of the last entries, are found."""
+    cp = checkpoint if checkpoint is not None else anchor.read_checkpoint(session)
+    if cp is not None and not anchor.head_ok(cp):
+        return Verdict(False, 0, GENESIS, reason="the checkpoint's signature does not match "
+                       "(altered, or written with another key)")
+    prev, expected_seq, count, signed, reached = GENESIS, 1, 0, 0, cp is None
     for e in session.scalars(select(AuditEntry).order_by(AuditEntry.seq, AuditEntry.id)):
         count += 1
         reason = ""
@@ -124,10 +144,23 @@ def verify(session: Session) -> Verdict:
                      "replaced)"
         elif entry_hash(e) != e.hash:
             reason = "its content no longer matches its hash (edited after it was written)"
+        elif e.mac is None and signed:
+            reason = "unsigned entry after signed ones (written or rewritten without the key)"
+        elif e.mac is not None and not anchor.mac_ok("audit", e.hash, e.mac):
+            reason = "its signature does not match (rewritten by someone without the key)"
+        elif cp is not None and e.seq == int(cp["seq"]):
+            if e.hash != cp["hash"]:
+                reason = "differs from the signed checkpoint (the log was rewritten)"
+            reached = True
         if reason:
-            return Verdict(False, count, prev, e.seq, e.id, reason)
+            return Verdict(False, count, prev, e.seq, e.id, reason, signed, cp)
+        signed += e.mac is not None
         prev, expected_seq = e.hash, expected_seq + 1
-    return Verdict(True, count, prev)
+    if not reached:
+        return Verdict(False, count, prev, reason=f"the log ends at entry #{expected_seq - 1} "
+                       f"but the signed checkpoint is at #{cp['seq']} (entries removed from "
+                       f"the end)", signed=signed, checkpoint=cp)
+    return Verdict(True, count, prev, signed=signed, checkpoint=cp)
 
 
 @event.listens_for(Session, "before_flush")

@@ -3,14 +3,15 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 import typer
 from rich.console import Console
 from rich.table import Table
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from forewarn.security import SYSTEM, accounts, audit, crypto, set_principal
-from forewarn.security.models import User
+from forewarn.security.models import AuditEntry, User
 from forewarn.security.principal import ROLES
 
 user_app = typer.Typer(help="Accounts: add, list, disable, change role, reset password.",
@@ -161,15 +162,39 @@ def user_token(username: str, name: str = typer.Option("script", help="What it i
 
 
 @audit_app.command("verify")
-def audit_verify() -> None:
-    """Check the hash chain: exit 0 when intact, 1 naming the first bad entry otherwise."""
+def audit_verify(against: Path | None = typer.Option(
+        None, "--against", help="A checkpoint kept elsewhere (from `forewarn audit "
+        "checkpoint`) to verify against instead of the one in the data directory.")) -> None:
+    """Check the hash chain, its signatures and the signed checkpoint: exit 0 when intact, 1
+    naming the first bad entry otherwise."""
+    checkpoint = None
+    if against is not None:
+        import json
+
+        checkpoint = json.loads(against.read_text(encoding="utf-8"))
     with _session() as session:
-        verdict = audit.verify(session)
+        verdict = audit.verify(session, checkpoint)
     if verdict.ok:
         console.print(f"[green]{verdict}[/green]")
         return
     console.print(f"[red]{verdict}[/red]")
     raise typer.Exit(1)
+
+
+@audit_app.command("checkpoint")
+def audit_checkpoint() -> None:
+    """Print the signed head of the audit log (JSON) for an external witness to keep."""
+    import json
+
+    from forewarn.security import anchor
+
+    with _session() as session:
+        verdict = audit.verify(session)
+        last = session.scalar(select(func.max(AuditEntry.seq)))
+    if not verdict.ok:
+        console.print(f"[red]{verdict}[/red]")
+        raise typer.Exit(1)
+    print(json.dumps(anchor.signed_head(last or 0, verdict.head), indent=1))
 
 
 @audit_app.command("tail")

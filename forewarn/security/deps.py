@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import threading
 import time
+import zlib
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
@@ -74,31 +75,72 @@ require_login.forewarn_permissions = ()
 
 
 class TokenBucket:
-    """In-process token buckets per (name, key): PER_MINUTE refills a minute, BURST at most."""
+    """Token buckets per (name, key): PER_MINUTE refills a minute, BURST at most.
 
-    def __init__(self, per_minute: float, burst: int | None = None):
+    Given the app's session factory (`take(key, sessions)`), buckets live in the database
+    (table security_rate_limit), so every worker of `serve --workers N` shares them and
+    restarts do not reset them; without one (scripts, unit use) they live in this process."""
+
+    def __init__(self, per_minute: float, burst: int | None = None, name: str = ""):
         self.rate = per_minute / 60.0
         self.capacity = float(burst or max(1, int(per_minute)))
+        self.name = name
+        self.epoch = ""  # changed by reset(): old rows no longer match
         self._buckets: dict[str, tuple[float, float]] = {}
         self._lock = threading.Lock()
 
-    def take(self, key: str) -> float:
+    def _next(self, tokens: float, last: float, now: float) -> tuple[float, float]:
+        """(tokens left after this request, wait): wait 0 means allowed."""
+        tokens = min(self.capacity, tokens + max(now - last, 0.0) * self.rate)
+        if tokens >= 1:
+            return tokens - 1, 0.0
+        return tokens, (1 - tokens) / self.rate
+
+    def take(self, key: str, sessions=None) -> float:
         """0 if allowed, else the seconds until a token is available."""
+        if sessions is not None:
+            return self._take_shared(key, sessions)
         with self._lock:
             now = time.monotonic()
             tokens, last = self._buckets.get(key, (self.capacity, now))
-            tokens = min(self.capacity, tokens + (now - last) * self.rate)
-            if tokens >= 1:
-                self._buckets[key] = (tokens - 1, now)
-                if len(self._buckets) > 50_000:  # forget idle clients
-                    self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 600}
-                return 0.0
+            tokens, wait = self._next(tokens, last, now)
             self._buckets[key] = (tokens, now)
-            return (1 - tokens) / self.rate
+            if len(self._buckets) > 50_000:  # forget idle clients
+                self._buckets = {k: v for k, v in self._buckets.items() if now - v[1] < 600}
+            return wait
+
+    def _take_shared(self, key: str, sessions) -> float:
+        from forewarn.security import crypto, sequence
+        from forewarn.security.models import RateLimitBucket
+
+        hashed = crypto.sign(f"{self.epoch}:{key}", "rate-limit")
+        name = self.name[:60] or "default"
+        with sessions() as s:
+            set_principal(s, SYSTEM)
+            # One writer per bucket at a time, on SQLite and PostgreSQL alike.
+            sequence.lock_chain(s, RateLimitBucket.__tablename__,
+                                int(hashed[:8], 16) ^ zlib.crc32(name.encode()))
+            row = s.get(RateLimitBucket, (name, hashed))
+            now = time.time()
+            if row is None:
+                row = RateLimitBucket(name=name, key=hashed, tokens=self.capacity, updated=now)
+                s.add(row)
+            row.tokens, wait = self._next(row.tokens, row.updated, now)
+            row.updated = now
+            s.commit()
+        return wait
 
     def reset(self) -> None:
+        import secrets
+
         with self._lock:
             self._buckets.clear()
+            self.epoch = secrets.token_hex(4)
+
+
+def shared_sessions(request: Request):
+    """The app's session factory, for buckets held in the database (None outside an app)."""
+    return getattr(request.app.state, "sessions", None)
 
 
 LIMITERS: dict[str, TokenBucket] = {}
@@ -111,10 +153,10 @@ def client_key(request: Request) -> str:
 def rate_limit(name: str, per_minute: float, burst: int | None = None):
     """A dependency allowing each client PER_MINUTE requests to endpoints sharing NAME; 429
     with Retry-After beyond that."""
-    bucket = LIMITERS.setdefault(name, TokenBucket(per_minute, burst))
+    bucket = LIMITERS.setdefault(name, TokenBucket(per_minute, burst, name))
 
     def limit(request: Request) -> None:
-        wait = bucket.take(client_key(request))
+        wait = bucket.take(client_key(request), shared_sessions(request))
         if wait:
             raise HTTPException(429, "Too many requests; wait a little and try again.",
                                 headers={"Retry-After": str(int(wait) + 1)})

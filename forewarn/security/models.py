@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import JSON, Boolean, DateTime, ForeignKey, Integer, String, Text
+from sqlalchemy import JSON, Boolean, DateTime, Float, ForeignKey, Integer, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forewarn.store.base import Base, utcnow
@@ -76,3 +76,18 @@ class AuditEntry(Base):
     prev_hash: Mapped[str] = mapped_column(String(64), unique=True)
     hash: Mapped[str] = mapped_column(String(64))
     note: Mapped[str] = mapped_column(Text, default="")
+    # HMAC of `hash` with a key kept outside the database (forewarn.security.anchor): a
+    # rewrite by anyone without the key no longer verifies.
+    mac: Mapped[str | None] = mapped_column(String(64))
+
+
+class RateLimitBucket(Base):
+    """One client's token bucket for one limit, shared by every worker process. KEY is a keyed
+    hash of the client's address (the address itself is never stored)."""
+
+    __tablename__ = "security_rate_limit"
+
+    name: Mapped[str] = mapped_column(String(60), primary_key=True)
+    key: Mapped[str] = mapped_column(String(64), primary_key=True)
+    tokens: Mapped[float] = mapped_column(Float)
+    updated: Mapped[float] = mapped_column(Float, index=True)  # unix seconds

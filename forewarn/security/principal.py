@@ -54,7 +54,7 @@ def role_table() -> dict:
     return table
 
 
-ROLES = ("viewer", "analyst", "reviewer", "admin")
+ROLES = ("viewer", "analyst", "reviewer", "custodian", "admin")
 ALL_PERMISSIONS = frozenset(role_table()["permissions"])
 
 

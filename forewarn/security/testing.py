@@ -107,7 +107,8 @@ def _value(session, column, level, mark, parents):
         return marker(Sensitivity.confidential)  # confidential fields: readable at top only
     if isinstance(kind, String):  # Text, Unicode are Strings too
         length = kind.length or 10_000
-        return mark if length >= len(mark) else mark[:5] + secrets.token_hex(4)[:length - 5]
+        # PostgreSQL enforces the length (SQLite does not): never longer than the column.
+        return mark if length >= len(mark) else (mark[:5] + secrets.token_hex(8))[:length]
     if isinstance(kind, Boolean):
         return False
     n = next(_counter)

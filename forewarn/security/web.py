@@ -9,7 +9,15 @@ from pydantic import BaseModel, Field
 from sqlalchemy import func, select
 
 from forewarn.security import accounts, audit
-from forewarn.security.deps import CurrentPrincipal, rate_limit, require, require_login
+from forewarn.security.deps import (
+    LIMITERS,
+    CurrentPrincipal,
+    TokenBucket,
+    rate_limit,
+    require,
+    require_login,
+    shared_sessions,
+)
 from forewarn.security.middleware import cookie_secure
 from forewarn.security.models import ApiToken, AuditEntry, User
 from forewarn.web.deps import SessionDep
@@ -37,10 +45,23 @@ def _safe_next(target: str | None) -> str:
     return target
 
 
+# Failed logins that change no account (unknown names, locked or disabled accounts) are
+# written to the audit log at this rate at most, all callers together: a flood from many
+# addresses cannot grow the log without bound. Failures that count towards an account's
+# lockout are always written (the lockout bounds them).
+_failed_login_audit = LIMITERS.setdefault(
+    "audit-login-failed", TokenBucket(per_minute=2, burst=20, name="audit-login-failed"))
+
+
 def _sign_in(session, request: Request, username: str, password: str):
+    name = username.strip()
+    before = session.scalar(select(User.failed_logins).where(User.username == name))
     user = accounts.authenticate(session, username, password)
     if user is None:
-        audit.record(session, "anonymous", "login_failed", "user", username[:80])
+        after = session.scalar(select(User.failed_logins).where(User.username == name))
+        counted = after is not None and after != before
+        if counted or not _failed_login_audit.take("all", shared_sessions(request)):
+            audit.record(session, "anonymous", "login_failed", "user", username[:80])
         session.commit()
         return None, None
     cookie = accounts.start_session(session, user)

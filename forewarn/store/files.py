@@ -48,9 +48,14 @@ class ContentStore:
     def put(self, data: bytes) -> tuple[str, bool]:
         """Store DATA; return (sha256, newly_written). Existing bytes are left untouched."""
         sha = sha256_bytes(data)
-        path = self.path_for(sha)
+        return sha, self.write_new(self.path_for(sha), data)
+
+    @staticmethod
+    def write_new(path: Path, data: bytes) -> bool:
+        """Write DATA at PATH read-only, atomically, unless a file is there already (then keep
+        it); True if written now."""
         if path.exists():
-            return sha, False
+            return False
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=".incoming-")
         try:
@@ -62,10 +67,10 @@ class ContentStore:
             try:
                 os.link(tmp, path)      # fails if another writer got there first: keep theirs
             except FileExistsError:
-                return sha, False
+                return False
         finally:
             os.unlink(tmp)
-        return sha, True
+        return True
 
     def read(self, sha: str) -> bytes:
         path = self.path_for(sha)

@@ -19,7 +19,10 @@ unavailable (and logged) instead of failing the page.
 Anonymous readers all see the same (public) records, so what a section builds for them is kept
 for up to 30 seconds and dropped as soon as this process commits any write; pass
 `anonymous_cache=False` for a section that must always be built afresh. Signed-in readers'
-sections are always built for them."""
+sections are built for them, unless the section declares `class_cache=True`: its builder
+reads only through the session (filtered by clearance) and never looks at who the reader is,
+so readers with the same permissions get the same result, kept the same way as the anonymous
+one (per permission set, up to 30 seconds, dropped on any write in this process)."""
 
 from __future__ import annotations
 
@@ -35,6 +38,7 @@ from forewarn.web.forecast_source import dependent_cache
 
 log = logging.getLogger("forewarn.web")
 _anonymous = dependent_cache()  # expires after forecast_source.CACHE_SECONDS (30 s)
+_by_class = dependent_cache()   # the same, per permission set of signed-in readers
 _WROTE = "forewarn.web.sections:wrote"
 
 
@@ -47,6 +51,7 @@ def _note_write(session, _context) -> None:
 def _forget_on_commit(session) -> None:
     if session.info.pop(_WROTE, False):
         _anonymous.clear()
+        _by_class.clear()
 
 
 @event.listens_for(Session, "after_rollback")
@@ -71,18 +76,20 @@ class CountrySection:
     build: SectionBuilder
     order: int = 100
     anonymous_cache: bool = True
+    class_cache: bool = False
 
 
 COUNTRY_SECTIONS: dict[str, CountrySection] = {}
 
 
 def register_country_section(key: str, title: str, template: str, order: int = 100,
-                             anonymous_cache: bool = True):
+                             anonymous_cache: bool = True, class_cache: bool = False):
     """Decorator: add a country-page section built by the function."""
 
     def decorate(build: SectionBuilder) -> SectionBuilder:
         COUNTRY_SECTIONS[key] = CountrySection(key, title, template, build, order,
-                                               anonymous_cache=anonymous_cache)
+                                               anonymous_cache=anonymous_cache,
+                                               class_cache=class_cache)
         return build
 
     return decorate
@@ -100,13 +107,20 @@ def discover() -> None:
 
 def build_sections(session: Session, country: dict) -> list[dict]:
     """Every registered section for one country, in order, ready for template and JSON."""
+    from forewarn.security import principal_of
+
     out = []
     anonymous = _is_anonymous(session)
+    principal = principal_of(session)
+    reader_class = (principal.role, tuple(sorted(principal.permissions)))
     for s in sorted(COUNTRY_SECTIONS.values(), key=lambda s: (s.order, s.key)):
         try:
             if anonymous and s.anonymous_cache:
                 data = _anonymous.get((s.key, s.build, country.get("iso3")),
                                       lambda s=s: s.build(session, country))
+            elif s.class_cache and not principal.is_system:
+                data = _by_class.get((s.key, s.build, country.get("iso3"), reader_class),
+                                     lambda s=s: s.build(session, country))
             else:
                 data = s.build(session, country)
         except Exception:  # noqa: BLE001 - one broken section must not take the page down

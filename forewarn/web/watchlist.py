@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import csv
 import hashlib
-import io
 import json
 from functools import lru_cache
 from pathlib import Path
 
 from forewarn.data import countries
+from forewarn.security.exports import write_csv
 from forewarn.web.forecast_source import EWP_PUBLISHED, FOREWARN, Forecast
 
 TOP = 30  # the EWP's threshold for closer attention, used by the watchlist and the map
@@ -98,17 +97,13 @@ CSV_COLUMNS = ["rank", "iso3", "name", "risk", "previous_risk", "change", "top30
 
 
 def to_csv(forecast: Forecast) -> str:
-    buf = io.StringIO()
-    w = csv.writer(buf, lineterminator="\n")
-    w.writerow(CSV_COLUMNS)
+    """Formula-safe (forewarn.security.exports): names and sources are text from elsewhere."""
     outcome = "-".join(str(y) for y in forecast.outcome_years)
-    for r in rows(forecast):
-        w.writerow([r["rank"], r["iso3"], r["name"], f"{r['risk']:.6f}",
-                    "" if r["previous_risk"] is None else f"{r['previous_risk']:.6f}",
-                    "" if r["change"] is None else f"{r['change']:.6f}",
-                    int(r["top30"]), forecast.year, outcome, forecast.model_version,
-                    forecast.source])
-    return buf.getvalue()
+    return write_csv([[r["rank"], r["iso3"], r["name"], f"{r['risk']:.6f}",
+                       "" if r["previous_risk"] is None else f"{r['previous_risk']:.6f}",
+                       "" if r["change"] is None else f"{r['change']:.6f}",
+                       int(r["top30"]), forecast.year, outcome, forecast.model_version,
+                       forecast.source] for r in rows(forecast)], CSV_COLUMNS)
 
 
 def alt_text(forecast: Forecast, ranked: list[dict]) -> str:

@@ -4,6 +4,7 @@ as a given role on either backend, and small builders."""
 from __future__ import annotations
 
 import uuid
+from contextlib import contextmanager
 
 import pytest
 from sqlalchemy import inspect, text
@@ -61,9 +62,27 @@ def db(ev_engine):
     yield ev_engine
     present = set(inspect(ev_engine).get_table_names())
     with ev_engine.begin() as conn:
-        for table in EVIDENCE_TABLES:
-            if table in present:
-                conn.execute(text(f"DELETE FROM {table}"))
+        with custody_deletable(conn):
+            for table in EVIDENCE_TABLES:
+                if table in present:
+                    conn.execute(text(f"DELETE FROM {table}"))
+
+
+@contextmanager
+def custody_deletable(conn):
+    """The custody log is append-only in the database (triggers): lift that while a test
+    empties the register, then put it back."""
+    if conn.dialect.name == "postgresql":
+        conn.execute(text("SET LOCAL session_replication_role = replica"))
+        yield
+        return
+    triggers = conn.execute(text("SELECT name, sql FROM sqlite_master WHERE type = 'trigger' "
+                                 "AND tbl_name = 'evidence_custody'")).all()
+    for name, _ in triggers:
+        conn.execute(text(f"DROP TRIGGER {name}"))
+    yield
+    for _, sql in triggers:
+        conn.execute(text(sql))
 
 
 @pytest.fixture

@@ -10,6 +10,7 @@ import stat
 
 import pytest
 from sqlalchemy import select, text, update
+from sqlalchemy.exc import DBAPIError
 from typer.testing import CliRunner
 
 from forewarn.evidence import custody, sources
@@ -180,12 +181,21 @@ def test_verify_detects_edited_and_removed_custody_events(session_as, store, cli
     sources.read_bytes(s, store, b, "a")
     sources.read_bytes(s, store, b, "a")
     s.commit()
-    # Rewrite who accessed A (raw SQL, as an intruder with database access would).
-    s.execute(update(CustodyEvent).where(CustodyEvent.source_id == a.id)
-              .values(actor="someone else"))
-    # Drop B's last access: the chain still links, but it ends before the recorded head.
-    last = max(e.id for e in custody.events(s, b.id))
-    s.execute(text("DELETE FROM evidence_custody WHERE id = :i"), {"i": last})
+    # The database refuses both (append-only triggers) ...
+    for tamper in (update(CustodyEvent).values(actor="x"), text("DELETE FROM evidence_custody")):
+        with pytest.raises(DBAPIError, match="append-only"):
+            s.execute(tamper)
+        s.rollback()
+    # ... so an intruder with database access lifts them first.
+    from tests.evidence.conftest import custody_deletable
+
+    with custody_deletable(s.connection()):
+        # Rewrite who accessed A (raw SQL, as an intruder with database access would).
+        s.execute(update(CustodyEvent).where(CustodyEvent.source_id == a.id)
+                  .values(actor="someone else"))
+        # Drop B's last access: the chain still links, but ends before the recorded head.
+        last = max(e.id for e in custody.events(s, b.id))
+        s.execute(text("DELETE FROM evidence_custody WHERE id = :i"), {"i": last})
     s.commit()
     out = _verify()
     assert out.exit_code == 1

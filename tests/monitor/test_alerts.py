@@ -26,6 +26,13 @@ DAY = date(2024, 3, 31)
 _serial = itertools.count()
 
 
+@pytest.fixture(autouse=True)
+def local_receivers(monkeypatch):
+    """The receivers here listen on loopback, which an administrator must allow-list
+    (forewarn.security.outbound refuses internal addresses otherwise)."""
+    monkeypatch.setenv("FOREWARN_OUTBOUND_ALLOW", "127.0.0.1")
+
+
 @pytest.fixture
 def webhook():
     received: list[dict] = []

@@ -52,7 +52,8 @@ def test_original_kept_byte_for_byte_and_working_copy_stripped(engine, system, t
 
     source = system.get(Source, att.source_id)
     assert source.sha256 == att.sha256 and source.copy == "evidentiary"
-    assert BlobStore(tmp_path / "evidence").path_for(att.sha256).read_bytes() == photo
+    blobs = BlobStore(tmp_path / "evidence")  # sealed at rest: only the key opens it
+    assert blobs.read(att.sha256) == photo != blobs.path_for(att.sha256).read_bytes()
     events = system.scalars(select(CustodyEvent.action).where(
         CustodyEvent.source_id == source.id)).all()
     assert "intake" in events

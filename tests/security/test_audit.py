@@ -7,7 +7,7 @@ from sqlalchemy import select, text
 from sqlalchemy.orm import Session
 
 from forewarn.security import SYSTEM, for_role, set_principal
-from forewarn.security.audit import GENESIS, record, snapshot, verify
+from forewarn.security.audit import GENESIS, entry_hash, record, snapshot, verify
 from forewarn.security.models import AuditEntry
 
 from .probe import ProbeNote
@@ -124,10 +124,16 @@ def _cli(url, *args):
     from typer.testing import CliRunner
 
     from forewarn.cli import app
+    from forewarn.security import crypto
     from forewarn.settings import get_settings
     from forewarn.store.db import engine_for
 
-    env = {"FOREWARN_DATABASE_URL": url, "FOREWARN_SECRET_KEY": "cli-test-secret"}
+    # The key and data dir the test configured (the audit MACs and checkpoint use them).
+    configured = crypto._active.get("settings")
+    env = {"FOREWARN_DATABASE_URL": url, "FOREWARN_SECRET_KEY": getattr(
+        configured, "secret_key", None) or "cli-test-secret"}
+    if configured is not None:
+        env["FOREWARN_DATA_DIR"] = str(configured.data_dir)
     get_settings.cache_clear()
     engine_for.cache_clear()
     try:
@@ -152,3 +158,79 @@ def test_cli_audit_verify_intact_then_tampered(cli_engine):
         c.execute(text("UPDATE audit_entry SET target_id = '999' WHERE seq = 2"))
     r = _cli(url, "audit", "verify")
     assert r.exit_code == 1 and "#2" in r.output and "edited" in r.output, r.output
+
+
+def _rewrite_from(log_engine, seq: int, keep_macs: bool):
+    """Delete entry SEQ and re-hash every later one with the app's own function, as someone
+    with database access but without the key would."""
+    drop_guard(log_engine)
+    with Session(log_engine) as s:
+        set_principal(s, SYSTEM)
+        later = [AuditEntry(**{c.key: getattr(e, c.key) for c in AuditEntry.__table__.c})
+                 for e in s.scalars(select(AuditEntry).where(AuditEntry.seq > seq)
+                                    .order_by(AuditEntry.seq))]
+        prev = s.scalar(select(AuditEntry.hash).where(AuditEntry.seq == seq - 1)) or GENESIS
+    with log_engine.begin() as c:
+        c.execute(text("DELETE FROM audit_entry WHERE seq >= :s"), {"s": seq})
+        for e in later:
+            e.seq, e.prev_hash = e.seq - 1, prev
+            e.hash = prev = entry_hash(e)
+            c.execute(AuditEntry.__table__.insert().values(
+                {col.key: getattr(e, col.key) for col in AuditEntry.__table__.c
+                 if col.key != "id"}))
+        if not keep_macs:  # strip every signature, as if the log had never been signed
+            c.execute(text("UPDATE audit_entry SET mac = NULL"))
+
+
+def test_truncation_is_detected_by_the_signed_checkpoint(log_engine):
+    fill(log_engine, 5)
+    drop_guard(log_engine)
+    with log_engine.begin() as c:
+        c.execute(text("DELETE FROM audit_entry WHERE seq >= 4"))
+    with Session(log_engine) as s:
+        v = verify(s)
+    assert not v.ok and "ends at entry #3" in v.reason and "#5" in v.reason, str(v)
+
+
+@pytest.mark.parametrize("keep_macs", [True, False])
+def test_rewrite_with_the_apps_hash_function_is_detected(log_engine, keep_macs):
+    fill(log_engine, 5)
+    _rewrite_from(log_engine, 3, keep_macs)
+    with Session(log_engine) as s:
+        assert s.scalar(select(AuditEntry.seq).order_by(AuditEntry.seq.desc())) == 4
+        v = verify(s)
+    assert not v.ok, str(v)
+    if keep_macs:
+        assert v.bad_seq == 3 and "signature" in v.reason
+    else:
+        assert "checkpoint" in v.reason
+
+
+def test_checkpoint_is_signed_and_intact_log_shows_it(log_engine):
+    from forewarn.security import anchor
+
+    fill(log_engine, 3)
+    with Session(log_engine) as s:
+        cp = anchor.read_checkpoint(s)
+        v = verify(s)
+        assert cp["seq"] == 3 and anchor.head_ok(cp)
+        assert v.ok and v.signed == 3 and "checkpoint #3" in str(v)
+        forged = {**cp, "seq": 2}
+        assert not verify(s, forged).ok and "signature" in verify(s, forged).reason
+
+
+def test_cli_exports_the_checkpoint_and_verifies_against_it(cli_engine, tmp_path):
+    url = cli_engine.url.render_as_string(hide_password=False)
+    fill(cli_engine, 4)
+    r = _cli(url, "audit", "checkpoint")
+    assert r.exit_code == 0 and '"seq": 4' in r.output, r.output
+    witness = tmp_path / "witness.json"
+    witness.write_text(r.output)
+    fill(cli_engine, 2)
+    r = _cli(url, "audit", "verify")
+    assert r.exit_code == 0 and "checkpoint #6" in r.output, r.output
+    drop_guard(cli_engine)
+    with cli_engine.begin() as c:  # cut back to before the witness's copy
+        c.execute(text("DELETE FROM audit_entry WHERE seq >= 3"))
+    r = _cli(url, "audit", "verify", "--against", str(witness))
+    assert r.exit_code == 1 and "removed from the end" in r.output, r.output

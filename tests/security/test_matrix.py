@@ -70,21 +70,20 @@ def leaky_notes(session: SessionDep):
 
 
 @pytest.fixture(scope="module")
-def world(tmp_path_factory):
+def world(module_engine, tmp_path_factory):
+    """The whole app on each backend (SQLite and PostgreSQL), seeded at every level."""
     from forewarn.security import crypto
     from forewarn.settings import Settings
-    from forewarn.store.db import make_engine, upgrade
     from forewarn.web.app import create_app
 
     discover()
     folder = tmp_path_factory.mktemp("matrix")
-    url = f"sqlite:///{folder / 'forewarn.db'}"
-    engine = make_engine(url)
-    upgrade(engine)
+    engine = module_engine
+    url = engine.url.render_as_string(hide_password=False)
     ProbeBase.metadata.create_all(engine)
     settings = Settings(data_dir=folder, database_url=url, secret_key=TEST_SECRET)
     crypto.configure(settings)
-    make_users(engine)
+    make_users(engine, ROLES)
     models = sensitive_models() + [ProbeNote]
     with Session(engine) as s:
         set_principal(s, SYSTEM)
@@ -107,7 +106,7 @@ def world(tmp_path_factory):
            "secret": secret_markers(seeded)}
     for c in clients.values():
         c.close()
-    engine.dispose()
+    ProbeBase.metadata.drop_all(engine)
 
 
 def principal(name: str) -> Principal:
