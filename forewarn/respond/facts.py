@@ -23,8 +23,9 @@ from forewarn.respond import facts_un
 from forewarn.respond.fact import AS_OF, KINDS, SOURCES, Fact
 from forewarn.respond.vetoes import Veto
 
-__all__ = ["KINDS", "SOURCES", "Fact", "FactError", "add_fact", "contradictions", "current",
-           "council", "dossier_facts", "facts_for", "memberships", "planner_facts", "timeline"]
+__all__ = ["KINDS", "SOURCES", "Fact", "FactError", "PlannerFacts", "add_fact",
+           "contradictions", "current", "council", "dossier_facts", "facts_for",
+           "memberships", "planner_facts", "timeline"]
 # Kinds an administrator may correct in the app (memberships are corrected in
 # organisations.yaml, so the partners page and the planner keep one source).
 CORRECTABLE = ("treaty_party", "icc_declaration", "icc_referral", "veto", "court_order",

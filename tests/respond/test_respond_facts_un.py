@@ -1,0 +1,185 @@
+"""The Council and court events timeline and the Security Council's membership (data folder
+un/events/) in the facts registry: strict readers on small files, who sits on the Council in a
+year, a country's timeline newest first with citations, on the country page and /facts."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+
+import pytest
+from fastapi.testclient import TestClient
+
+from forewarn.data.errors import DataError
+from forewarn.respond import facts, facts_un
+from forewarn.respond.fact import AS_OF
+
+EVENTS_HEAD = "date,label,kind,source,source_url,note\n"
+GOOD_EVENT = ("2019-11-11,The Gambia v. Myanmar filed,legal,ICJ 178,"
+              "https://www.icj-cij.org/case/178,\n")
+COUNCIL_HEAD = ("country_org,start_year,end_year,seat,note\n"
+                "# a comment line the reader skips\n")
+
+
+def _write(tmp_path, name, text):
+    path = tmp_path / name
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+def test_events_reader_takes_a_good_row(tmp_path):
+    rows = facts_un.read_events(_write(tmp_path, "e.csv", EVENTS_HEAD + GOOD_EVENT))
+    assert rows == [{"date": "2019-11-11", "label": "The Gambia v. Myanmar filed",
+                     "kind": "legal", "source": "ICJ 178",
+                     "source_url": "https://www.icj-cij.org/case/178", "note": ""}]
+
+
+@pytest.mark.parametrize("bad_row, column", [
+    ("2019-13-11,Filed,legal,ICJ 178,https://www.icj-cij.org/case/178,\n", "date"),
+    ("2019-11-11,Filed,rumour,ICJ 178,https://www.icj-cij.org/case/178,\n", "kind"),
+    ("2019-11-11,,legal,ICJ 178,https://www.icj-cij.org/case/178,\n", "label"),
+    ("2019-11-11,Filed,legal,,https://www.icj-cij.org/case/178,\n", "source"),
+    ("2019-11-11,Filed,legal,ICJ 178,http://example.org,\n", "source_url"),
+])
+def test_a_bad_event_row_is_named_by_file_row_and_column(tmp_path, bad_row, column):
+    path = _write(tmp_path, "events.csv", EVENTS_HEAD + GOOD_EVENT + bad_row)
+    with pytest.raises(DataError) as err:
+        facts_un.read_events(path)
+    assert (err.value.file, err.value.row, err.value.column) == ("events.csv", 3, column)
+
+
+def test_an_events_file_without_its_columns_is_refused(tmp_path):
+    with pytest.raises(DataError, match="source_url"):
+        facts_un.read_events(_write(tmp_path, "e.csv", "date,label,kind,source,note\n"))
+
+
+def test_council_reader_skips_comments_and_counts_file_lines(tmp_path):
+    text = COUNCIL_HEAD + "France,1992,2023,permanent,\nItaly,2017,2017,elected,split\n"
+    rows = facts_un.read_council_terms(_write(tmp_path, "c.csv", text))
+    assert [(r["country_org"], r["start_year"], r["end_year"], r["seat"], r["row"])
+            for r in rows] == [("France", 1992, 2023, "permanent", 3),
+                               ("Italy", 2017, 2017, "elected", 4)]
+
+
+@pytest.mark.parametrize("bad_row, column", [
+    ("Japan,2023,2025,elected,\n", "end_year"),
+    ("Japan,2023,2022,elected,\n", "end_year"),
+    ("Japan,2023,24,elected,\n", "end_year"),
+    ("Japan,2023,2024,observer,\n", "seat"),
+    (",2023,2024,elected,\n", "country_org"),
+])
+def test_a_bad_council_term_is_named_by_file_row_and_column(tmp_path, bad_row, column):
+    path = _write(tmp_path, "terms.csv", COUNCIL_HEAD + "Malta,2023,2024,elected,\n" + bad_row)
+    with pytest.raises(DataError) as err:
+        facts_un.read_council_terms(path)
+    assert (err.value.file, err.value.row, err.value.column) == ("terms.csv", 4, column)
+
+
+def test_a_member_name_the_registry_does_not_know_is_an_error(tmp_path):
+    folder = tmp_path / "un" / "events"
+    folder.mkdir(parents=True)
+    _write(folder, "unsc_membership_terms_1991_2024.csv",
+           COUNCIL_HEAD + "Malta,2023,2024,elected,\nRuritania,2023,2024,elected,\n")
+    with pytest.raises(DataError) as err:
+        facts_un.council_terms(tmp_path)
+    assert (err.value.row, err.value.column) == (4, "country_org")
+    assert "Ruritania" in str(err.value)
+
+
+def test_later_terms_from_the_catalogue_complete_a_year_the_file_does_not_cover(tmp_path):
+    folder = tmp_path / "un" / "events"
+    folder.mkdir(parents=True)
+    _write(folder, "unsc_membership_terms_1991_2024.csv",
+           COUNCIL_HEAD + "Malta,2023,2024,elected,\nRepublic Of Korea,2013,2014,elected,\n")
+    in_2024 = facts.council(2024, raw_dir=tmp_path)
+    assert {m["iso3"] for m in in_2024["elected"]} == {"MLT", "DZA", "GUY", "KOR", "SLE", "SVN"}
+    assert not in_2024["complete"]   # the fixture leaves out four of the 2023-2024 intake
+    assert {m["iso3"] for m in in_2024["permanent"]} == {"CHN", "FRA", "GBR", "RUS", "USA"}
+
+
+@pytest.mark.realdata
+def test_every_year_since_1992_has_fifteen_members_with_sources(raw_dir):
+    for year in range(1992, dt.date.today().year + 1):
+        seated = facts.council(year, raw_dir=raw_dir)
+        assert seated["complete"] and len(seated["elected"]) == 10, year
+        assert len(seated["permanent"]) == 5
+        for m in seated["elected"]:
+            assert m["citation"].strip() and AS_OF.fullmatch(m["as_of"]), (year, m)
+            first, last = map(int, m["term"].split("-"))
+            assert first <= year <= last
+
+
+@pytest.mark.realdata
+def test_council_in_2026_and_a_countrys_own_seat(raw_dir):
+    seated = {m["iso3"]: m["term"] for m in facts.council(2026, raw_dir=raw_dir)["elected"]}
+    assert seated == {"DNK": "2025-2026", "GRC": "2025-2026", "PAK": "2025-2026",
+                      "PAN": "2025-2026", "SOM": "2025-2026", "BHR": "2026-2027",
+                      "COL": "2026-2027", "COD": "2026-2027", "LVA": "2026-2027",
+                      "LBR": "2026-2027"}
+    assert facts.planner_facts(None, "SOM", raw_dir).council_seat(2026)["term"] == "2025-2026"
+    assert facts.planner_facts(None, "CHE", raw_dir).council_seat(2024)["term"] == "2023-2024"
+    assert facts.planner_facts(None, "CHE", raw_dir).council_seat(2026) is None
+    assert facts.planner_facts(None, "RUS", raw_dir).council_seat(2026)["seat"] == "permanent"
+    # The split term of 2017-2018 is two one-year terms.
+    assert facts.planner_facts(None, "ITA", raw_dir).council_seat(2018) is None
+    assert facts.planner_facts(None, "NLD", raw_dir).council_seat(2018)["term"] == "2018-2018"
+
+
+@pytest.mark.realdata
+def test_a_countrys_timeline_is_newest_first_with_citations(raw_dir):
+    mmr = facts.timeline(None, "MMR", raw_dir)
+    dates = [e["date"] for e in mmr]
+    assert dates == sorted(dates, reverse=True)
+    filed = [e for e in mmr if e["kind"] == "council_event" and "ICJ 178" in e["subject"]]
+    assert {e["date"] for e in filed} == {"2019-11-11", "2020-01-23"}
+    assert all("https://www.icj-cij.org/case/178" in e["citation"] for e in filed)
+    sdn = facts.timeline(None, "SDN", raw_dir)
+    assert sdn[0]["kind"] == "veto" and sdn[0]["date"] == "2024-11-18"
+    assert any(e["kind"] == "council_event" and "S/RES/1593" in e["citation"] for e in sdn)
+    for e in mmr + sdn:
+        assert e["citation"].strip() and e["as_of"], e
+    # An event about no one country is the UN's, not any country's.
+    rome = [f for f in facts.facts_for(None, kind="council_event", raw_dir=raw_dir)
+            if "A/CONF.183/9" in f.subject]
+    assert [(f.iso3, f.organisation) for f in rome] == [("", "UN")]
+
+
+@pytest.mark.realdata
+def test_the_2025_gaza_vetoes_are_in_the_registry_with_official_sources(raw_dir):
+    vetoes = {f.date: f for f in facts.facts_for(None, "PSE", "veto", raw_dir=raw_dir)}
+    for day in ("2025-06-04", "2025-09-18", "2024-04-18"):
+        assert vetoes[day].members == ("USA",), day
+    assert "un.org/unispal" in vetoes["2025-09-18"].citation
+    assert "SC/15519" in vetoes["2023-12-08"].citation
+
+
+@pytest.mark.realdata
+def test_the_country_page_and_facts_page_show_the_timeline_and_the_council(app_on, raw_dir):
+    with TestClient(app_on(raw_dir), base_url="https://testserver") as client:
+        page = client.get("/countries/MMR.json").json()
+        section = next(s for s in page["sections"] if s["key"] == "facts")["data"]
+        assert [e["date"] for e in section["timeline"]] == [
+            e["date"] for e in facts.timeline(None, "MMR", raw_dir)]
+        assert not any(f["kind"] == "council_event" for f in section["facts"])
+        html = client.get("/countries/MMR").text
+        assert "Timeline" in html and "https://www.icj-cij.org/case/178" in html
+        registry = client.get("/facts.json", params={"iso3": "MMR", "year": 2025}).json()
+        assert registry["timeline"] == section["timeline"]
+        assert registry["council"]["year"] == 2025 and registry["council"]["complete"]
+        assert "DNK" in {m["iso3"] for m in registry["council"]["elected"]}
+        html = client.get("/facts", params={"iso3": "SDN"}).text
+        this_year = facts.council(session=None, raw_dir=raw_dir)
+        assert f"Security Council in {this_year['year']}" in html
+        for m in this_year["elected"]:
+            assert m["name"] in html
+        assert html.index("2024-11-18") < html.index("2005-03-31")   # newest first
+        assert client.get("/facts.json", params={"year": 1900}).status_code == 422
+
+
+def test_the_registered_sources_name_both_files():
+    from forewarn.data.sources import source
+
+    for name in (facts_un.EVENTS, facts_un.COUNCIL):
+        entry = source(name)
+        assert re.fullmatch(r"[0-9a-f]{64}", entry.sha256) and "MIT" in entry.licence
+        assert entry.origin_url.startswith("https://raw.githubusercontent.com/fmadore/")
