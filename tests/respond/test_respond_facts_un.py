@@ -183,3 +183,21 @@ def test_the_registered_sources_name_both_files():
         entry = source(name)
         assert re.fullmatch(r"[0-9a-f]{64}", entry.sha256) and "MIT" in entry.licence
         assert entry.origin_url.startswith("https://raw.githubusercontent.com/fmadore/")
+
+
+@pytest.mark.realdata
+def test_the_planner_page_says_who_sits_on_the_council(app_on, raw_dir):
+    this_year = facts.council(raw_dir=raw_dir)
+    seated = this_year["elected"][0]
+    with TestClient(app_on(raw_dir), base_url="https://testserver") as client:
+        body = client.get(f"/countries/{seated['iso3']}/options.json").json()
+        assert body["council"]["elected"] == this_year["elected"]
+        assert body["council_seat"]["term"] == seated["term"]
+        html = client.get(f"/countries/{seated['iso3']}/options").text
+        assert "sits on the Council" in html and "Art. 27(3)" in html
+        assert f"Security Council in {this_year['year']}" in html
+        outside = next(c for c in ("CHE", "NOR", "BRA", "ZAF") if c not in
+                       {m["iso3"] for m in this_year["elected"]})
+        body = client.get(f"/countries/{outside}/options.json").json()
+        assert body["council_seat"] is None
+        assert "sits on the Council" not in client.get(f"/countries/{outside}/options").text
