@@ -201,3 +201,35 @@ def test_the_planner_page_says_who_sits_on_the_council(app_on, raw_dir):
         body = client.get(f"/countries/{outside}/options.json").json()
         assert body["council_seat"] is None
         assert "sits on the Council" not in client.get(f"/countries/{outside}/options").text
+
+
+@pytest.mark.realdata
+def test_the_command_line_lists_the_council_and_a_timeline(monkeypatch, raw_dir):
+    import json
+
+    from typer.testing import CliRunner
+
+    from forewarn.respond import cli as respond_cli
+    from forewarn.respond.cli import app as cli
+
+    monkeypatch.setattr(respond_cli, "_operator_session", lambda: None)
+    monkeypatch.setattr(facts, "_raw_dir", lambda session, given: given or raw_dir)
+    runner = CliRunner()
+    out = runner.invoke(cli, ["facts", "council", "--year", "2025", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output) == facts.council(2025, raw_dir=raw_dir)
+    out = runner.invoke(cli, ["facts", "timeline", "mmr", "--json"])
+    assert out.exit_code == 0, out.output
+    assert json.loads(out.output) == facts.timeline(None, "MMR", raw_dir)
+
+
+@pytest.mark.realdata
+def test_the_dossier_and_search_read_the_same_timeline(raw_dir, monkeypatch):
+    dossier = facts.dossier_facts(None, "SDN", raw_dir)
+    assert dossier["timeline"] == facts.timeline(None, "SDN", raw_dir)
+    assert dossier["council_seat"] == facts.planner_facts(None, "SDN", raw_dir).council_seat()
+    from forewarn.respond.facts_web import search_facts
+
+    monkeypatch.setattr(facts, "_raw_dir", lambda session, given: given or raw_dir)
+    found = search_facts(None, "Srebrenica", 20)
+    assert any("BIH" in r["url"] and "un.org" in r["snippet"] for r in found), found
