@@ -233,3 +233,63 @@ def test_the_dossier_and_search_read_the_same_timeline(raw_dir, monkeypatch):
     monkeypatch.setattr(facts, "_raw_dir", lambda session, given: given or raw_dir)
     found = search_facts(None, "Srebrenica", 20)
     assert any("BIH" in r["url"] and "un.org" in r["snippet"] for r in found), found
+
+
+SANCTIONS_XML = """<?xml version="1.0" encoding="UTF-8"?>
+<CONSOLIDATED_LIST dateGenerated="2024-09-26T00:00:07.514Z"><INDIVIDUALS>
+<INDIVIDUAL><DATAID>1</DATAID><UN_LIST_TYPE>DRC</UN_LIST_TYPE><LISTED_ON>2005-11-01</LISTED_ON></INDIVIDUAL>
+<INDIVIDUAL><DATAID>2</DATAID><UN_LIST_TYPE>DRC</UN_LIST_TYPE><LISTED_ON>2015-03-27-04:00</LISTED_ON></INDIVIDUAL>
+<INDIVIDUAL><DATAID>3</DATAID><UN_LIST_TYPE>Al-Qaida</UN_LIST_TYPE><LISTED_ON>2001-01-25</LISTED_ON></INDIVIDUAL>
+</INDIVIDUALS><ENTITIES>
+<ENTITY><DATAID>4</DATAID><UN_LIST_TYPE>DRC</UN_LIST_TYPE><LISTED_ON>{entity_day}</LISTED_ON></ENTITY>
+</ENTITIES></CONSOLIDATED_LIST>"""
+
+
+def _sanctions_dir(tmp_path, entity_day):
+    from forewarn.respond.facts_shipped import SANCTIONS_LIST
+
+    path = tmp_path / SANCTIONS_LIST
+    path.parent.mkdir(parents=True)
+    path.write_text(SANCTIONS_XML.format(entity_day=entity_day), encoding="utf-8")
+    return tmp_path
+
+
+def test_sanctions_regimes_count_listings_with_the_latest_date(tmp_path):
+    from forewarn.respond.facts_shipped import sanctions_facts
+
+    (drc,) = sanctions_facts(_sanctions_dir(tmp_path, "2010-12-01"))
+    assert (drc.iso3, drc.as_of) == ("COD", "2024-09-26")
+    assert drc.status == "in force, 3 listed individuals and entities (latest listing 2015-03-27)"
+    assert "2005-11-01" in drc.summary
+
+
+def test_a_bad_listing_date_is_named(tmp_path):
+    from forewarn.respond.facts_shipped import sanctions_facts
+
+    with pytest.raises(DataError) as err:
+        sanctions_facts(_sanctions_dir(tmp_path, "1 December 2010"))
+    assert err.value.column == "LISTED_ON" and "ENTITY 4" in str(err.value)
+
+
+def test_peace_operations_say_when_their_mandate_came_under_chapter_vii(tmp_path):
+    from forewarn.respond.facts_shipped import PKO_LIST, TAMM, peace_operation_facts
+
+    def folder(name, tamm_rows):
+        raw = tmp_path / name
+        (raw / PKO_LIST).parent.mkdir(parents=True)
+        (raw / PKO_LIST).write_text(pko, encoding="utf-8")
+        (raw / TAMM).write_text("mission,yearmon,month,year,unsc_resolution,prociv,ch7\n"
+                                + tamm_rows, encoding="utf-8")
+        return raw
+
+    pko = ("id,mission_acronym,mission_name,lead_department,mission_isactive,start_date,"
+           "end_date,mission_location,mission_longitude,mission_latitude,last_update\n"
+           "1,UNMISS,United Nations Mission in South Sudan,DPO,Yes,2011-07-08,,Juba,"
+           "\"31,6\",\"4,8\",2024-02-19\n")
+    good = folder("good", "UNMISS,2011-07,7,2011,1996,1,0\nUNMISS,2014-05,5,2014,2155,1,1\n")
+    (mission,) = [f for f in peace_operation_facts(good) if f.iso3 == "SSD"]
+    assert "protection-of-civilians task in its mandate from 2011-07 (S/RES/1996" in mission.summary
+    assert "Chapter VII mandate from 2014-05 (S/RES/2155" in mission.summary
+    with pytest.raises(DataError) as err:
+        peace_operation_facts(folder("bad", "UNMISS,2011-07,7,2011,1996,1,yes\n"))
+    assert (err.value.row, err.value.column) == (2, "ch7")
