@@ -145,12 +145,15 @@ def test_a_countrys_timeline_is_newest_first_with_citations(raw_dir):
 
 
 @pytest.mark.realdata
-def test_the_2025_gaza_vetoes_are_in_the_registry_with_official_sources(raw_dir):
+def test_vetoes_since_2023_are_in_the_registry_with_official_sources(raw_dir):
     vetoes = {f.date: f for f in facts.facts_for(None, "PSE", "veto", raw_dir=raw_dir)}
     for day in ("2025-06-04", "2025-09-18", "2024-04-18"):
         assert vetoes[day].members == ("USA",), day
     assert "un.org/unispal" in vetoes["2025-09-18"].citation
     assert "SC/15519" in vetoes["2023-12-08"].citation
+    (syria,) = facts.facts_for(None, "SYR", "veto", raw_dir=raw_dir)
+    assert (syria.date, syria.members) == ("2023-07-11", ("RUS",))
+    assert "SC/15558" in syria.citation
 
 
 @pytest.mark.realdata
