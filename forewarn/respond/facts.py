@@ -11,6 +11,7 @@ the country page, the dossier and search read facts through this module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -34,6 +35,7 @@ CORRECTABLE = ("treaty_party", "icc_declaration", "icc_referral", "veto", "court
 # Kinds whose findings are compared with the shipped fact (same key, different status).
 COMPARED = ("treaty_party", "icc_declaration", "membership", "court_order")
 TREATY_STATUSES = ("party", "not party", "signatory", "withdrawn")
+TERM = re.compile(r"elected member (\d{4})-(\d{4})")
 ICC_TOOL, ICJ_TOOL = "icc_investigation", "icj_proceedings"
 
 
@@ -222,8 +224,30 @@ def council(year: int | None = None, session: Session | None = None,
     do not name all ten elected members for that year."""
     year = year or datetime.now(UTC).year
     out = facts_un.council_in(year, _raw_dir(session, raw_dir))
+    # Terms an editor added or corrected in the app (newer than the shipped data) count too.
+    if session is not None:
+        from forewarn.data import countries
+
+        held = {m["iso3"] for m in out["elected"]}
+        for f in current(recorded_facts(session)):
+            term = _term(f.subject) if f.kind == "council_member" else None
+            if (f.source == "corrected" and term and term[0] <= year <= term[1]
+                    and f.iso3 not in held):
+                c = countries.get(f.iso3)
+                out["elected"].append({"iso3": f.iso3, "name": c.name if c else f.iso3,
+                                       "term": f"{term[0]}-{term[1]}", "citation": f.citation,
+                                       "as_of": f.as_of, "source": "corrected"})
+                held.add(f.iso3)
+        out["elected"].sort(key=lambda m: m["iso3"])
+        out["complete"] = len(out["elected"]) == 10
     out["as_of"] = max((m["as_of"] for m in out["elected"]), default=facts_un.COUNCIL_AS_OF)
     return out
+
+
+def _term(subject: str) -> tuple[int, int] | None:
+    """'elected member 2025-2026' -> (2025, 2026); anything else -> None."""
+    found = TERM.fullmatch(subject.strip())
+    return (int(found.group(1)), int(found.group(2))) if found else None
 
 
 def memberships(iso3: str) -> list[dict]:
@@ -284,10 +308,10 @@ class PlannerFacts:
             if f.subject == "permanent member":
                 return {"seat": "permanent", "term": None, "citation": f.citation,
                         "as_of": f.as_of}
-            first, _, last = f.subject.rpartition(" ")[2].partition("-")
-            if first.isdigit() and last.isdigit() and int(first) <= year <= int(last):
-                return {"seat": "elected", "term": f"{first}-{last}", "citation": f.citation,
-                        "as_of": f.as_of}
+            term = _term(f.subject)
+            if term and term[0] <= year <= term[1]:
+                return {"seat": "elected", "term": f"{term[0]}-{term[1]}",
+                        "citation": f.citation, "as_of": f.as_of}
         return None
 
     def vetoes(self) -> list[Veto]:
@@ -331,6 +355,11 @@ def add_fact(session: Session, principal, *, kind: str, iso3: str, subject: str,
             raise FactError(fld, "required" if fld != "citation" else
                             "every fact needs its official source (document symbol, order, "
                             "depositary notification)")
+    term = _term(subject) if kind == "council_member" else None
+    if kind == "council_member" and subject.strip() != "permanent member" and (
+            term is None or not 0 <= term[1] - term[0] <= 1):
+        raise FactError("subject", "a Council seat is 'permanent member' or 'elected member "
+                                   "YYYY-YYYY' (a term of one or two years)")
     if kind == "treaty_party" and _norm(status) not in TREATY_STATUSES:
         raise FactError("status", f"treaty status is one of {', '.join(TREATY_STATUSES)}")
     today = datetime.now(UTC).date()

@@ -296,3 +296,33 @@ def test_peace_operations_say_when_their_mandate_came_under_chapter_vii(tmp_path
     with pytest.raises(DataError) as err:
         peace_operation_facts(folder("bad", "UNMISS,2011-07,7,2011,1996,1,yes\n"))
     assert (err.value.row, err.value.column) == (2, "ch7")
+
+
+@pytest.mark.realdata
+def test_an_editor_adds_a_later_council_term_with_its_source(app_on, raw_dir, engine):
+    from tests.accounts import login
+
+    from .recording import audit_entries, post_json
+
+    app = app_on(raw_dir)
+    with TestClient(app, base_url="https://testserver") as admin, \
+            TestClient(app, base_url="https://testserver") as analyst:
+        assert login(admin, "admin").status_code == 303
+        assert login(analyst, "analyst").status_code == 303
+        year = dt.date.today().year + 1
+        before = admin.get("/facts.json", params={"year": year}).json()["council"]
+        term = {"kind": "council_member", "iso3": "IRL", "source": "corrected",
+                "subject": f"elected member {year}-{year + 1}",
+                "status": f"elected member, term {year}-{year + 1}",
+                "citation": "General Assembly election of June (test citation)"}
+        assert post_json(analyst, "/api/respond/facts", term).status_code == 403
+        bad = post_json(admin, "/api/respond/facts", {**term, "subject": "member for a while"})
+        assert bad.status_code == 422 and "elected member YYYY-YYYY" in bad.text
+        assert post_json(admin, "/api/respond/facts", term).status_code == 201
+        after = admin.get("/facts.json", params={"year": year}).json()["council"]
+        added = [m for m in after["elected"] if m["iso3"] == "IRL"]
+        assert [(m["term"], m["source"]) for m in added] == [(f"{year}-{year + 1}",
+                                                              "corrected")]
+        assert len(after["elected"]) == len(before["elected"]) + 1
+        assert "test citation" in admin.get("/facts", params={"year": year}).text
+    assert ("admin", "correct", "respond_fact") in [e[:3] for e in audit_entries(engine)]
