@@ -24,6 +24,7 @@ COUNCIL = "un/events/unsc_membership_terms_1991_2024.csv"
 EVENT_COLUMNS = ("date", "label", "kind", "source", "source_url", "note")
 EVENT_KINDS = ("legal", "council", "atrocity", "conflict", "institutional", "contested")
 COUNCIL_COLUMNS = ("country_org", "start_year", "end_year", "seat", "note")
+EVENTS_AS_OF = "2023-12-29"      # the timeline's last event
 EVENTS_CITATION = ("timeline from F. Madore, 'Genocide at the Security Council' "
                    "(config/events.csv, MIT)")
 # The file's header says its terms were checked against the Council's records for 1992-2023.
@@ -131,12 +132,12 @@ def _events_file(path: str, _mtime: float) -> tuple[Fact, ...]:
         codes = where.get(r["date"], [])
         for code in codes:
             out.append(Fact(kind="council_event", iso3=code, subject=subject, date=r["date"],
-                            status=status, citation=citation, as_of="2023-12-29",
+                            status=status, citation=citation, as_of=EVENTS_AS_OF,
                             source="shipped", summary=summary))
         if not codes:   # an event about no one country (Rome Statute, World Summit ...)
             out.append(Fact(kind="council_event", organisation="UN", subject=subject,
                             date=r["date"], status=status, citation=citation,
-                            as_of="2023-12-29", source="shipped", summary=summary))
+                            as_of=EVENTS_AS_OF, source="shipped", summary=summary))
     return tuple(out)
 
 
