@@ -84,8 +84,11 @@ def read_council_terms(path: Path) -> list[dict]:
                  if line.strip() and not line.lstrip().startswith("#")]
     reader = csv.DictReader(line for _, line in lines)
     _header(path, reader.fieldnames, COUNCIL_COLUMNS)
+    rows = list(reader)
+    if len(rows) != len(lines) - 1:   # row numbers are file lines: one record a line
+        raise DataError(path.name, "a quoted field runs over more than one line")
     out = []
-    for (n, _), r in zip(lines[1:], reader, strict=True):
+    for (n, _), r in zip(lines[1:], rows, strict=True):
         row = {k: (r.get(k) or "").strip() for k in COUNCIL_COLUMNS}
         if not row["country_org"]:
             raise DataError(path.name, "empty", row=n, column="country_org")

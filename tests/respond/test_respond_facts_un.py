@@ -326,3 +326,10 @@ def test_an_editor_adds_a_later_council_term_with_its_source(app_on, raw_dir, en
         assert len(after["elected"]) == len(before["elected"]) + 1
         assert "test citation" in admin.get("/facts", params={"year": year}).text
     assert ("admin", "correct", "respond_fact") in [e[:3] for e in audit_entries(engine)]
+
+
+def test_a_council_term_spread_over_two_lines_is_refused(tmp_path):
+    path = _write(tmp_path, "c.csv",
+                  COUNCIL_HEAD + 'Malta,2023,2024,elected,"a note\nover two lines"\n')
+    with pytest.raises(DataError, match="more than one line"):
+        facts_un.read_council_terms(path)
