@@ -99,7 +99,12 @@ def test_later_terms_from_the_catalogue_complete_a_year_the_file_does_not_cover(
 
 @pytest.mark.realdata
 def test_every_year_since_1992_has_fifteen_members_with_sources(raw_dir):
-    for year in range(1992, dt.date.today().year + 1):
+    from forewarn.respond.facts_shipped import reference_data
+
+    # Up to the last year whose two intakes the shipped data name (later years are flagged
+    # as incomplete on the page until someone adds the terms).
+    last = max(t["start_year"] for t in reference_data()["council_terms"])
+    for year in range(1992, last + 1):
         seated = facts.council(year, raw_dir=raw_dir)
         assert seated["complete"] and len(seated["elected"]) == 10, year
         assert len(seated["permanent"]) == 5
@@ -191,8 +196,12 @@ def test_the_registered_sources_name_both_files():
 @pytest.mark.realdata
 def test_the_planner_page_says_who_sits_on_the_council(app_on, raw_dir):
     this_year = facts.council(raw_dir=raw_dir)
-    seated = this_year["elected"][0]
     with TestClient(app_on(raw_dir), base_url="https://testserver") as client:
+        if not this_year["elected"]:   # a year the shipped data do not reach: said so
+            assert "elected members not in the shipped data" in client.get(
+                "/countries/SDN/options").text
+            return
+        seated = this_year["elected"][0]
         body = client.get(f"/countries/{seated['iso3']}/options.json").json()
         assert body["council"]["elected"] == this_year["elected"]
         assert body["council_seat"]["term"] == seated["term"]
