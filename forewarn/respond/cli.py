@@ -275,6 +275,51 @@ def facts_list(iso3: str = typer.Option(None, help="Only this country's facts (I
     console.print(table)
 
 
+@facts_app.command("council")
+def facts_council(year: int = typer.Option(None, help="The year (default: this year)."),
+                  as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """Who sits on the Security Council in a year: permanent and elected members, with each
+    elected member's term and source."""
+    from forewarn.respond import facts
+
+    seated = facts.council(year)
+    if as_json:
+        print(json.dumps(seated, indent=1))
+        return
+    table = Table("member", "seat", "term", "citation")
+    for m in seated["permanent"]:
+        table.add_row(f"{m['name']} ({m['iso3']})", "permanent", "", m["citation"])
+    for m in seated["elected"]:
+        table.add_row(f"{m['name']} ({m['iso3']})", "elected", m["term"], m["citation"])
+    console.print(table)
+    if not seated["complete"]:
+        console.print(f"[yellow]{len(seated['elected'])} of ten elected members known for "
+                      f"{seated['year']}[/yellow]")
+
+
+@facts_app.command("timeline")
+def facts_timeline(iso3: str = typer.Argument(..., help="ISO3 code."),
+                   as_json: bool = typer.Option(False, "--json", help="Print JSON.")) -> None:
+    """A country's Council and court events, vetoes, referrals and court orders, newest
+    first, with citations."""
+    from forewarn.respond import facts
+
+    session = _operator_session()
+    try:
+        rows = facts.timeline(session, iso3.upper())
+    finally:
+        if session is not None:
+            session.close()
+    if as_json:
+        print(json.dumps(rows, indent=1, default=str))
+        return
+    table = Table("date", "kind", "event", "citation", "as of")
+    for e in rows:
+        table.add_row(e["date"], e["kind"], e["summary"] or f"{e['subject']}, {e['status']}",
+                      e["citation"], e["as_of"])
+    console.print(table)
+
+
 @facts_app.command("check")
 def facts_check() -> None:
     """Load every shipped fact and check each has a citation and an as-of date."""

@@ -19,6 +19,8 @@ KINDS = {
     "veto_restraint": "Veto-restraint commitment",
     "fact_finding": "Fact-finding mission or commission of inquiry",
     "peace_operation": "UN peace operation",
+    "council_event": "Council or court event (timeline)",
+    "council_member": "Security Council member",
 }
 SOURCES = ("shipped", "recorded", "corrected")
 DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

@@ -11,6 +11,7 @@ the country page, the dossier and search read facts through this module.
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 from datetime import UTC, date, datetime
 from pathlib import Path
@@ -19,19 +20,22 @@ from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
 from forewarn.respond import facts_shipped as shipped
+from forewarn.respond import facts_un
 from forewarn.respond.fact import AS_OF, KINDS, SOURCES, Fact
 from forewarn.respond.vetoes import Veto
 
-__all__ = ["KINDS", "SOURCES", "Fact", "FactError", "add_fact", "contradictions", "current",
-           "dossier_facts", "facts_for", "memberships", "planner_facts"]
+__all__ = ["KINDS", "SOURCES", "Fact", "FactError", "PlannerFacts", "add_fact",
+           "contradictions", "current", "council", "dossier_facts", "facts_for",
+           "memberships", "planner_facts", "timeline"]
 # Kinds an administrator may correct in the app (memberships are corrected in
 # organisations.yaml, so the partners page and the planner keep one source).
 CORRECTABLE = ("treaty_party", "icc_declaration", "icc_referral", "veto", "court_order",
                "icj_case", "sanctions_regime", "veto_restraint", "fact_finding",
-               "peace_operation")
+               "peace_operation", "council_event", "council_member")
 # Kinds whose findings are compared with the shipped fact (same key, different status).
 COMPARED = ("treaty_party", "icc_declaration", "membership", "court_order")
 TREATY_STATUSES = ("party", "not party", "signatory", "withdrawn")
+TERM = re.compile(r"elected member (\d{4})-(\d{4})")
 ICC_TOOL, ICJ_TOOL = "icc_investigation", "icj_proceedings"
 
 
@@ -60,6 +64,7 @@ def shipped_facts(iso3: str | None = None, raw_dir: Path | None = None) -> list[
     out = list(shipped.catalogue_facts()) + shipped.court_facts() + shipped.membership_facts()
     out += shipped.icj_case_facts(raw_dir) + shipped.sanctions_facts(raw_dir)
     out += shipped.peace_operation_facts(raw_dir)
+    out += facts_un.event_facts(raw_dir) + facts_un.council_member_facts(raw_dir)
     if iso3:
         out = [f for f in out if f.iso3 == iso3]
         out += shipped.treaty_list_facts(iso3) + shipped.hr_treaty_facts(iso3, raw_dir)
@@ -190,8 +195,59 @@ def dossier_facts(session: Session | None, iso3: str, raw_dir: Path | None = Non
     for f in in_force:
         by_kind.setdefault(f["kind"], []).append(f)
     return {"iso3": iso3.upper(), "facts": by_kind, "memberships": memberships(iso3),
+            "timeline": timeline(session, iso3, raw_dir, facts),
+            "council_seat": PlannerFacts(facts).council_seat(),
             "contradictions": contradictions(session, iso3, raw_dir),
             "labels": dict(KINDS)}
+
+
+# Dated facts that make up a country's timeline (with the Council and court events file).
+TIMELINE_KINDS = ("council_event", "veto", "icc_referral", "icc_declaration", "court_order")
+
+
+def timeline(session: Session | None, iso3: str, raw_dir: Path | None = None,
+             facts: list[Fact] | None = None) -> list[dict]:
+    """The country's events, newest first, each with its citation and as-of date: the
+    sourced timeline of Council and court events, vetoes, ICC referrals and declarations and
+    court orders in force."""
+    rows = current(facts if facts is not None else facts_for(session, iso3, raw_dir=raw_dir))
+    dated = [f for f in rows if f.kind in TIMELINE_KINDS and f.date and (
+        f.source != "recorded" or f.kind in ("veto", "icc_referral"))]
+    dated.sort(key=lambda f: (f.date, f.kind, f.subject), reverse=True)
+    return [f.as_dict() for f in dated]
+
+
+def council(year: int | None = None, session: Session | None = None,
+            raw_dir: Path | None = None) -> dict:
+    """Who sits on the Security Council in YEAR (default: this year): permanent members and
+    elected members with their terms and sources; `complete` is false when the shipped data
+    do not name all ten elected members for that year."""
+    year = year or datetime.now(UTC).year
+    out = facts_un.council_in(year, _raw_dir(session, raw_dir))
+    # Terms an editor added or corrected in the app (newer than the shipped data) count too.
+    if session is not None:
+        from forewarn.data import countries
+
+        held = {m["iso3"] for m in out["elected"]}
+        for f in current(recorded_facts(session)):
+            term = _term(f.subject) if f.kind == "council_member" else None
+            if (f.source == "corrected" and term and term[0] <= year <= term[1]
+                    and f.iso3 not in held):
+                c = countries.get(f.iso3)
+                out["elected"].append({"iso3": f.iso3, "name": c.name if c else f.iso3,
+                                       "term": f"{term[0]}-{term[1]}", "citation": f.citation,
+                                       "as_of": f.as_of, "source": "corrected"})
+                held.add(f.iso3)
+        out["elected"].sort(key=lambda m: m["iso3"])
+        out["complete"] = len(out["elected"]) == 10
+    out["as_of"] = max((m["as_of"] for m in out["elected"]), default=facts_un.COUNCIL_AS_OF)
+    return out
+
+
+def _term(subject: str) -> tuple[int, int] | None:
+    """'elected member 2025-2026' -> (2025, 2026); anything else -> None."""
+    found = TERM.fullmatch(subject.strip())
+    return (int(found.group(1)), int(found.group(2))) if found else None
 
 
 def memberships(iso3: str) -> list[dict]:
@@ -242,6 +298,22 @@ class PlannerFacts:
                        and (f.source == "recorded" or any(
                            t.casefold() in (f.summary or "").casefold() for t in treaties))})
 
+    def council_seat(self, year: int | None = None) -> dict | None:
+        """The country's own Security Council seat in YEAR (default this year), if any:
+        {seat, term, citation, as_of}."""
+        year = year or datetime.now(UTC).year
+        for f in self.facts:
+            if f.kind != "council_member" or f.source == "recorded":
+                continue
+            if f.subject == "permanent member":
+                return {"seat": "permanent", "term": None, "citation": f.citation,
+                        "as_of": f.as_of}
+            term = _term(f.subject)
+            if term and term[0] <= year <= term[1]:
+                return {"seat": "elected", "term": f"{term[0]}-{term[1]}",
+                        "citation": f.citation, "as_of": f.as_of}
+        return None
+
     def vetoes(self) -> list[Veto]:
         """Vetoes the veto file does not hold: shipped after it ends, and corrected ones (an
         analyst's recorded vetoes are read by the planner from the record itself)."""
@@ -283,6 +355,11 @@ def add_fact(session: Session, principal, *, kind: str, iso3: str, subject: str,
             raise FactError(fld, "required" if fld != "citation" else
                             "every fact needs its official source (document symbol, order, "
                             "depositary notification)")
+    term = _term(subject) if kind == "council_member" else None
+    if kind == "council_member" and subject.strip() != "permanent member" and (
+            term is None or not 0 <= term[1] - term[0] <= 1):
+        raise FactError("subject", "a Council seat is 'permanent member' or 'elected member "
+                                   "YYYY-YYYY' (a term of one or two years)")
     if kind == "treaty_party" and _norm(status) not in TREATY_STATUSES:
         raise FactError("status", f"treaty status is one of {', '.join(TREATY_STATUSES)}")
     today = datetime.now(UTC).date()

@@ -197,15 +197,27 @@ def _sanctions_file(path: str, _mtime: float) -> tuple[Fact, ...]:
     except ET.ParseError as exc:
         raise DataError(Path(path).name, f"not valid XML ({exc})") from None
     generated = (root.get("dateGenerated") or "")[:10]
-    counts: dict[str, int] = {}
-    for e in root.iter("UN_LIST_TYPE"):
-        if e.text in types:
-            counts[e.text] = counts.get(e.text, 0) + 1
+    listed: dict[str, list[str]] = {}   # regime -> LISTED_ON dates of its designations
+    for tag in ("INDIVIDUAL", "ENTITY"):
+        for e in root.iter(tag):
+            name = (e.findtext("UN_LIST_TYPE") or "").strip()
+            if name not in types:
+                continue
+            on = (e.findtext("LISTED_ON") or "").strip()
+            # xs:date, which may carry a time zone (2015-03-27-04:00)
+            day = re.fullmatch(r"(\d{4}-\d{2}-\d{2})(Z|[+-]\d{2}:\d{2})?", on)
+            if day is None:
+                raise DataError(Path(path).name, f"{tag} {e.findtext('DATAID')}: listing date "
+                                f"'{on}' is not a date", column="LISTED_ON")
+            listed.setdefault(name, []).append(day.group(1))
     return tuple(Fact(kind="sanctions_regime", iso3=types[name], subject=f"UN list: {name}",
-                      date=None, status=f"in force, {n} listed individuals and entities",
+                      date=None, status=f"in force, {len(days)} listed individuals and "
+                                             f"entities (latest listing {max(days)})",
                       citation=f"UN Security Council Consolidated List (scsanctions.un.org), "
-                               f"generated {generated}", as_of=generated, source="shipped")
-                 for name, n in sorted(counts.items()))
+                               f"generated {generated}", as_of=generated, source="shipped",
+                      summary=f"first listing on the list {min(days)} (the list gives "
+                              "designations, not the regime's measures or start)")
+                 for name, days in sorted(listed.items()))
 
 
 def sanctions_facts(raw_dir: Path | None) -> list[Fact]:
@@ -233,25 +245,28 @@ def membership_facts() -> list[Fact]:
 
 
 @lru_cache
-def _poc_mandates(path: str, _mtime: float) -> dict[str, tuple[str, str]]:
-    """Mission -> (first month with a protection-of-civilians task, its resolution), TAMM."""
-    first: dict[str, tuple[str, str]] = {}
+def _mandate_tasks(path: str, _mtime: float) -> dict[str, dict[str, tuple[str, str]]]:
+    """Task (prociv: protection of civilians, ch7: Chapter VII) -> mission -> (first month
+    the mandate has it, its resolution), from TAMM."""
+    first: dict[str, dict[str, tuple[str, str]]] = {"prociv": {}, "ch7": {}}
     with open(path, newline="", encoding="utf-8") as f:
         for n, r in enumerate(csv.DictReader(f), start=2):
-            if r.get("prociv") not in ("0", "1"):
-                raise DataError(Path(path).name, f"bad value '{r.get('prociv')}'", row=n,
-                                column="prociv")
-            if r["prociv"] == "1":
-                month = f"{int(r['year']):04d}-{int(r['month']):02d}"
-                if r["mission"] not in first or month < first[r["mission"]][0]:
-                    first[r["mission"]] = (month, r["unsc_resolution"])
+            for task, seen in first.items():
+                if r.get(task) not in ("0", "1"):
+                    raise DataError(Path(path).name, f"bad value '{r.get(task)}'", row=n,
+                                    column=task)
+                if r[task] == "1":
+                    month = f"{int(r['year']):04d}-{int(r['month']):02d}"
+                    if r["mission"] not in seen or month < seen[r["mission"]][0]:
+                        seen[r["mission"]] = (month, r["unsc_resolution"])
     return first
 
 
 @lru_cache
 def _pko_file(path: str, _mtime: float, tamm: tuple[str, float] | None) -> tuple[Fact, ...]:
     where = reference_data().get("peace_operation_countries") or {}
-    poc = _poc_mandates(*tamm) if tamm else {}
+    tasks = _mandate_tasks(*tamm) if tamm else {"prociv": {}, "ch7": {}}
+    poc, ch7 = tasks["prociv"], tasks["ch7"]
     out = []
     with open(path, newline="", encoding="utf-8") as f:
         for r in csv.DictReader(f):
@@ -263,6 +278,9 @@ def _pko_file(path: str, _mtime: float, tamm: tuple[str, float] | None) -> tuple
                 month, res = poc[acronym]
                 summary += (f"; protection-of-civilians task in its mandate from {month} "
                             f"(S/RES/{res}; TAMM v2.1, Lloyd 2021)")
+            if acronym in ch7:
+                month, res = ch7[acronym]
+                summary += (f"; Chapter VII mandate from {month} (S/RES/{res}; TAMM v2.1)")
             for code in where.get(acronym, []):
                 out.append(Fact(kind="peace_operation", iso3=code, subject=acronym,
                                 date=r["start_date"] or None, status=status,

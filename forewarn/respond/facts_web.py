@@ -25,7 +25,7 @@ router = APIRouter()
 TEMPLATE = "respond/facts.html"
 # Without a country the page leaves out the per-country treaty and membership rows (about
 # 200 countries each); they are listed on each country's view.
-PER_COUNTRY = ("treaty_party", "membership")
+PER_COUNTRY = ("treaty_party", "membership", "council_member")
 PLAIN = {"citation": "Give the official source: document symbol, court order or depositary "
                      "notification.", "iso3": "Choose a country.",
          "subject": "Say what the fact is about (treaty id, draft symbol, case).",
@@ -34,7 +34,8 @@ PLAIN = {"citation": "Give the official source: document symbol, court order or 
 FIELDS = ("kind", "iso3", "subject", "status", "date", "citation", "as_of", "note")
 
 
-def registry_data(session, iso3: str | None, kind: str | None) -> dict:
+def registry_data(session, iso3: str | None, kind: str | None, year: int | None = None
+                  ) -> dict:
     if iso3 and countries.get(iso3) is None:
         raise HTTPException(404, f"No country with ISO3 code '{iso3}'. See /api/countries.")
     if kind and kind not in facts.KINDS:
@@ -47,27 +48,38 @@ def registry_data(session, iso3: str | None, kind: str | None) -> dict:
             "newer_than_shipped": [f.as_dict() for f in rows if f.source == "corrected"],
             "contradictions": facts.contradictions(session, iso3) if iso3 else [
                 {"finding": f.as_dict()} for f in rows if f.flags and f.source == "recorded"],
-            "memberships": facts.memberships(iso3) if iso3 else []}
+            "memberships": facts.memberships(iso3) if iso3 else [],
+            # Who sits on the Security Council (this year unless ?year=), and the country's
+            # dated events newest first (the Council and court timeline, vetoes, referrals,
+            # court orders), each with its citation.
+            "council": facts.council(year, session),
+            "timeline": facts.timeline(session, iso3) if iso3 else []}
 
 
 _ISO3 = Query(None, min_length=3, max_length=3, pattern="^[A-Za-z]{3}$",
               description="ISO3 code: only this country's facts")
 _KIND = Query(None, description="one kind: " + ", ".join(facts.KINDS))
+_YEAR = Query(None, ge=1946, le=2100, description="the year of the Council's composition "
+                                                 "(default this year)")
 
 
 @router.get("/facts.json", tags=["respond"], summary="Reference facts with citation and as-of")
-def facts_json(session: SessionDep, iso3: str | None = _ISO3, kind: str | None = _KIND):
+def facts_json(session: SessionDep, iso3: str | None = _ISO3, kind: str | None = _KIND,
+               year: int | None = _YEAR):
     """Every reference fact (Council vetoes, sanctions regimes, ICC referrals and
     declarations, treaty status, court orders, ICJ cases, memberships, veto-restraint
-    commitments), each with `source` shipped | recorded | corrected, its citation and as-of
-    date; corrections (`newer_than_shipped`) and findings that contradict a shipped fact."""
-    return registry_data(session, iso3, kind)
+    commitments, Council members, the Council and court events timeline), each with `source`
+    shipped | recorded | corrected, its citation and as-of date; corrections
+    (`newer_than_shipped`), findings that contradict a shipped fact, the Council's members in
+    `year` (`council`) and, for a country, its `timeline` newest first."""
+    return registry_data(session, iso3, kind, year)
 
 
 @router.get("/facts", response_class=HTMLResponse, include_in_schema=False)
 def facts_page(request: Request, session: SessionDep, principal: CurrentPrincipal,
-               iso3: str | None = _ISO3, kind: str | None = _KIND, saved: int | None = None):
-    data = registry_data(session, iso3, kind)
+               iso3: str | None = _ISO3, kind: str | None = _KIND, saved: int | None = None,
+               year: int | None = _YEAR):
+    data = registry_data(session, iso3, kind, year)
     if wants_json(request):
         return render(request, TEMPLATE, data)
     return _page(request, principal, data, saved=saved)
@@ -157,11 +169,17 @@ async def fact_submit(request: Request, session: SessionDep,
 def country_facts(session, country: dict) -> dict:
     """Council vetoes, ICC, ICJ, sanctions, memberships and treaty facts in force for the
     country, with findings that contradict a shipped fact flagged."""
-    rows = facts.current(facts.facts_for(session, country["iso3"]))
-    shown = [f.as_dict() for f in rows if f.kind != "treaty_party" or f.subject in (
-        "genocide", "rome_statute", "geneva_conventions") or f.source != "shipped"]
+    everything = facts.facts_for(session, country["iso3"])
+    rows = facts.current(everything)
+    # The timeline shows the events; the seat line the Council terms.
+    shown = [f.as_dict() for f in rows if f.kind not in ("council_event", "council_member")
+             and (f.kind != "treaty_party" or f.subject in (
+                 "genocide", "rome_statute", "geneva_conventions") or f.source != "shipped")]
     return {"facts": shown, "contradictions": facts.contradictions(session, country["iso3"]),
             "memberships": facts.memberships(country["iso3"]),
+            "timeline": facts.timeline(session, country["iso3"], facts=everything),
+            "council_seat": facts.PlannerFacts(everything).council_seat(),
+            "council_terms": [f.as_dict() for f in rows if f.kind == "council_member"],
             "link": f"/facts?iso3={country['iso3']}"}
 
 

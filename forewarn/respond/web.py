@@ -120,6 +120,9 @@ def options_for(session, settings, iso3: str, phase: str | None, state_role: str
     # Memberships from the registry: the same rows /partners, /facts and the country page use.
     result["memberships"] = [{"id": m["id"], "name": m["name"], "suspended": m["suspended"]}
                              for m in facts.memberships(c.iso3) if not m["withdrawn"]]
+    # Who sits on the Council this year, and whether the country itself does (registry).
+    result["council"] = facts.council(session=session, raw_dir=settings.raw_dir)
+    result["council_seat"] = reg.council_seat()
     result["recorded_vetoes"] = [veto_dict(v) for v in store.vetoes(session, c.iso3)]
     result["phases"], result["state_roles"] = list(PHASES), list(STATE_ROLES)
     result["generated"] = date.today().isoformat()
