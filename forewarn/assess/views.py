@@ -69,6 +69,14 @@ def assessment_dict(session, actor: Actor, framework: Framework, a,
                             "editor": v.editor_name, "note": v.note,
                             "created_at": v.created_at.isoformat() if v.created_at else None}
                            for v in service.versions(session, a)]
+        out["comments"] = [{"id": c.id, "indicator": c.indicator, "body": c.body,
+                            "author": c.author_name,
+                            "created_at": c.created_at.isoformat() if c.created_at else ""}
+                           for c in service.comments(session, a)]
+        by: dict[str, list] = {}
+        for c in out["comments"]:
+            by.setdefault(c["indicator"], []).append(c)
+        out["comments_by"] = by
     return out
 
 
