@@ -11,9 +11,12 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import forewarn
+from forewarn.cliutil import ForewarnTyper, quiet_help_types
 from forewarn.settings import get_settings
 
-app = typer.Typer(
+quiet_help_types()  # help texts list choices, not Python types (<bool>, <str>)
+# Every user error ends as one line on stderr with exit code 1 or 2 (forewarn/cliutil.py).
+app = ForewarnTyper(
     help="Forewarn: atrocity-crime early warning, assessment, response planning and "
     "documentation.",
     no_args_is_help=True,
