@@ -33,6 +33,8 @@ from sqlalchemy.orm import Session
 from forewarn.web.models import SearchEntry
 
 log = logging.getLogger("forewarn.web")
+# What the migration creates beside search_entry on each backend (not in the ORM metadata).
+BACKEND_OBJECTS = ("search_fts", "search_vocab", "ix_search_entry_fts")
 CANDIDATES = 400  # ranked ids read per query before the reader's filter
 EXCERPT = 2000
 

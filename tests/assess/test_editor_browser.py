@@ -140,3 +140,55 @@ def test_register_source_then_rf7_rating_survives(browser, server, register_sour
     queue = rev.locator("[data-testid=queue]").inner_text()
     assert "Ethiopia" in queue and "Please check the RF7 sources" in queue
     rev.context.close()
+
+
+def _width(page) -> tuple[int, int]:
+    return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+
+
+def test_arabic_report_form_fits_a_phone_with_a_translated_menu(browser, server):
+    context = browser.new_context(viewport={"width": 400, "height": 800}, base_url=server)
+    page = context.new_page()
+    page.goto("/report?lang=ar")
+    assert page.get_attribute("html", "dir") == "rtl"
+    scroll, inner = _width(page)
+    assert scroll <= inner, f"the page is {scroll}px wide on a {inner}px screen"
+    menu = page.locator("nav.main-menu").inner_text()
+    assert "الإبلاغ عن حادث" in menu and "Report an incident" not in menu
+    page.keyboard.press("Tab")  # the skip link appears inside the screen when focused
+    box = page.locator("a.skip").bounding_box()
+    assert box and 0 <= box["x"] and box["x"] + box["width"] <= inner
+    assert page.locator("a.skip").inner_text() == "انتقل إلى المحتوى"
+    page.goto("/report?lang=fr")
+    assert "Signaler un incident" in page.locator("nav.main-menu").inner_text()
+    context.close()
+
+
+MENU = {  # role → links the menu must show (and anonymous readers must not see the others)
+    None: ["/", "/model", "/framework", "/assessments", "/facts", "/toolbox", "/reports/map",
+           "/report", "/sources"],
+    "ana": ["/evidence", "/situations", "/monitor", "/monitor/alerts", "/duty",
+            "/respond/record"],
+    "rev": ["/assessments/review", "/reports/queue"],
+}
+
+
+def test_every_capability_is_in_the_menu_by_role(browser, server):
+    context = browser.new_context(base_url=server)
+    anon = context.new_page()
+    anon.goto("/")
+    links = set(anon.locator("nav.main-menu a").evaluate_all("els => els.map(e => "
+                                                             "e.getAttribute('href'))"))
+    assert set(MENU[None]) <= links
+    assert not links & set(MENU["ana"] + MENU["rev"])
+    context.close()
+    ana = sign_in(browser, server, "ana")
+    links = set(ana.locator("nav.main-menu a").evaluate_all("els => els.map(e => "
+                                                            "e.getAttribute('href'))"))
+    assert set(MENU[None] + MENU["ana"]) <= links and "/assessments/review" not in links
+    ana.context.close()
+    rev = sign_in(browser, server, "rev")
+    links = set(rev.locator("nav.main-menu a").evaluate_all("els => els.map(e => "
+                                                            "e.getAttribute('href'))"))
+    assert set(MENU[None] + MENU["ana"] + MENU["rev"]) <= links
+    rev.context.close()
