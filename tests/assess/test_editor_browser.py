@@ -39,7 +39,8 @@ def _versions(page) -> int:
     return page.locator("table.compact tbody tr").count()
 
 
-def test_register_source_then_rf7_rating_survives(browser, server, register_source):
+def test_register_source_then_rf7_rating_survives(browser, server, register_source,
+                                                  screenshots):
     ana = sign_in(browser, server, "ana")
     ana.goto("/assessments")
     ana.select_option("#iso3", "ETH")  # the country picker: a name, not 3 letters
@@ -107,6 +108,7 @@ def test_register_source_then_rf7_rating_survives(browser, server, register_sour
     assert ana.locator('[name="why-RF7.2"]').input_value() == "Speeches calling a group vermin"
     assert ana.locator('[name="why-RF7.1"]').input_value() == "Lists circulated in two towns"
     assert ana.locator("#note").input_value() == "RF7 update"
+    ana.locator("[data-indicator='RF7.2']").screenshot(path=screenshots / "editor-error.png")
     assert all("422" in e for e in ana.errors)  # the refused save itself, nothing else
     ana.errors.clear()
     ana.fill('[name="ev-RF7.2-0-value"]', "https://www.example.org/speech")
@@ -137,6 +139,7 @@ def test_register_source_then_rf7_rating_survives(browser, server, register_sour
     rev = sign_in(browser, server, "rev")
     assert int(rev.locator("[data-testid=menu-assessments-review-count]").inner_text()) >= 1
     rev.goto("/assessments/review")
+    rev.screenshot(path=screenshots / "review-queue.png")
     queue = rev.locator("[data-testid=queue]").inner_text()
     assert "Ethiopia" in queue and "Please check the RF7 sources" in queue
     rev.context.close()
@@ -146,7 +149,7 @@ def _width(page) -> tuple[int, int]:
     return page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
 
 
-def test_arabic_report_form_fits_a_phone_with_a_translated_menu(browser, server):
+def test_arabic_report_form_fits_a_phone_with_a_translated_menu(browser, server, screenshots):
     context = browser.new_context(viewport={"width": 400, "height": 800}, base_url=server)
     page = context.new_page()
     page.goto("/report?lang=ar")
@@ -155,6 +158,7 @@ def test_arabic_report_form_fits_a_phone_with_a_translated_menu(browser, server)
     assert scroll <= inner, f"the page is {scroll}px wide on a {inner}px screen"
     menu = page.locator("nav.main-menu").inner_text()
     assert "الإبلاغ عن حادث" in menu and "Report an incident" not in menu
+    page.screenshot(path=screenshots / "report-ar-400.png")
     page.keyboard.press("Tab")  # the skip link appears inside the screen when focused
     box = page.locator("a.skip").bounding_box()
     assert box and 0 <= box["x"] and box["x"] + box["width"] <= inner
