@@ -136,7 +136,8 @@ def _editor(request, session, framework, actor, a, factor, ratings=None, summary
                             if a.status == "in_review" else "You may not edit this assessment.")
     current = ratings if ratings is not None else {
         r["indicator"]: r for r in service.working_content(session, a).get("ratings", [])}
-    sugg = suggestions_dict(session, framework, a.country_id, a.as_of.year)["indicators"]
+    # Only the figures published by the assessment's date: what the analyst could have known.
+    sugg = suggestions_dict(session, framework, a.country_id, as_of=a.as_of)["indicators"]
     field_errors = field_errors or {}
     data.update({"factor": factor or "", "factors": [{"id": f.id, "title": f.title}
                                                      for f in framework.factors],

@@ -251,6 +251,7 @@ def indicator_signal(evaluations: list[dict]) -> str | None:
 
 
 def for_country(session, framework: Framework, country_id: int,
-                year: int | None = None) -> dict[str, list[dict]]:
-    """Suggestions for one country keyed by indicator id."""
-    return by_indicator(evaluate(session, framework, year, [country_id]).get(country_id, []))
+                year: int | None = None, as_of: date | None = None) -> dict[str, list[dict]]:
+    """Suggestions for one country keyed by indicator id (AS_OF: data published by then)."""
+    return by_indicator(evaluate(session, framework, year, [country_id], as_of=as_of).get(
+        country_id, []))

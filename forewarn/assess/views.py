@@ -98,9 +98,11 @@ def country_profile(session, framework: Framework, country_id: int) -> dict:
 
 
 def suggestions_dict(session, framework: Framework, country_id: int,
-                     year: int | None = None) -> dict:
-    by_ind = suggest.for_country(session, framework, country_id, year)
+                     year: int | None = None, as_of=None) -> dict:
+    """Data suggestions up to YEAR, or (AS_OF) only what was published by that date."""
+    by_ind = suggest.for_country(session, framework, country_id, year, as_of=as_of)
     meta, _ = suggest.load_rules(framework)
     order = framework.order()
-    return {"year": year, "notice": meta.get("notice", ""),
+    return {"year": year, "as_of": as_of.isoformat() if as_of else None,
+            "notice": meta.get("notice", ""),
             "indicators": {iid: by_ind[iid] for iid in sorted(by_ind, key=order.__getitem__)}}
