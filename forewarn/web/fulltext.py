@@ -100,6 +100,9 @@ def reindex(conn, touched: Iterable[tuple[str, str]]) -> None:
             _write(conn, kind, key, INDEXERS[kind].build(s, key))
 
 
+BUILT = "_built"  # a marker row: the whole index was built once (never shown to anyone)
+
+
 def reindex_all(conn, kinds: Iterable[str] | None = None) -> int:
     """Rebuild the index (or KINDS of it) from the records; returns the rows written."""
     discover()
@@ -112,6 +115,9 @@ def reindex_all(conn, kinds: Iterable[str] | None = None) -> int:
                 rows = INDEXERS[kind].build(s, key)
                 _write(conn, kind, key, rows)
                 n += len(rows)
+    if kinds is None:
+        _write(conn, BUILT, "all", [entry(title="index built", url="/search",
+                                          audience="nobody")])
     return n
 
 
@@ -243,13 +249,15 @@ def _load(session: Session, ids: list[int]) -> list[SearchEntry]:
 
 
 def ensure_built(session: Session) -> None:
-    """First use of an empty index (data stored before it existed): build it."""
+    """First use of the index on a database whose records predate it (or were written by a
+    process that did not index them): build it whole, once."""
     conn = session.connection()
     if not _has_index(conn):
         return
-    if conn.execute(text("SELECT 1 FROM search_entry LIMIT 1")).first() is None:
-        if reindex_all(conn):
-            session.commit()
+    marker = text("SELECT 1 FROM search_entry WHERE kind = :k LIMIT 1")
+    if conn.execute(marker, {"k": BUILT}).first() is None:
+        reindex_all(conn)
+        session.commit()
 
 
 def find(session: Session, q: str, kinds: list[str], limit: int) -> tuple[list[SearchEntry], bool]:

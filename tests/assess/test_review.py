@@ -87,3 +87,14 @@ def test_assessment_pdf_and_compression(client, tokens):
     assert client.get("/assessments/999999.pdf", headers=tokens["rev"]).status_code == 404
     css = client.get("/static/style.css", headers={"Accept-Encoding": "gzip"})
     assert css.headers.get("content-encoding") == "gzip"
+
+
+def test_anonymous_search_finds_the_public_demonstration_assessment(client):
+    """The issue's "Darfur finds nothing for anonymous users": the published, public Sudan
+    demonstration assessment mentions it in its summary and rationales."""
+    r = client.get("/search.json", params={"q": "Darfur"})
+    found = {g["key"]: g["results"] for g in r.json()["groups"]}
+    assert any("Sudan" in x["title"] for x in found["assessments"]), found
+    civ = {g["key"]: g["results"] for g in client.get(
+        "/search.json", params={"q": "Cote d'Ivoire"}).json()["groups"]}
+    assert civ["countries"][0]["meta"]["iso3"] == "CIV"
