@@ -106,6 +106,12 @@ def _migration_errors() -> tuple[type, ...]:
     return (CommandError,)
 
 
+def _data_errors() -> tuple[type, ...]:
+    from forewarn.data.errors import DataError
+
+    return (DataError,)
+
+
 def run(invoke) -> None:
     """Call INVOKE (the Click command in non-standalone mode) and exit as a CLI should."""
     try:
@@ -131,6 +137,8 @@ def run(invoke) -> None:
             _fail("the database is not set up: run `forewarn db init` (then `forewarn "
                   "import`)", FAILED)
         _fail(f"database error: {str(exc).splitlines()[0]}", FAILED)
+    except _data_errors() as exc:  # a bad input file: names the file, row and column
+        _fail(str(exc), USAGE)
     except _migration_errors() as exc:
         _fail(f"database migration: {exc}", FAILED)
     except (LookupError, PermissionError) as exc:  # no such record / not allowed

@@ -61,6 +61,14 @@ BAD = [
     (["serve", "--port", "eighty"], "--port"),
     (["no-such-command"], "no-such-command"),
 ]
+# Files that exist but are not what the command reads: the first line names the file and says
+# nothing was changed; the problems found in it may follow, one per line.
+BAD_FILES = [
+    (["assess", "import", "{tmp}/bad.yaml"], "bad.yaml"),
+    (["catalog", "check", "{tmp}/bad.yaml"], "bad.yaml"),
+    (["evidence", "import", "{tmp}/bad.csv"], "bad.csv"),
+    (["reports", "import", "{tmp}/bad.csv"], "bad.csv"),
+]
 
 
 @pytest.fixture(scope="module")
@@ -74,6 +82,8 @@ def data_dir(tmp_path_factory):
     mp.delenv("FOREWARN_DATABASE_URL", raising=False)
     get_settings.cache_clear()
     _call(["db", "init"])
+    (path / "bad.yaml").write_text("assessments: [unclosed\n  - {iso3: SDN\n", "utf-8")
+    (path / "bad.csv").write_text("not,the,right\ncolumns,at,all\n", "utf-8")
     yield path
     mp.undo()
     get_settings.cache_clear()
@@ -106,6 +116,15 @@ def test_bad_input_gives_one_line_and_exit_1_or_2(args, words, data_dir, capsys,
     assert "Traceback" not in out + err
     assert len(said.splitlines()) == 1, said
     assert words.lower() in said.lower(), said
+
+
+@pytest.mark.parametrize(("args", "name"), BAD_FILES, ids=[" ".join(a[:2]) for a, _ in BAD_FILES])
+def test_bad_files_are_named_without_traceback(args, name, data_dir, capsys, wide_consoles):
+    code = _call([a.replace("{tmp}", str(data_dir)) for a in args])
+    out, err = capsys.readouterr()
+    said = (err or out).strip()
+    assert code in (1, 2) and "Traceback" not in out + err, (code, said)
+    assert name in said.splitlines()[0], said
 
 
 def test_help_has_no_type_noise(capsys):
