@@ -38,7 +38,10 @@ def items(request, principal, lang: str | None = None) -> list[dict]:
             continue
         count = None
         if item.get("count") and item["count"] in COUNTS and request is not None:
-            count = COUNTS[item["count"]](request)
+            try:
+                count = COUNTS[item["count"]](request)
+            except Exception:  # noqa: BLE001 - a badge must never take a page (or error page) down
+                count = None
         current = path == item["path"]
         out.append({"href": item["path"], "label": translate(item["label"], lang),
                     "count": count, "current": current,
