@@ -67,7 +67,23 @@ def queue_count(request: Request) -> int:
             Assessment.status == "in_review")) or 0
 
 
+def returned_count(request: Request) -> int:
+    """The reader's own assessments a reviewer returned with a note (the author's notice)."""
+    principal = getattr(request.state, "principal", None)
+    if principal is None or principal.user_id is None or not principal.can("create"):
+        return 0
+    with request.app.state.sessions() as session:
+        session.info["principal"] = principal
+        return session.scalar(
+            select(func.count(Assessment.id)).join(AssessmentVersion, (
+                AssessmentVersion.assessment_id == Assessment.id) & (
+                AssessmentVersion.number == Assessment.current_version)).where(
+                Assessment.status == "draft", Assessment.author_id == principal.user_id,
+                AssessmentVersion.kind == "return")) or 0
+
+
 COUNTS["assess_review"] = queue_count
+COUNTS["assess_returned"] = returned_count
 
 
 def _submission(session, a: Assessment) -> dict:

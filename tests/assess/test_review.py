@@ -71,6 +71,16 @@ def test_submission_is_queued_and_mailed_to_reviewers(client, tokens, smtp):
     assert "Mali" in subject and "2025-05-05" in subject
     assert "Mopti sources attached" in messages[0].get_payload()
     assert f"/assessments/{aid}" in messages[0].get_payload()
+    # Returned with a note: the author's menu says so, and the note is on the assessment.
+    before = client.get("/assessments", headers=tokens["ana"]).text
+    assert 'data-testid="menu-assessments-count"' not in before
+    r = client.post(f"/api/assessments/{aid}/return", headers=tokens["rev"],
+                    json={"note": "Add a second source for RF1.1"})
+    assert r.status_code == 200, r.text
+    page = client.get("/assessments", headers=tokens["ana"]).text
+    assert 'data-testid="menu-assessments-count">1<' in page
+    view = client.get(f"/assessments/{aid}", headers=tokens["ana"]).text
+    assert "Add a second source for RF1.1" in view and 'data-testid="review-notes"' in view
 
 
 def test_assessment_pdf_and_compression(client, tokens):
