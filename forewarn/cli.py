@@ -11,9 +11,13 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 import forewarn
+from forewarn.cliutil import ForewarnTyper, quiet_help_types
 from forewarn.settings import get_settings
+from forewarn.web import fulltext  # keeps the search index in step with every write
 
-app = typer.Typer(
+quiet_help_types()  # help texts list choices, not Python types (<bool>, <str>)
+# Every user error ends as one line on stderr with exit code 1 or 2 (forewarn/cliutil.py).
+app = ForewarnTyper(
     help="Forewarn: atrocity-crime early warning, assessment, response planning and "
     "documentation.",
     no_args_is_help=True,
@@ -109,6 +113,16 @@ def db_upgrade(revision: str = typer.Argument("heads")) -> None:
 
     upgrade(_engine(), revision)
     console.print("Schema upgraded.")
+
+
+@db_app.command("reindex")
+def db_reindex() -> None:
+    """Rebuild the full-text search index from every stored record."""
+    from forewarn.store.db import transaction
+
+    with transaction(_engine()) as session:
+        n = fulltext.reindex_all(session.connection())
+    console.print(f"Search index rebuilt: {n} entries.")
 
 
 @app.command("import")

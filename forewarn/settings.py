@@ -116,6 +116,12 @@ class Settings(BaseSettings):
                                 "and CIDR blocks, e.g. `alerts.internal,10.20.0.0/16`) the "
                                 "server may request although they are not public addresses "
                                 "(alert webhooks, evidence captures; forewarn.security.outbound).")
+    review_email: str = Field("", description="Comma-separated addresses e-mailed when an "
+                              "assessment is submitted for review (through the SMTP settings "
+                              "below); empty, the review queue and the menu count still show "
+                              "it.")
+    debug: bool = Field(False, description="Show the traceback of an unexpected error in the "
+                        "command line instead of one line.")
     reports: ReportSettings = Field(default_factory=ReportSettings)
     smtp: SmtpSettings = Field(default_factory=SmtpSettings)
     admin: AdminSettings = Field(default_factory=AdminSettings)

@@ -175,6 +175,10 @@ def _step(name: str):
         try:
             step(session, actor, a, body.note if body else "")
             session.commit()
+            if name == "submit":
+                from forewarn.assess.review import notify_submitted
+
+                notify_submitted(session, a, actor, body.note if body else "")
             return assessment_dict(session, actor, load_framework(settings.data_dir), a)
         except WORKFLOW_ERRORS as exc:
             raise http_error(exc) from None

@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from forewarn.cliutil import country, one_of
+from forewarn.cliutil import country as check_country
 from forewarn.settings import get_settings
 
 app = typer.Typer(help="Framework of Analysis assessments: catalogue, import/export, "
@@ -97,8 +99,10 @@ def catalog_reset() -> None:
 
 
 @app.command("export")
-def export(fmt: str = typer.Option("yaml", "--format", help="yaml, json or csv"),
-           country: str = typer.Option(None, help="Only this country (ISO3)."),
+def export(fmt: str = typer.Option("yaml", "--format", callback=one_of("yaml", "json", "csv"),
+                                   help="yaml, json or csv"),
+           country: str = typer.Option(None, callback=check_country,
+                                       help="Only this country (ISO3)."),
            out: Path = typer.Option(None, "--out", "-o", help="File (default: stdout).")) -> None:
     """Write every assessment (working copies) as YAML, JSON or CSV."""
     from forewarn.assess import transfer
@@ -140,7 +144,8 @@ def import_(file: Path = typer.Argument(..., exists=True, dir_okay=False),
 
 
 @app.command("suggest")
-def suggest_cmd(iso3: str, year: int = typer.Option(None, help="Data up to this year.")) -> None:
+def suggest_cmd(iso3: str = typer.Argument(..., callback=country, help="Country ISO3 code."),
+                year: int = typer.Option(None, help="Data up to this year.")) -> None:
     """Data-suggested indicators for a country (never ratings: for the analyst to weigh)."""
     from forewarn.assess import service, suggest
 

@@ -2,7 +2,9 @@
 
 For one indicator (e.g. RF1.1) or one risk factor (e.g. RF9), every country's latest published
 rating is set beside the data behind it (the data-suggested signals of
-`indicator_suggestions.yaml`, from data up to the assessment's year). Two flags:
+`indicator_suggestions.yaml`, from the years each source had published on the assessment's
+date: a September 2024 assessment is set beside 2023 figures, never the full-year 2024 data
+that came out later). Two flags:
 
 - **Inconsistent pair**: two countries whose data signal is the same (within `tolerance`
   signal levels; signals none/present/serious = 0/1/2) but whose published ratings differ by
@@ -49,16 +51,16 @@ def report(session, framework: Framework, item: str, max_age_days: int = DEFAULT
     today = today or date.today()
     indicators = ([item] if "." in item else [i.id for i in framework.factor(item).indicators])
     latest = _latest_by_country(service.published(session))
-    # Data behind each assessment: the panels up to the assessment's year.
-    ids_by_year: dict[int, list[int]] = {}
+    # Data behind each assessment: what had been published on the assessment's date.
+    ids_by_date: dict[date, list[int]] = {}
     country_id = {}
     for iso3, snap in latest.items():
         country_id[iso3] = snap["country_id"]
-        ids_by_year.setdefault(date.fromisoformat(snap["as_of"]).year, []).append(
+        ids_by_date.setdefault(date.fromisoformat(snap["as_of"]), []).append(
             snap["country_id"])
     evaluations: dict[int, list[dict]] = {}
-    for year, ids in ids_by_year.items():
-        evaluations.update(suggest.evaluate(session, framework, year, ids))
+    for as_of, ids in ids_by_date.items():
+        evaluations.update(suggest.evaluate(session, framework, None, ids, as_of=as_of))
     rows = []
     for iso3, snap in sorted(latest.items(), key=lambda kv: kv[1]["country"]):
         evs = [e for e in evaluations.get(country_id[iso3], [])

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from forewarn.assess import service
+from forewarn.assess import evidence_form, service
 from forewarn.assess.access import actor_from_principal
 from forewarn.assess.catalog import load_framework
 from forewarn.assess.ratings import CONFIDENCES, RATINGS, TRENDS, Content, Rating
@@ -24,7 +24,8 @@ LEVELS = ("public", "internal", "restricted", "confidential")
 
 
 async def form_fields(request: Request) -> dict[str, str]:
-    form = await request.form()
+    # The whole-framework editor sends ~13 fields for each of the 143 indicators.
+    form = await request.form(max_fields=20000)
     return {k: v for k, v in form.multi_items() if isinstance(v, str)}
 
 
@@ -48,8 +49,19 @@ def assessments_page(request: Request, session: SessionDep, principal: CurrentPr
              "author": a.author_name, "sensitivity": str(a.sensitivity),
              "current_version": a.current_version, "published_version": a.published_version}
             for a in service.list_assessments(session, actor, iso3, status)]
-    return {"assessments": rows, "can_create": actor.can("create"), "iso3": iso3 or "",
-            "levels": LEVELS, "today": date.today().isoformat()}
+    return {"assessments": rows, "can_create": actor.can("create"), "iso3": (iso3 or "").upper(),
+            "levels": LEVELS, "today": date.today().isoformat(),
+            "countries": country_choices(session) if actor.can("create") else []}
+
+
+def country_choices(session) -> list[dict]:
+    """Every country of the registry by name, for the picker (no ISO3 code to remember)."""
+    from sqlalchemy import select
+
+    from forewarn.store.models import Country
+
+    return [{"iso3": c.iso3, "name": c.name, "until": c.last_year}
+            for c in session.scalars(select(Country).order_by(Country.name))]
 
 
 @router.post("/assessments", dependencies=[Depends(require("create"))],
@@ -88,33 +100,8 @@ def assessment_page(request: Request, assessment_id: int, session: SessionDep,
 
 
 # -- the editor ------------------------------------------------------------------------------
-def _evidence_text(links: list[dict]) -> str:
-    lines = []
-    for e in links:
-        target = e.get("url") or f"ref:{e['ref']['kind']}:{e['ref']['id']}"
-        lines.append(f"{target} {e.get('title') or ''}".strip())
-    return "\n".join(lines)
-
-
-def _parse_evidence(iid: str, text: str, problems: list[str]) -> list[dict]:
-    links = []
-    for n, line in enumerate(text.splitlines(), start=1):
-        line = line.strip()
-        if not line:
-            continue
-        target, _, title = line.partition(" ")
-        if target.startswith("ref:") and target.count(":") == 2:
-            _, kind, ref_id = target.split(":")
-            links.append({"title": title.strip(), "ref": {"kind": kind, "id": ref_id}})
-        elif target.startswith(("http://", "https://")):
-            links.append({"title": title.strip(), "url": target})
-        else:
-            problems.append(f"{iid}: evidence line {n} must start with a URL (https://…) or "
-                            "ref:kind:id")
-    return links
-
-
-def _rows(framework, ratings: dict, suggestions: dict, factor: str | None) -> list[dict]:
+def _rows(framework, ratings: dict, suggestions: dict, factor: str | None,
+          field_errors: dict) -> list[dict]:
     out = []
     for f in framework.factors:
         if factor and f.id != factor:
@@ -127,8 +114,12 @@ def _rows(framework, ratings: dict, suggestions: dict, factor: str | None) -> li
                           "rating": r.get("rating", "not_assessed"), "trend": r.get("trend"),
                           "confidence": r.get("confidence"),
                           "rationale": r.get("rationale", ""),
-                          "evidence": r.get("evidence_text", _evidence_text(
-                              r.get("evidence") or [])),
+                          "comment": r.get("comment", ""),
+                          "evidence_rows": r.get("evidence_rows") or evidence_form.rows_for(
+                              r.get("evidence") or []),
+                          "field_errors": {k.removeprefix(f"{i.id}:"): v
+                                           for k, v in field_errors.items()
+                                           if k.startswith(f"{i.id}:")},
                           "suggestions": [s for s in suggestions.get(i.id, [])
                                           if s["signal"] not in ("no_data",)]})
         out.append({"id": f.id, "title": f.title, "scope": f.scope, "indicators": items,
@@ -137,19 +128,25 @@ def _rows(framework, ratings: dict, suggestions: dict, factor: str | None) -> li
 
 
 def _editor(request, session, framework, actor, a, factor, ratings=None, summary=None,
-            errors=(), status_code=200):
+            errors=(), status_code=200, field_errors=None, kept=None):
     data = assessment_dict(session, actor, framework, a)
     if not data["permissions"]["edit"]:
         raise HTTPException(409 if a.status == "in_review" else 403,
                             "This assessment is in review: a reviewer must return it first."
                             if a.status == "in_review" else "You may not edit this assessment.")
-    current = ratings if ratings is not None else {r["indicator"]: r for r in data["ratings"]}
-    sugg = suggestions_dict(session, framework, a.country_id, a.as_of.year)["indicators"]
+    current = ratings if ratings is not None else {
+        r["indicator"]: r for r in service.working_content(session, a).get("ratings", [])}
+    # Only the figures published by the assessment's date: what the analyst could have known.
+    sugg = suggestions_dict(session, framework, a.country_id, as_of=a.as_of)["indicators"]
+    field_errors = field_errors or {}
     data.update({"factor": factor or "", "factors": [{"id": f.id, "title": f.title}
                                                      for f in framework.factors],
-                 "rows": _rows(framework, current, sugg, factor), "errors": list(errors),
+                 "rows": _rows(framework, current, sugg, factor, field_errors),
+                 "errors": list(errors), "kinds": evidence_form.KIND_LABELS,
+                 "register": evidence_form.register_choices(session),
                  "choices": {"rating": RATINGS, "trend": TRENDS, "confidence": CONFIDENCES}})
     data["shown"] = ",".join(i["id"] for f in data["rows"] for i in f["indicators"])
+    data["kept"] = kept or {"note": "", "expected_version": a.current_version}
     if summary is not None:
         data["summary"] = summary
     return render(request, "assess/edit.html", data, status_code=status_code)
@@ -172,30 +169,40 @@ def edit_page(request: Request, assessment_id: int, session: SessionDep,
         raise http_error(exc) from None
 
 
+_RATING_FIELDS = {"rating": "r", "trend": "t", "confidence": "c", "rationale": "why"}
+
+
+def _submitted(form: dict, iid: str, problems: list, field_errors: dict) -> dict:
+    """One indicator's inputs as entered, with its evidence parsed row by row."""
+    entries, rows, ev_problems = evidence_form.parse_indicator(form, iid)
+    for field, problem in ev_problems:
+        problems.append((field, problem))
+        field_errors[f"{iid}:{field}"] = problem
+    return {"indicator": iid, "rating": form.get(f"r-{iid}", "not_assessed"),
+            "trend": form.get(f"t-{iid}") or None, "confidence": form.get(f"c-{iid}") or None,
+            "rationale": form.get(f"why-{iid}", "").strip(), "evidence": entries,
+            "evidence_rows": rows, "comment": form.get(f"cm-{iid}", "")}
+
+
 @router.post("/assessments/{assessment_id}/edit", dependencies=[Depends(require("edit:own"))],
              include_in_schema=False)
 def save_from_form(request: Request, assessment_id: int, session: SessionDep,
                    settings: SettingsDep, principal: CurrentPrincipal, form: FormDep):
+    """Save the shown indicators over the stored working copy. On any problem nothing is
+    stored and the form comes back with every input as entered and each problem marked."""
     actor = actor_from_principal(principal)
     framework = load_framework(settings.data_dir)
     a = _get(session, assessment_id)
     factor = form.get("factor") or None
     shown = [i for i in form.get("shown", "").split(",") if framework.has(i)]
     try:
-        current = {r["indicator"]: r for r in
-                   assessment_dict(session, actor, framework, a)["ratings"]}
+        assessment_dict(session, actor, framework, a)  # readable by this editor at all
     except WORKFLOW_ERRORS as exc:
         raise http_error(exc) from None
-    problems: list[str] = []
-    submitted = {}
-    for iid in shown:
-        ev_text = form.get(f"ev-{iid}", "")
-        submitted[iid] = {"indicator": iid, "rating": form.get(f"r-{iid}", "not_assessed"),
-                          "trend": form.get(f"t-{iid}") or None,
-                          "confidence": form.get(f"c-{iid}") or None,
-                          "rationale": form.get(f"why-{iid}", "").strip(),
-                          "evidence": _parse_evidence(iid, ev_text, problems),
-                          "evidence_text": ev_text}
+    current = {r["indicator"]: r for r in service.working_content(session, a)["ratings"]}
+    problems: list[tuple[str, str]] = []
+    field_errors: dict[str, str] = {}
+    submitted = {iid: _submitted(form, iid, problems, field_errors) for iid in shown}
     merged = {**current, **submitted}
     summary = form.get("summary", "")
     ratings = []
@@ -203,48 +210,71 @@ def save_from_form(request: Request, assessment_id: int, session: SessionDep,
         try:
             ratings.append(Rating(**{k: v for k, v in r.items() if k in Rating.model_fields}))
         except ValidationError as exc:
-            problems.extend(f"{r['indicator']}: {e['msg']}" for e in exc.errors())
+            for e in exc.errors():
+                field = _RATING_FIELDS.get(str(e["loc"][0]) if e["loc"] else "", "r")
+                msg = f"{r['indicator']}: {e['msg'].removeprefix('Value error, ')}"
+                problems.append((f"{field}-{r['indicator']}", msg))
+                field_errors[f"{r['indicator']}:{field}-{r['indicator']}"] = msg
+    kept = {"note": form.get("note", ""), "expected_version": form.get("expected_version", "")}
     if not problems:
         try:
-            expected = int(form.get("expected_version", "")) if form.get(
-                "expected_version") else None
+            expected = int(kept["expected_version"]) if kept["expected_version"] else None
             service.save(session, actor, framework, a, Content(summary=summary, ratings=ratings),
-                         note=form.get("note", ""), expected_version=expected)
+                         note=kept["note"], expected_version=expected)
+            for iid, r in submitted.items():
+                if r["comment"].strip():
+                    service.add_comment(session, actor, a, iid, r["comment"])
             session.commit()
             target = f"/assessments/{a.id}"
             if form.get("next") == "continue":
                 target += "/edit" + (f"?factor={factor}" if factor else "")
             return RedirectResponse(target, status_code=303)
-        except (service.WorkflowError, service.Forbidden) as exc:
-            session.rollback()
-            problems.append(str(exc))
         except WORKFLOW_ERRORS as exc:
             session.rollback()
-            problems.append(str(exc))
+            problems.append(("", str(exc)))
     session.rollback()
+    errors = [{"field": f, "message": m} for f, m in problems]
     return _editor(request, session, framework, actor, _get(session, assessment_id), factor,
-                   ratings=merged, summary=summary, errors=problems, status_code=422)
+                   ratings=merged, summary=summary, errors=errors, status_code=422,
+                   field_errors=field_errors, kept=kept)
 
 
 @router.post("/assessments/{assessment_id}/workflow", dependencies=[Depends(require("create"))],
              include_in_schema=False)
 def workflow_from_form(request: Request, assessment_id: int, session: SessionDep,
-                       principal: CurrentPrincipal, form: FormDep):
-    """Submit for review, return to draft, or publish (the button's `action`)."""
+                       settings: SettingsDep, principal: CurrentPrincipal, form: FormDep):
+    """Submit for review, return to draft, or publish (the button's `action`). A refused step
+    shows the assessment again with the reason and the note as typed."""
     actor = actor_from_principal(principal)
     a = _get(session, assessment_id)
     steps = {"submit": service.submit, "return": service.return_to_draft,
              "publish": service.publish}
-    step = steps.get(form.get("action", ""))
+    action = form.get("action", "")
+    step = steps.get(action)
     if step is None:
         raise HTTPException(422, "action must be submit, return or publish")
+    note = form.get("note", "")
     try:
-        step(session, actor, a, form.get("note", ""))
-        if form.get("action") == "publish" and form.get("make_public") == "yes":
+        step(session, actor, a, note)
+        if action == "publish" and form.get("make_public") == "yes":
             service.set_sensitivity(session, actor, a, "public")
         session.commit()
     except WORKFLOW_ERRORS as exc:
-        raise http_error(exc) from None
+        session.rollback()
+        error = http_error(exc)
+        if error.status_code == 404:
+            raise error from None
+        framework = load_framework(settings.data_dir)
+        a = _get(session, assessment_id)
+        data = assessment_dict(session, actor, framework, a)
+        data.update({"levels": LEVELS, "kept_notes": {action: note},
+                     "refused": {"action": action, "message": str(exc).split(": ")[0],
+                                 "problems": getattr(exc, "problems", []) or [str(exc)]}})
+        return render(request, "assess/view.html", data, status_code=error.status_code)
+    if action == "submit":
+        from forewarn.assess import review
+
+        review.notify_submitted(session, a, actor, note)
     return RedirectResponse(f"/assessments/{a.id}", status_code=303)
 
 

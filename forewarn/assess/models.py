@@ -69,3 +69,19 @@ class AssessmentVersion(SensitiveMixin, Base):
     editor_id: Mapped[int | None] = mapped_column(Integer)
     editor_name: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class AssessmentComment(SensitiveMixin, Base):
+    """A remark on one indicator (or the whole assessment when `indicator` is empty) by an
+    analyst or reviewer; kept beside the versions, never part of the rated content."""
+
+    __tablename__ = "assessment_comment"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    assessment_id: Mapped[int] = mapped_column(
+        ForeignKey("assessment.id", ondelete="CASCADE"), index=True)
+    indicator: Mapped[str] = mapped_column(String(20), default="")
+    body: Mapped[str] = mapped_column(Text)
+    author_id: Mapped[int | None] = mapped_column(Integer)
+    author_name: Mapped[str] = mapped_column(String(120))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

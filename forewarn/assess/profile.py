@@ -17,6 +17,10 @@ The rule is deliberately simple, so that anyone can check it by hand:
    - otherwise *present* if any assessed factor is present or serious;
    - otherwise *absent* if anything was assessed; else *not assessed*.
    The overall score is the mean of the assessed factors' scores, shown with its coverage.
+6. **Minimum coverage** (profile_rule.yaml): a view gets a level only when enough of its
+   factors are assessed, its crime-specific ones included; below that it reads *too little
+   assessed* (level `insufficient`) with what is missing, and the level the rule would give
+   is kept apart as `provisional_level` for analysts.
 
 This is an aid to structured judgement, not a probability: the Framework of Analysis itself
 says the more factors and indicators present, the greater the risk, and leaves the weighing to
@@ -24,6 +28,11 @@ analysts.
 """
 
 from __future__ import annotations
+
+from functools import cache
+from importlib import resources
+
+import yaml
 
 from forewarn.assess.catalog import CRIME_VIEWS, Framework
 
@@ -43,6 +52,31 @@ RULE_TEXT = [
     "absent; not assessed when nothing in the view was assessed. Overall score: mean of the "
     "assessed factors' scores.",
 ]
+
+
+@cache
+def minimum_coverage() -> dict[str, dict]:
+    """The minimums of profile_rule.yaml, per crime view."""
+    text = (resources.files("forewarn.assess") / "profile_rule.yaml").read_text("utf-8")
+    rule = yaml.safe_load(text)["minimum_coverage"]
+    missing = set(CRIME_VIEWS) - set(rule)
+    if missing:
+        raise ValueError(f"profile_rule.yaml: no minimum coverage for {sorted(missing)}")
+    return rule
+
+
+def coverage_rule_text() -> str:
+    parts = []
+    for view, m in minimum_coverage().items():
+        need = f"{m['min_factors']} of {len(CRIME_VIEWS[view][1])} factors assessed"
+        if m["required"]:
+            need += f", including {' and '.join(m['required'])}"
+        parts.append(f"{CRIME_VIEWS[view][0]}: {need}")
+    return ("Minimum coverage before a view gets a level (otherwise it reads 'too little "
+            "assessed'): " + "; ".join(parts) + ".")
+
+
+RULE_TEXT.append(coverage_rule_text())
 
 
 def factor_profile(factor, ratings: dict[str, dict]) -> dict:
@@ -72,12 +106,30 @@ def view_profile(framework: Framework, factors: dict[str, dict], view: str) -> d
     label, ids = CRIME_VIEWS[view]
     members = [factors[fid] for fid in ids]
     assessed = [f for f in members if f["level"] != "not_assessed"]
-    specific = {fid for fid in ids if framework.factor(fid).category == "specific"}
     out = {"view": view, "label": label, "factors": list(ids), "assessed_factors": len(assessed),
+           "assessed_ids": [f["id"] for f in assessed],
            "coverage": round(len(assessed) / len(ids), 3), "level": "not_assessed",
-           "score": None, "reason": "nothing in this view has been assessed"}
+           "provisional_level": None, "score": None,
+           "reason": "nothing in this view has been assessed"}
     if not assessed:
         return out
+    _label(framework, out, view, assessed)
+    need = minimum_coverage()[view]
+    gaps = [fid for fid in need["required"] if fid not in out["assessed_ids"]]
+    if len(assessed) < need["min_factors"] or gaps:
+        out["provisional_level"], out["level"] = out["level"], "insufficient"
+        missing = [f"{len(assessed)} of {len(ids)} factors assessed, {need['min_factors']} "
+                   "needed"] if len(assessed) < need["min_factors"] else []
+        if gaps:
+            missing.append(f"{', '.join(gaps)} not assessed")
+        out["reason"] = "too little assessed for a level: " + "; ".join(missing)
+    return out
+
+
+def _label(framework: Framework, out: dict, view: str, assessed: list) -> None:
+    """The level the rule gives from what was assessed (before the coverage minimum)."""
+    ids = CRIME_VIEWS[view][1]
+    specific = {fid for fid in ids if framework.factor(fid).category == "specific"}
     serious = [f["id"] for f in assessed if f["level"] == "serious"]
     serious_specific = [fid for fid in serious if fid in specific]
     out["score"] = round(sum(f["score"] for f in assessed) / len(assessed), 1)
@@ -94,7 +146,6 @@ def view_profile(framework: Framework, factors: dict[str, dict], view: str) -> d
     else:
         out["level"] = "absent"
         out["reason"] = f"all {len(assessed)} assessed factors absent"
-    return out
 
 
 def compute_profile(framework: Framework, ratings: list[dict]) -> dict:

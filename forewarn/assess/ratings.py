@@ -3,17 +3,25 @@
 Pure data (pydantic), validated against the catalogue, with the completeness check a draft must
 pass before review and the difference between two versions.
 
-Evidence is a URL with a title today. Each link may also carry `ref` = {kind, id} pointing at a
-record of the evidence register (`forewarn.evidence`: a source or an incident);
-`evidence_link.resolve` turns refs into titles and links, and hides those the reader may not
-see.
+An evidence entry is one of three kinds, each with an optional title: a record of the evidence
+register (`ref` = {kind, id}, kind `source` or `incident` of `forewarn.evidence`), a web page
+(`url`), or a free citation (`citation`, e.g. "S/2024/826, para. 12"). A resolver the register
+installs with `register_evidence_resolver` turns refs into titles and links for display, and
+hides those the reader may not see; the stored entry is never changed by that.
 """
 
 from __future__ import annotations
 
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_serializer,
+    model_validator,
+)
 
 from forewarn.assess import evidence_link
 from forewarn.assess.catalog import Framework
@@ -38,6 +46,7 @@ class EvidenceLink(BaseModel):
     title: str = Field(default="", max_length=300)
     url: str | None = Field(default=None, max_length=2000)
     ref: EvidenceRef | None = None
+    citation: str | None = Field(default=None, max_length=1000)
 
     @field_validator("url")
     @classmethod
@@ -48,9 +57,18 @@ class EvidenceLink(BaseModel):
 
     @model_validator(mode="after")
     def _something(self):
-        if not self.url and self.ref is None:
-            raise ValueError("an evidence link needs a URL or a reference to the evidence register")
+        if not self.url and self.ref is None and not (self.citation or "").strip():
+            raise ValueError("an evidence entry needs a register record, a URL or a citation")
         return self
+
+    @model_serializer(mode="wrap")
+    def _without_empty_citation(self, handler):
+        # Entries stored before citations existed keep their exact shape, so re-saving
+        # unchanged content stores no new version.
+        out = handler(self)
+        if out.get("citation") is None:
+            out.pop("citation", None)
+        return out
 
 
 class Rating(BaseModel):

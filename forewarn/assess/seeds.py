@@ -7,7 +7,7 @@ from __future__ import annotations
 import itertools
 from datetime import date, timedelta
 
-from forewarn.assess.models import Assessment, AssessmentVersion
+from forewarn.assess.models import Assessment, AssessmentComment, AssessmentVersion
 from forewarn.security.testing import seed_country, seed_factory
 
 _dates = itertools.count(1)
@@ -47,3 +47,10 @@ def _seed_assessment(session, level, mark):
 @seed_factory(AssessmentVersion)
 def _seed_version(session, level, mark):
     return _version(_assessment(session, level, mark), level, mark)
+
+
+@seed_factory(AssessmentComment)
+def _seed_comment(session, level, mark):
+    return AssessmentComment(assessment_id=_assessment(session, level, mark).id,
+                             indicator="RF1.1", body=f"comment {mark}", author_id=None,
+                             author_name=f"commenter {mark}"[:120], sensitivity=level)

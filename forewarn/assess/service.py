@@ -278,3 +278,42 @@ def published(session, country_id: int | None = None) -> list[dict]:
         snap["country_id"] = a.country_id
         out.append(snap)
     return out
+
+
+# -- comments and the review queue -------------------------------------------------------------
+def working_content(session, a: Assessment) -> dict:
+    """The working copy exactly as stored (evidence refs unresolved), for the editor."""
+    return copy.deepcopy(_content_of(session, a))
+
+
+def add_comment(session, actor: Actor, a: Assessment, indicator: str, body: str):
+    from forewarn.assess.models import AssessmentComment
+
+    if not (is_editor(actor) and actor.id is not None):
+        raise Forbidden("comments are for signed-in analysts and reviewers")
+    body = body.strip()
+    if not body:
+        raise WorkflowError("the comment is empty")
+    if len(body) > 4000:
+        raise WorkflowError("a comment is at most 4,000 characters")
+    c = AssessmentComment(assessment_id=a.id, indicator=indicator, body=body,
+                          author_id=actor.id, author_name=actor.name,
+                          sensitivity=a.sensitivity)
+    session.add(c)
+    session.flush()
+    audit(session, actor, "assessment.comment", "assessment", a.id,
+          after={"comment": c.id, "indicator": indicator})
+    return c
+
+
+def comments(session, a: Assessment) -> list:
+    from forewarn.assess.models import AssessmentComment
+
+    return list(session.scalars(select(AssessmentComment).where(
+        AssessmentComment.assessment_id == a.id).order_by(AssessmentComment.id)))
+
+
+def review_queue(session) -> list[Assessment]:
+    """Assessments waiting for a reviewer, oldest submission first (filtered by clearance)."""
+    return list(session.scalars(select(Assessment).where(Assessment.status == "in_review")
+                                .order_by(Assessment.updated_at, Assessment.id)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass
+from datetime import date
 from functools import cache
 from importlib import import_module, resources
 from typing import Literal
@@ -203,18 +204,30 @@ def _measure(rule: Rule, record: dict) -> float | None:
     return None if before is None else now - before
 
 
+def published_year(meta: dict, source: str, as_of: date) -> int:
+    """The latest year of SOURCE's figures that was public on AS_OF (meta.data_release)."""
+    month_day = (meta.get("data_release") or {}).get(source.split(".")[0], "01-01")
+    month, day = (int(x) for x in str(month_day).split("-"))
+    return as_of.year - 1 if as_of >= date(as_of.year, month, day) else as_of.year - 2
+
+
 def evaluate(session, framework: Framework, year: int | None = None,
-             country_ids: list[int] | None = None) -> dict[int, list[dict]]:
-    """Every rule for every country (or COUNTRY_IDS), using data of YEAR or earlier."""
+             country_ids: list[int] | None = None,
+             as_of: date | None = None) -> dict[int, list[dict]]:
+    """Every rule for every country (or COUNTRY_IDS), using data of YEAR or earlier; with
+    AS_OF, only the years each source had published by that date."""
     meta, rules = load_rules(framework)
     max_age = int(meta.get("max_data_age_years", 5))
-    min_year = (year or 9999) - max_age if year else 0
     cache: dict[str, dict | None] = {}
     out: dict[int, list[dict]] = {}
     for rule in rules:
         if rule.source not in cache:
             src = _source(rule.source)
-            cache[rule.source] = src[1](session, country_ids, year, min_year) if src else None
+            last = published_year(meta, rule.source, as_of) if as_of else year
+            if as_of and year is not None:
+                last = min(last, year)
+            first = last - max_age if last else 0
+            cache[rule.source] = src[1](session, country_ids, last, first) if src else None
         data = cache[rule.source]
         ids = country_ids if country_ids is not None else sorted(data or {})
         for cid in ids:
@@ -259,6 +272,7 @@ def indicator_signal(evaluations: list[dict]) -> str | None:
 
 
 def for_country(session, framework: Framework, country_id: int,
-                year: int | None = None) -> dict[str, list[dict]]:
-    """Suggestions for one country keyed by indicator id."""
-    return by_indicator(evaluate(session, framework, year, [country_id]).get(country_id, []))
+                year: int | None = None, as_of: date | None = None) -> dict[str, list[dict]]:
+    """Suggestions for one country keyed by indicator id (AS_OF: data published by then)."""
+    return by_indicator(evaluate(session, framework, year, [country_id], as_of=as_of).get(
+        country_id, []))

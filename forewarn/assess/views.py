@@ -69,6 +69,14 @@ def assessment_dict(session, actor: Actor, framework: Framework, a,
                             "editor": v.editor_name, "note": v.note,
                             "created_at": v.created_at.isoformat() if v.created_at else None}
                            for v in service.versions(session, a)]
+        out["comments"] = [{"id": c.id, "indicator": c.indicator, "body": c.body,
+                            "author": c.author_name,
+                            "created_at": c.created_at.isoformat() if c.created_at else ""}
+                           for c in service.comments(session, a)]
+        by: dict[str, list] = {}
+        for c in out["comments"]:
+            by.setdefault(c["indicator"], []).append(c)
+        out["comments_by"] = by
     return out
 
 
@@ -90,9 +98,11 @@ def country_profile(session, framework: Framework, country_id: int) -> dict:
 
 
 def suggestions_dict(session, framework: Framework, country_id: int,
-                     year: int | None = None) -> dict:
-    by_ind = suggest.for_country(session, framework, country_id, year)
+                     year: int | None = None, as_of=None) -> dict:
+    """Data suggestions up to YEAR, or (AS_OF) only what was published by that date."""
+    by_ind = suggest.for_country(session, framework, country_id, year, as_of=as_of)
     meta, _ = suggest.load_rules(framework)
     order = framework.order()
-    return {"year": year, "notice": meta.get("notice", ""),
+    return {"year": year, "as_of": as_of.isoformat() if as_of else None,
+            "notice": meta.get("notice", ""),
             "indicators": {iid: by_ind[iid] for iid in sorted(by_ind, key=order.__getitem__)}}

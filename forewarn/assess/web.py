@@ -12,6 +12,7 @@ from forewarn.assess.api import router as api_router
 from forewarn.assess.catalog import CRIME_VIEWS, load_framework
 from forewarn.assess.editor import router as editor_router
 from forewarn.assess.profile import RULE_TEXT
+from forewarn.assess.review import router as review_router
 from forewarn.assess.views import country_profile, suggestions_dict
 from forewarn.security.deps import CurrentPrincipal
 from forewarn.web.deps import SessionDep, SettingsDep
@@ -19,6 +20,7 @@ from forewarn.web.render import twin
 from forewarn.web.sections import register_country_section
 
 router = APIRouter()
+router.include_router(review_router)  # before /assessments/{id}: /assessments/review, {id}.pdf
 router.include_router(editor_router)
 router.include_router(api_router)
 

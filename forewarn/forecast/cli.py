@@ -10,6 +10,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from forewarn.cliutil import country
 from forewarn.data import readers
 from forewarn.forecast import protocol, registry, report, service
 from forewarn.settings import get_settings
@@ -241,7 +242,7 @@ def forecast_cmd(
 
 @app.command("explain")
 def explain_cmd(
-    iso3: str = typer.Argument(..., help="Country ISO3 code, e.g. SDN."),
+    iso3: str = typer.Argument(..., callback=country, help="Country ISO3 code, e.g. SDN."),
     top: int = typer.Option(12, help="How many predictors to show."),
     model: str | None = typer.Option(None, "--model", help="Model (default: latest stored)."),
 ) -> None:
@@ -251,9 +252,12 @@ def explain_cmd(
 
     with session_factory(_engine())() as session:
         e = api.explanation(session, iso3, model)
+        run = api._latest_run(session, "forecast", model) if e is None else None
+        known = run.model_name if run is not None else None
     if e is None:
-        console.print(f"[red]No stored forecast explanation for {iso3.upper()}.[/red] "
-                      "Run `forewarn forecast forecast` first.")
+        console.print(f"[red]No stored forecast explanation for {iso3.upper()}[/red]" + (
+            f" (the {known} forecast does not cover it)." if known else
+            ". Run `forewarn forecast forecast` first."))
         raise typer.Exit(1)
     console.print(f"[bold]{e['name']}[/bold] ({e['iso3']}), data of {e['year']}: risk "
                   f"{e['risk']:.4f} (log-odds {e['logit']:.3f} = base {e['base']:.3f} + "

@@ -8,6 +8,8 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
+from forewarn.cliutil import UserError, countries_list, iso_date, one_of
+from forewarn.cliutil import country as check_country
 from forewarn.data.errors import DataError
 from forewarn.settings import get_settings
 
@@ -100,7 +102,11 @@ def models() -> None:
     """List trained model versions with their test macro-F1."""
     from forewarn.monitor.model import CARD_FILE, versions
 
-    for v in versions(model_root()):
+    found = versions(model_root())
+    if not found:
+        raise UserError(f"no trained model in {model_root()}: run `forewarn monitor train` "
+                        "(or `forewarn setup`, which starts it)")
+    for v in found:
         card = json.loads((model_root() / v / CARD_FILE).read_text("utf-8"))
         scores = ", ".join(f"{k} {m['macro_f1']:.3f}" for k, m in card["test_metrics"].items())
         console.print(f"{v}: {scores}")
@@ -155,7 +161,8 @@ def ingest_gdelt_cmd(path: Path = typer.Argument(..., exists=True, dir_okay=Fals
 
 @app.command("feed-add")
 def feed_add(url: str, name: str = typer.Option(""), every: int = typer.Option(
-        60, help="Minutes between polls."), country: str = typer.Option(None)) -> None:
+        60, help="Minutes between polls."),
+        country: str = typer.Option(None, callback=check_country, help="ISO3 code")) -> None:
     """Register an RSS/Atom feed."""
     from forewarn.monitor.feeds import add_feed
 
@@ -180,19 +187,22 @@ def poll(every: int = typer.Option(0, help="Keep polling, sleeping this many sec
 
 
 @app.command("signals")
-def signals_cmd(start: str = typer.Option(..., help="YYYY-MM-DD"),
-                end: str = typer.Option(..., help="YYYY-MM-DD")) -> None:
+def signals_cmd(start: str = typer.Option(..., callback=iso_date, help="YYYY-MM-DD"),
+                end: str = typer.Option(..., callback=iso_date, help="YYYY-MM-DD")) -> None:
     """Recompute the daily signals per country for a date range."""
     from datetime import date
 
     from forewarn.monitor.signals import compute
 
+    if end < start:
+        raise typer.BadParameter(f"--end {end} is before --start {start}")
     n = compute(_engine(), date.fromisoformat(start), date.fromisoformat(end))
     console.print(f"{n} country-day signals")
 
 
 @app.command("rule-add")
-def rule_add(name: str, signal: str, countries: str = typer.Option("", help="ISO3, comma-sep."),
+def rule_add(name: str, signal: str,
+             countries: str = typer.Option("", callback=countries_list, help="ISO3, comma-sep."),
              mode: str = typer.Option("spike"), threshold: float = typer.Option(0.01),
              min_count: int = typer.Option(3), webhook: str = typer.Option(""),
              email: str = typer.Option("")) -> None:
@@ -210,8 +220,11 @@ def rule_add(name: str, signal: str, countries: str = typer.Option("", help="ISO
 
 
 @app.command("alerts")
-def alerts_cmd(day: str = typer.Option(None, help="Evaluate the rules on this day first."),
-               status: str = typer.Option("new")) -> None:
+def alerts_cmd(day: str = typer.Option(None, callback=iso_date,
+                                       help="Evaluate the rules on this day first."),
+               status: str = typer.Option("new", callback=one_of(
+                   "new", "acknowledged", "dismissed", "all"),
+                   help="new, acknowledged, dismissed or all")) -> None:
     """Evaluate rules (with --day) and list the alerts inbox."""
     from datetime import date
 
@@ -220,20 +233,28 @@ def alerts_cmd(day: str = typer.Option(None, help="Evaluate the rules on this da
     engine = _engine()
     if day:
         console.print(f"{len(alerts.evaluate(engine, date.fromisoformat(day)))} new alerts")
-    for a in alerts.inbox(engine, status or None):
+    shown = alerts.inbox(engine, None if status in ("", "all") else status)
+    if not shown:
+        console.print(f"No {'' if status == 'all' else status + ' '}alerts.")
+    for a in shown:
         console.print(f"#{a.id} {a.day} {a.signal} country {a.country_id}: {a.count} "
                       f"(expected {a.expected:.2f}) \\[{a.status}]")
 
 
 @app.command("alert")
-def alert_act(alert_id: int, action: str = typer.Argument(..., help="acknowledge|dismiss"),
+def alert_act(alert_id: int, action: str = typer.Argument(
+        ..., callback=one_of("acknowledge", "dismiss"), help="acknowledge or dismiss"),
               by: str = typer.Option("cli")) -> None:
     """Acknowledge or dismiss an alert."""
     from forewarn.monitor import alerts
 
     if action not in ("acknowledge", "dismiss"):
         raise typer.BadParameter("acknowledge or dismiss")
-    getattr(alerts, action)(_engine(), alert_id, by)
+    try:
+        getattr(alerts, action)(_engine(), alert_id, by)
+    except LookupError:
+        raise UserError(f"no alert {alert_id} (see `forewarn monitor alerts --status all`)"
+                        ) from None
     console.print(f"alert {alert_id}: {action}d")
 
 

@@ -11,6 +11,7 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+from forewarn.cliutil import country
 from forewarn.settings import get_settings
 
 app = typer.Typer(help="Response planning: toolbox, options, measures and outcomes.",
@@ -98,7 +99,7 @@ def toolbox_list() -> None:
 
 @app.command("plan")
 def plan_cmd(
-    iso3: str = typer.Argument(..., help="Country ISO3 code, e.g. MMR"),
+    iso3: str = typer.Argument(..., callback=country, help="Country ISO3 code, e.g. MMR"),
     phase: str = typer.Option(None, help="latent_risk | escalation | ongoing_atrocities | "
                               "aftermath (inferred when omitted)"),
     state_role: str = typer.Option(None, "--state-role",
@@ -152,7 +153,7 @@ def plan_cmd(
 
 @measure_app.command("add")
 def measure_add(
-    iso3: str = typer.Argument(...),
+    iso3: str = typer.Argument(..., callback=country, help="Country ISO3 code"),
     tool: str = typer.Option(..., help="Toolbox tool id, e.g. un_targeted_sanctions"),
     on: str = typer.Option(..., "--date", help="Date applied, YYYY-MM-DD"),
     actor: str = typer.Option(..., help="Who applied it, e.g. 'UN Security Council'"),
@@ -190,7 +191,7 @@ def measure_outcomes(raw_dir: Path = typer.Option(None, help="Raw data folder"))
 
 @veto_app.command("add")
 def veto_add(
-    iso3: str = typer.Argument(..., help="Country the draft concerned"),
+    iso3: str = typer.Argument(..., callback=country, help="Country the draft concerned"),
     on: str = typer.Option(..., "--date", help="Date of the vote, YYYY-MM-DD"),
     member: list[str] = typer.Option(..., "--member", help="Vetoing member ISO3 (repeat)"),
     draft: str = typer.Option("", help="Draft symbol, e.g. S/2022/538"),

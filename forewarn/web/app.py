@@ -9,11 +9,12 @@ from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 from fastapi.staticfiles import StaticFiles
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.middleware.gzip import GZipMiddleware
 
 import forewarn
 from forewarn.settings import Settings, get_settings
 from forewarn.store.db import engine_for, session_factory
-from forewarn.web import apidocs, pages, search, sections
+from forewarn.web import apidocs, menu, pages, search, sections  # noqa: F401 (menu: template globals)
 from forewarn.web.render import error_response, wants_json
 
 
@@ -36,6 +37,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     from forewarn.security.middleware import install as install_security
 
     install_security(app, error_response)  # principal per request, CSRF, security headers
+    # Outermost: compress every text response of 500 bytes or more (pages, JSON, CSS, JS).
+    app.add_middleware(GZipMiddleware, minimum_size=500)
     app.mount("/static", StaticFiles(directory=str(resources.files("forewarn.web") / "static")),
               name="static")
     apidocs.install(app)  # Swagger UI and ReDoc from local files, not a CDN

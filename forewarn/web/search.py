@@ -1,5 +1,10 @@
 """Search across Forewarn: `/search?q=...` (and `/search.json`).
 
+Records stored in the database are found through one full-text index (forewarn/web/fulltext.py:
+SQLite FTS5 or PostgreSQL full-text search, accents folded, prefix and fuzzy matching, ranked);
+small public catalogues (countries, the Framework, the toolbox) are matched in memory the same
+way (`fulltext.text_score`).
+
 Each capability contributes what it can find from a `search.py` module of its own:
 
     from forewarn.web.search import register_search
@@ -16,6 +21,7 @@ A provider that fails is reported as unavailable, and the other groups are still
 
 from __future__ import annotations
 
+import difflib
 import logging
 import re
 from collections.abc import Callable
@@ -109,18 +115,28 @@ def search_all(session: Session, principal, q: str, limit: int) -> list[dict]:
 
 @register_search("countries", "Countries", order=10)
 def _countries(session: Session, q: str, limit: int) -> list[dict]:
-    needle = q.casefold()
+    from forewarn.web import fulltext
+
+    needle = fulltext.fold(q)
+    words = needle.split()
     found = []
     for c in countries.all_countries():
-        names = {c.name, c.ewp_name, c.ucdp_name}
-        if c.iso3.casefold() == needle or any(needle in n.casefold() for n in names if n):
-            found.append({"title": c.name, "url": f"/countries/{c.iso3}",
-                          "snippet": f"{c.iso3} · {c.region}", "meta": {"iso3": c.iso3}})
-    # Exact code or name first, then names that start with the query.
-    found.sort(key=lambda r: (r["meta"]["iso3"].casefold() != needle
-                              and r["title"].casefold() != needle,
-                              not r["title"].casefold().startswith(needle), r["title"]))
-    return found[:limit]
+        names = [fulltext.fold(n) for n in (c.name, c.ewp_name, c.ucdp_name) if n]
+        if c.iso3.casefold() == needle:
+            score = 100.0
+        else:
+            scores = [fulltext.text_score(words, n) for n in names]
+            scores = [x for x in scores if x is not None]
+            if not scores:
+                continue
+            score = max(scores) + (50 if needle in names else 0) + (
+                5 if any(n.startswith(needle) for n in names) else 0) + max(
+                difflib.SequenceMatcher(None, needle, n).ratio() for n in names)
+        found.append((score, {"title": c.name, "url": f"/countries/{c.iso3}",
+                              "snippet": f"{c.iso3} · {c.region}", "meta": {"iso3": c.iso3}}))
+    # Exact code or name first, then names that start with the query, then the rest.
+    found.sort(key=lambda pair: (-pair[0], pair[1]["title"]))
+    return [r for _, r in found[:limit]]
 
 
 router = APIRouter()
@@ -140,6 +156,10 @@ def search_page(request: Request, session: SessionDep,
     from forewarn.security import principal_of
 
     principal = principal_of(session)
+    if q:
+        from forewarn.web import fulltext
+
+        fulltext.ensure_built(session)
     groups = search_all(session, principal, q, limit) if q else []
     return {"q": q, "limit": limit, "groups": groups,
             "total": sum(len(g["results"]) for g in groups)}

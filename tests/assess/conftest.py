@@ -132,4 +132,4 @@ def client(web_settings):
 
 # The live server of tests/web (it serves `web_settings` above) and its module-scoped
 # headless Chromium (Playwright allows one sync driver at a time).
-from tests.web.conftest import browser, server  # noqa: E402,F401
+from tests.web.conftest import browser, screenshots, server  # noqa: E402,F401

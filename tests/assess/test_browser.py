@@ -48,7 +48,10 @@ def test_analyst_rates_reviewer_publishes_country_page_shows_profile(browser, se
         analyst.select_option(f'[name="t-{iid}"]', "worsening")
         analyst.select_option(f'[name="c-{iid}"]', "medium")
         analyst.fill(f'[name="why-{iid}"]', why)
-        analyst.fill(f'[name="ev-{iid}"]', evidence)
+        url, _, title = evidence.partition(" ")
+        analyst.select_option(f'[name="ev-{iid}-0-kind"]', "url")
+        analyst.fill(f'[name="ev-{iid}-0-value"]', url)
+        analyst.fill(f'[name="ev-{iid}-0-title"]', title)
     analyst.fill("#summary", "Rising violence in the north-west")
     analyst.click("button[value=view]")
     analyst.wait_for_url(re.compile(r"/assessments/\d+$"))
@@ -73,8 +76,11 @@ def test_analyst_rates_reviewer_publishes_country_page_shows_profile(browser, se
     reviewer.goto("/countries/CAF")
     section = reviewer.locator("[data-section=framework]")
     section.scroll_into_view_if_needed()
-    # One serious common factor of three assessed, specific ones present: "present" by the rule.
-    assert section.locator("[data-testid=overall-level]").inner_text() == "present"
+    # Three factors of 14 assessed: below the minimum coverage, so no overall label, and the
+    # coverage lists only the factors assessed.
+    assert section.locator("[data-testid=overall-level]").inner_text() == "too little assessed"
+    assert section.locator("[data-testid=coverage]").first.inner_text() == (
+        "3 of 14 factors assessed (RF1, RF9, RF11)")
     strip = section.locator("[data-testid=heat-strip]")
     assert "2025-04-01" in strip.inner_text()
     cells = strip.locator("tbody tr").last.locator("td")

@@ -26,19 +26,52 @@ def test_factor_level_score_trend_and_confidence():
     assert factors([])["RF1"]["level"] == "not_assessed"
 
 
+def _shown(view):
+    """The level the rule gives from what is assessed (before the coverage minimum)."""
+    return view["provisional_level"] or view["level"]
+
+
 def test_views_follow_the_rule():
     # A crime-specific factor serious → that crime's view is serious.
     views = compute_profile(FW, [r("RF10.2", "serious"), r("RF1.1", "absent")])["views"]
-    assert views["genocide"]["level"] == "serious"
-    assert views["war_crimes"]["level"] == "absent"  # RF10 is not in the war-crimes view
+    assert _shown(views["genocide"]) == "serious"
+    assert _shown(views["war_crimes"]) == "absent"  # RF10 is not in the war-crimes view
     assert views["crimes_against_humanity"]["score"] == 0.0
     # Common factors: half of the assessed factors serious → serious; else present.
     half = compute_profile(FW, [r("RF1.1", "serious"), r("RF2.1", "present")])["views"]
-    assert half["all"]["level"] == "serious"
+    assert _shown(half["all"]) == "serious"
     third = compute_profile(FW, [r("RF1.1", "serious"), r("RF2.1", "present"),
                                  r("RF3.1", "absent")])["views"]
-    assert third["all"]["level"] == "present" and third["all"]["score"] == 50.0
+    assert _shown(third["all"]) == "present" and third["all"]["score"] == 50.0
     assert compute_profile(FW, [])["views"]["all"]["level"] == "not_assessed"
+
+
+def test_no_crime_label_below_minimum_coverage():
+    # The issue's Ethiopia: one serious RF9 indicator, RF10 absent, three factors in all.
+    few = [r("RF9.1", "serious"), r("RF10.1", "absent"), r("RF1.1", "present")]
+    views = compute_profile(FW, few)["views"]
+    for key in ("all", "genocide", "war_crimes", "crimes_against_humanity"):
+        assert views[key]["level"] == "insufficient", key
+    assert views["genocide"]["provisional_level"] == "serious"
+    assert views["genocide"]["assessed_ids"] == ["RF1", "RF9", "RF10"]  # only those assessed
+    assert "3 of 10 factors assessed, 5 needed" in views["genocide"]["reason"]
+    assert "RF13, RF14 not assessed" in views["war_crimes"]["reason"]
+    # Enough common factors and both genocide-specific ones: the label is given.
+    enough = few + [r(f"RF{n}.1", "absent") for n in (2, 3, 4)]
+    views = compute_profile(FW, enough)["views"]
+    assert views["genocide"]["level"] == "serious"
+    assert views["genocide"]["coverage"] == 0.6
+    assert views["war_crimes"]["level"] == "insufficient"  # RF13/RF14 still unknown
+    assert views["all"]["level"] == "insufficient"  # 6 of 14 < 7
+
+
+def test_the_coverage_rule_is_data_and_is_shown():
+    from forewarn.assess.profile import RULE_TEXT, minimum_coverage
+
+    rule = minimum_coverage()
+    assert rule["war_crimes"]["required"] == ["RF13", "RF14"]
+    assert any("War crimes: 5 of 10 factors assessed, including RF13 and RF14" in line
+               for line in RULE_TEXT)
 
 
 def test_normalise_sorts_and_completeness_lists_gaps():

@@ -104,13 +104,15 @@ def _panel(db, deaths: dict[str, float], year=2023):
 
 def test_consistency_flags_pairs_and_stale(db, framework, analyst, reviewer):
     _panel(db, {"SDN": 5000, "MMR": 3000, "COL": 40, "UKR": 20000})
-    publish(db, framework, analyst, reviewer, "SDN", date(2024, 3, 1), RF1_1="serious")
-    publish(db, framework, analyst, reviewer, "MMR", date(2024, 3, 1), RF1_1="absent")
-    publish(db, framework, analyst, reviewer, "COL", date(2024, 3, 1), RF1_1="present")
+    # Full-year 2024 figures, published in June 2025: a September 2024 report must not use them.
+    _panel(db, {"SDN": 10, "MMR": 10, "COL": 10}, year=2024)
+    publish(db, framework, analyst, reviewer, "SDN", date(2024, 9, 15), RF1_1="serious")
+    publish(db, framework, analyst, reviewer, "MMR", date(2024, 9, 15), RF1_1="absent")
+    publish(db, framework, analyst, reviewer, "COL", date(2024, 9, 15), RF1_1="present")
     publish(db, framework, analyst, reviewer, "UKR", date(2020, 3, 1), RF1_1="serious")
     with open_session(db, reviewer) as s:
         rep = consistency.report(s, framework, "RF1.1", max_age_days=365,
-                                 today=date(2024, 6, 1))
+                                 today=date(2024, 10, 1))
         by = {r["iso3"]: r for r in rep["rows"]}
         assert by["SDN"]["data_signal"] == "serious" and by["COL"]["data_signal"] == "present"
         assert by["UKR"]["data_signal"] is None  # no data up to 2020 in this panel
@@ -118,10 +120,20 @@ def test_consistency_flags_pairs_and_stale(db, framework, analyst, reviewer):
         assert (ev["value"], ev["year"], ev["source"]) == (5000, 2023, "ucdp")
         assert [sorted(p["countries"]) for p in rep["inconsistent_pairs"]] == [["MMR", "SDN"]]
         assert rep["stale"] == ["UKR"]
-        factor = consistency.report(s, framework, "RF1", today=date(2024, 6, 1))
+        factor = consistency.report(s, framework, "RF1", today=date(2024, 10, 1))
         assert {r["iso3"]: r["rating"] for r in factor["rows"]}["COL"] == "present"
         assert len(factor["inconsistent_pairs"]) == 1
-        loose = consistency.report(s, framework, "RF1.1", tolerance=1, today=date(2024, 6, 1))
+        loose = consistency.report(s, framework, "RF1.1", tolerance=1,
+                                   today=date(2024, 10, 1))
         assert len(loose["inconsistent_pairs"]) == 1  # COL is present-rated: 1 level from both
         with pytest.raises(service.NotFound):
             consistency.report(s, framework, "RF99")
+
+
+def test_only_data_published_by_the_assessment_date():
+    from forewarn.assess.suggest import published_year
+
+    meta = {"data_release": {"ucdp": "06-30"}}
+    assert published_year(meta, "ucdp", date(2024, 9, 15)) == 2023
+    assert published_year(meta, "ucdp", date(2024, 3, 1)) == 2022  # 2023 not out until June
+    assert published_year(meta, "monitor.hate_speech", date(2024, 3, 1)) == 2023
