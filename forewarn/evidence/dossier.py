@@ -18,6 +18,7 @@ from forewarn.evidence.access import ANONYMOUS, actor_name, audit, may_read
 from forewarn.evidence.catalog import vocabulary
 from forewarn.evidence.legal import catalogue_notice, latest_decisions, propose
 from forewarn.evidence.models import Finding, Incident, Situation, SituationIncident, Source
+from forewarn.evidence.wording import date_label, date_phrase, figure
 
 WITHHELD = "[withheld: restricted material]"
 
@@ -51,21 +52,11 @@ class Bibliography:
         return sorted(self.entries.values(), key=lambda e: e["n"])
 
 
-def _day(d) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def _date_phrase(inc: Incident) -> str:
-    if inc.date_start == inc.date_end:
-        return f"On {_day(inc.date_start)}"
-    return f"Between {_day(inc.date_start)} and {_day(inc.date_end)}"
+    return date_phrase(inc.date_start, inc.date_end, inc.date_precision)
 
 
-def _figure(fig: dict) -> str:
-    low, best, high = fig.get("low"), fig.get("best"), fig.get("high")
-    if low is not None and high is not None and low != high:
-        return f"{low:,}-{high:,}" + (f" (best estimate {best:,})" if best is not None else "")
-    return f"{best if best is not None else low if low is not None else high:,}"
+_figure = figure
 
 
 def incident_sentence(inc: Incident) -> str:
@@ -91,7 +82,10 @@ def incident_sentence(inc: Incident) -> str:
 def _incident_row(inc: Incident) -> dict:
     v = vocabulary()
     return {"id": inc.id, "title": inc.title, "date_start": inc.date_start.isoformat(),
-            "date_end": inc.date_end.isoformat(), "place": inc.place,
+            "date_end": inc.date_end.isoformat(), "date_precision": inc.date_precision,
+            "date": date_label(inc.date_start, inc.date_end, inc.date_precision),
+            "figures": {cat: figure(f) for cat, f in (inc.casualties or {}).items()},
+            "place": inc.place,
             "country": inc.country.iso3 if inc.country else None,
             "harm_types": [v["harm_labels"][h] for h in inc.harm_types],
             "perpetrators": inc.perpetrators, "victim_groups": inc.victim_groups,
@@ -211,7 +205,8 @@ def _hidden(session: Session, sit: Situation, incidents: list[Incident],
 
 
 def build(session: Session, sit: Situation, principal=None, settings=None,
-          with_recommendations: bool = True) -> dict:
+          with_recommendations: bool = True, phase: str | None = None,
+          state_role: str | None = None) -> dict:
     """The dossier of SIT as PRINCIPAL may read it. SETTINGS (raw data for treaty status and
     the response planner) default to the process settings."""
     principal = principal or ANONYMOUS
@@ -254,7 +249,8 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
         "rejected": rejected,
         "obligations": {**hooks.obligations(iso3, settings.raw_dir),
                         "findings": obligation_findings},
-        "recommendations": (hooks.recommendations(session, iso3, settings)
+        "recommendations": (hooks.recommendations(session, iso3, settings, sit, principal,
+                                                  phase, state_role)
                             if with_recommendations else
                             {"available": False, "items": [], "note": "not requested"}),
         "sources": bib.listing(),
