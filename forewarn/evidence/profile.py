@@ -103,7 +103,7 @@ def _conflict(incidents, country) -> tuple[dict, dict]:
             counts.setdefault(v, []).append(inc)
         kind = max(counts, key=lambda k: (len(counts[k]), k != "none"))
         basis = [f"{len(v)} of {len(incidents)} incidents recorded in "
-                 f"{'no' if k == 'none' else 'an ' + k} armed conflict"
+                 f"{'no' if k == 'none' else ('an ' if k[0] in 'aeiou' else 'a ') + k} armed conflict"
                  for k, v in sorted(counts.items())]
         refs = [_ref(i) for i in counts[kind]]
         return (_value("no" if kind == "none" else "yes", basis, refs),

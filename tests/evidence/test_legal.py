@@ -175,7 +175,7 @@ def test_decisions_are_recorded_with_the_proposal_and_audited(session_as, store)
     legal.decide(s, "RS-7-1-k", "rejected", s.info["principal"], "covered by II(c)",
                  incident=inc)
     with pytest.raises(legal.DecisionError, match="not among the current proposals"):
-        legal.decide(s, "RS-8-2-b-xxv", "accepted", "ana", incident=inc)
+        legal.decide(s, "RS-8-2-b-xxv", "accepted", "ana", "reason", incident=inc)
     s.commit()
     result = legal.proposals_for(s, s.info["principal"], incident=inc)
     p = by_id(result)
