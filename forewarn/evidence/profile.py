@@ -94,6 +94,10 @@ def _state_role(incidents, named, iso3, country) -> dict:
     return _value(role, [f"no incident attributes the conduct; country data: {how}"])
 
 
+def _article(kind: str) -> str:
+    return "no" if kind == "none" else ("an " if kind[0] in "aeiou" else "a ") + kind
+
+
 def _conflict(incidents, country) -> tuple[dict, dict]:
     recorded = [(i, i.context.get("armed_conflict")) for i in incidents
                 if (i.context or {}).get("armed_conflict")]
@@ -102,9 +106,8 @@ def _conflict(incidents, country) -> tuple[dict, dict]:
         for inc, v in recorded:
             counts.setdefault(v, []).append(inc)
         kind = max(counts, key=lambda k: (len(counts[k]), k != "none"))
-        basis = [f"{len(v)} of {len(incidents)} incidents recorded in "
-                 f"{'no' if k == 'none' else ('an ' if k[0] in 'aeiou' else 'a ') + k} armed conflict"
-                 for k, v in sorted(counts.items())]
+        basis = [f"{len(v)} of {len(incidents)} incidents recorded in {_article(k)} armed "
+                 "conflict" for k, v in sorted(counts.items())]
         refs = [_ref(i) for i in counts[kind]]
         return (_value("no" if kind == "none" else "yes", basis, refs),
                 _value(kind, basis, refs))
