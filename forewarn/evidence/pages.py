@@ -268,7 +268,9 @@ async def situation_submit(request: Request, session: SessionDep,
     except inc_mod.IncidentError as exc:
         raise HTTPException(422, str(exc)) from None
     session.commit()
-    return _see_other(f"/situations/{s.id}/profile")
+    # From the situations page: its profile; from an incident's "generate dossier": the dossier.
+    return _see_other(f"/situations/{s.id}/profile" if form.get("next") == "profile"
+                      else f"/situations/{s.id}")
 
 
 def _dossier(request: Request, session, principal, situation_id: int) -> dict:

@@ -160,6 +160,22 @@ def _regional_orgs(tool: Tool, p: SituationProfile) -> list[str]:
             and (p.iso3 is None or p.iso3 not in o.suspended)]
 
 
+def _suspended_from(tool: Tool | None, p: SituationProfile, org_id: str | None = None
+                    ) -> dict[str, str]:
+    """Organisations (listing TOOL, or ORG_ID) the state belongs to but is suspended from."""
+    if p.iso3 is None:
+        return {}
+    return {o.id: o.suspended[p.iso3] for o in load_partners().organisations
+            if o.id in p.memberships and p.iso3 in o.suspended
+            and (org_id == o.id if org_id else tool.id in o.tools)}
+
+
+def _suspension_note(suspended: dict[str, str]) -> str:
+    return "; ".join(f"the state is suspended from {org} since {since}: the organisation can "
+                     "still act on the situation, without the state in its organs"
+                     for org, since in suspended.items())
+
+
 def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely: bool) -> dict:
     """Can this path be used for this situation? Status and a plain-language note."""
     notes, status = [], "available"
@@ -170,16 +186,23 @@ def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely:
                 notes.append(note)
         elif req == "regional_membership":
             orgs = _regional_orgs(tool, p)
+            suspended = _suspended_from(tool, p)
             if orgs:
                 notes.append("through " + ", ".join(orgs))
+            elif suspended:
+                status = _worse(status, "conditional")
+                notes.append(_suspension_note(suspended))
             else:
                 status = "not_applicable"
-                notes.append("the state belongs to no organisation with this mandate")
+                notes.append("the state belongs to no organisation with this mandate "
+                             "(none of its organisations lists this tool)")
         elif req.startswith("member:"):
             org = req.split(":", 1)[1]
             if org not in p.memberships:
                 status = "not_applicable"
                 notes.append(f"only for members of {org}")
+            elif _suspended_from(None, p, org):
+                notes.append(_suspension_note(_suspended_from(None, p, org)))
         elif req == "icc_jurisdiction":
             if p.icc_jurisdiction is None:
                 status = _worse(status, "conditional")

@@ -196,3 +196,40 @@ def test_foa_assessment_changes_priorities():
 def test_profile_rejects_unknown_phase():
     with pytest.raises(ValueError, match="phase must be one of"):
         SituationProfile(phase="war", state_role="perpetrator")
+
+
+def test_regional_routes_agree_on_a_suspended_member():
+    """Sudan, suspended from the AU since 2021: no route says 'no organisation with this
+    mandate' while another names the AU as available."""
+    result = plan(SituationProfile(phase="ongoing_atrocities", state_role="perpetrator",
+                                   iso3="SDN", memberships=["AU", "IGAD", "LAS", "OIC"],
+                                   veto_likely=True))
+    notes = [a["note"] for o in result["options"] + result["blocked"] for a in o["authorisation"]]
+    au_notes = [n for n in notes if "AU" in n]
+    assert au_notes and all("suspended from AU since 2021-10-27" in n for n in au_notes
+                            if "suspended" in n)
+    suspension = _option(result, "regional_suspension")
+    if suspension is not None:
+        assert "OAS" not in suspension["authorisation"][0]["rule"].split("(")[0]
+    from forewarn.respond.catalog import load_partners
+
+    mandated = {t for o in load_partners().organisations if o.id in ("AU", "IGAD", "LAS", "OIC")
+                for t in o.tools}
+    contradicting = [o["tool_id"] for o in result["options"] + result["blocked"]
+                     + result["left_out"] if o["tool_id"] in mandated
+                     and "belongs to no organisation" in str(o)]
+    assert contradicting == []
+
+
+def test_country_inference_does_not_call_a_state_facing_gangs_a_perpetrator():
+    from forewarn.respond.planner import load_rules
+    from forewarn.respond.profile import CountryFacts, infer_state_role
+
+    rules = load_rules()
+    haiti = CountryFacts(last_year=2024, state_based_deaths=193, govt_one_sided_deaths=45)
+    assert infer_state_role(haiti, rules)[0] == "willing_unable"
+    sudan = CountryFacts(last_year=2024, state_based_deaths=4680, govt_one_sided_deaths=465,
+                         ongoing_non_state_led=["RSF vs non-Arab civilians in Darfur"])
+    assert infer_state_role(sudan, rules)[0] == "unwilling"
+    repression = CountryFacts(last_year=2024, state_based_deaths=40, govt_one_sided_deaths=300)
+    assert infer_state_role(repression, rules)[0] == "perpetrator"
