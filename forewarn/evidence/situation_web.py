@@ -241,3 +241,52 @@ async def situation_status_submit(request: Request, situation_id: int, session: 
     _status(session, principal, situation_id, form.get("status") or "",
             form.get("reason") or "")
     return _see_other(f"/situations/{situation_id}/profile")
+
+
+def _form_values(inc: Incident) -> dict:
+    """The incident as the form's fields (for correcting it)."""
+    values = {k: getattr(inc, k) for k in ("title", "summary", "place", "date_precision",
+                                           "perpetrator_kind", "latitude", "longitude")}
+    values |= {"date_start": inc.date_start.isoformat(), "date_end": inc.date_end.isoformat(),
+               "country": inc.country.iso3 if inc.country else "",
+               "harm_types": list(inc.harm_types), "perpetrators": "; ".join(inc.perpetrators),
+               "armed_conflict": (inc.context or {}).get("armed_conflict"),
+               "facts": [k for k, v in (inc.context or {}).items() if v is True],
+               "sensitivity": str(getattr(inc.sensitivity, "value", inc.sensitivity))}
+    if inc.victim_groups:
+        values |= {"victim_name": inc.victim_groups[0]["name"],
+                   "characteristics": inc.victim_groups[0]["characteristics"]}
+    for cat, fig in (inc.casualties or {}).items():
+        values |= {f"{cat}_{k}": fig.get(k) for k in ("low", "best", "high")}
+        values[f"{cat}_at_least"] = fig.get("at_least")
+    return values
+
+
+@pages.get("/evidence/incidents/{incident_id}/edit", include_in_schema=False)
+def incident_edit_form(request: Request, incident_id: int, session: SessionDep,
+                       principal=Depends(require("edit:own"))):
+    from forewarn.evidence.pages import _form_vocab
+    from forewarn.web.render import render
+
+    inc = get_incident(session, incident_id)
+    check_edit(principal, inc.created_by)
+    return render(request, "evidence/incident_new.html", {
+        "vocabulary": _form_vocab(), "sources": [], "error": None, "editing": True,
+        "values": _form_values(inc), "action": f"/evidence/incidents/{inc.id}/edit"})
+
+
+@pages.post("/evidence/incidents/{incident_id}/edit", include_in_schema=False)
+async def incident_edit_submit(request: Request, incident_id: int, session: SessionDep,
+                               principal=Depends(require("edit:own"))):
+    from forewarn.evidence.pages import _incident_from_form
+
+    form = await request.form()
+    data, _ = _incident_from_form(form)
+    inc = get_incident(session, incident_id)
+    # Victims the form does not show (beyond the first group) are kept.
+    if inc.victim_groups[1:]:
+        data["victim_groups"] = data["victim_groups"] + inc.victim_groups[1:]
+    data["external_ref"] = inc.external_ref
+    _edit_incident(session, principal, incident_id, data, form.get("reason") or "",
+                   replace=True)
+    return _see_other(f"/evidence/incidents/{incident_id}")

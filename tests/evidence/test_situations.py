@@ -198,3 +198,24 @@ def test_dossier_determinations_custody_and_what_if(api):  # noqa: F811
     assert other["state_role"] == "willing_unable" and other["phase"] == "latent_risk"
     assert [i["name"] for i in base["items"]] != [i["name"] for i in other["items"]]
     assert client.get(f"/situations/{sid}.json?phase=war", headers=a).status_code == 422
+
+
+def test_incident_corrected_through_the_form(api):  # noqa: F811
+    client, h = api
+    a = h["analyst"]
+    iid = _incident(client, a)
+    form = client.get(f"/evidence/incidents/{iid}/edit", headers=a)
+    assert form.status_code == 200 and 'value="Siege of the old town"' in form.text
+    r = client.post(f"/evidence/incidents/{iid}/edit", headers=a, follow_redirects=False, data={
+        "title": "Siege of the old town", "date_start": "2021-03-01", "date_end": "",
+        "date_precision": "month", "country": "SYR", "harm_types": ["siege_starvation"],
+        "perpetrators": "Government forces", "victim_name": "Religious minority X",
+        "characteristics": ["religious"], "killed_low": "120", "killed_at_least": "1",
+        "armed_conflict": "non-international", "sensitivity": "internal",
+        "reason": "Only the month is certain"})
+    assert r.status_code == 303, r.text
+    body = client.get(f"/api/evidence/incidents/{iid}", headers=a).json()
+    assert body["date"] == "March 2021" and body["figures"]["killed"] == "at least 120"
+    assert body["version"] == 2
+    page = client.get(f"/evidence/incidents/{iid}", headers=a).text
+    assert "Correct this incident" in page and "version 2" in page
