@@ -342,6 +342,10 @@ def plan(profile: SituationProfile, rules: dict | None = None,
             option["reasons"].append("Every route is blocked: " + "; ".join(
                 f"{x['who']}: {x['note']}" for x in paths))
             blocked.append(option)
+            if status == "blocked_by_veto":  # still an option to press (and force the veto
+                # into the open, A/RES/76/262), ranked below the open routes
+                option["score"] = round(score - sc["blocked_penalty"], 2)
+                options.append(option)
         else:
             if option["existing"]:
                 option["reasons"].insert(0, existing["follow_up"][tool.id])
