@@ -284,4 +284,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         genocide_art_ix=ts.genocide_party and not ts.genocide_art_ix_reservation,
         hr_treaties={k: v["party"] for k, v in ts.hr.items()}, memberships=memberships,
         veto_likely=veto_likely, veto_reasons=veto_reasons, veto_cast=veto_cast,
-        icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources)
+        icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources,
+        # EWP's ongoing non-state-led episodes name their perpetrators (e.g. the RSF).
+        non_state_perpetrators=list(f.ongoing_non_state_led or []))

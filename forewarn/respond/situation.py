@@ -127,7 +127,8 @@ def profile_for_situation(session, sit, settings=None, principal=None,
     if conflict is not None:
         profile.armed_conflict = conflict == "yes"
     profile.conflict_type = values["conflict_type"]["value"]
-    profile.non_state_perpetrators = derived["non_state_perpetrators"]
+    profile.non_state_perpetrators = derived["non_state_perpetrators"] or \
+        profile.non_state_perpetrators
     enrich(profile, session)
     profile.name = sit.title
     return profile, derived
