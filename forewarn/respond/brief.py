@@ -165,12 +165,21 @@ def _judgements(sit, options: dict, principal) -> list[dict]:
     return out
 
 
+def _why(reasons: list[str], n: int) -> list[str]:
+    """The reasons that say why this option fits these facts, those naming them first."""
+    specific = [x for x in reasons if not x.startswith(("Suited to", "Not a typical",
+                                                         "Authorised by"))]
+    specific.sort(key=lambda x: ("already exist" not in x and "outstanding" not in x,
+                                 "Here:" not in x))
+    return (specific or reasons)[:n]
+
+
 def _option_row(o: dict) -> dict:
     r = brief_rules()
     open_paths = [a for a in o["authorisation"] if a["status"] in ("available", "conditional")]
     return {"name": o["name"], "rank": o["rank"], "pillar": o["pillar"],
             "coercion": o["coercion"], "existing": o["existing"],
-            "why": o["reasons"][:r["reasons_per_option"]],
+            "why": _why(o["reasons"], r["reasons_per_option"]),
             "agree": (open_paths or o["authorisation"])[0]["agreement"],
             "trade_offs": o["risks"][:r["risks_per_option"]],
             "safeguards": o["safeguards"][:r["safeguards_per_option"]],

@@ -57,6 +57,7 @@ class SituationProfile:
     conflict_type: str | None = None             # international | non-international | none
     non_state_perpetrators: list[str] = field(default_factory=list)
     existing: dict[str, list[dict]] = field(default_factory=dict)   # tool id -> tried
+    basis: dict[str, list[str]] = field(default_factory=dict)       # value -> facts it rests on
     inferred: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -268,6 +269,13 @@ def agreement(path: AuthPath) -> str:
                                         f" — {path.rule}" if path.rule else "")
 
 
+def _with_facts(rule: dict, p: SituationProfile) -> str:
+    """The rule's reason, with the situation's facts it rests on (rule `facts`: profile keys)."""
+    facts = [f for key in rule.get("facts", [])
+             for f in p.basis.get(key) or ([p.inferred[key]] if p.inferred.get(key) else [])]
+    return rule["reason"] + (f" Here: {'; '.join(facts)}." if facts else "")
+
+
 def _worse(a: str, b: str) -> str:
     return max(a, b, key=STATUS_ORDER.index)
 
@@ -304,7 +312,7 @@ def plan(profile: SituationProfile, rules: dict | None = None,
             gain += r.get("boost_tools", {}).get(tool.id, 0)
             if gain:
                 score += gain
-                reasons.append(r["reason"])
+                reasons.append(_with_facts(r, profile))
         score -= sc["coercion_penalty"] * tool.coercion
         paths = [assess_path(pth, tool, profile, consent_likely) for pth in tool.paths]
         status = _best([x["status"] for x in paths])

@@ -233,3 +233,13 @@ def test_country_inference_does_not_call_a_state_facing_gangs_a_perpetrator():
     assert infer_state_role(sudan, rules)[0] == "unwilling"
     repression = CountryFacts(last_year=2024, state_based_deaths=40, govt_one_sided_deaths=300)
     assert infer_state_role(repression, rules)[0] == "perpetrator"
+
+
+def test_reasons_name_the_facts_they_rest_on():
+    result = plan(SituationProfile(
+        phase="ongoing_atrocities", state_role="perpetrator", iso3="MMR", veto_likely=True,
+        basis={"state_role": ["3 of 3 incidents are attributed to state forces"],
+               "phase": ["the latest incident ended 2017-12-31"]}))
+    sanctions = _option(result, "autonomous_targeted_sanctions")
+    assert any("Here: 3 of 3 incidents are attributed to state forces" in r
+               for r in sanctions["reasons"])
