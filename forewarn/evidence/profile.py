@@ -33,14 +33,25 @@ def situation_rules() -> dict:
     return yaml.safe_load((Path(__file__).with_name("situation_rules.yaml")).read_text("utf-8"))
 
 
-def actor_kind(name: str) -> str:
-    """state | state_backed | non_state | unknown, read from a perpetrator's name."""
-    text = f" {name.lower()} "
+STRENGTH = ("state", "state_backed", "non_state", "unknown")
+
+
+def _one_actor_kind(text: str) -> str:
     for kind in ("state_backed", "non_state", "state"):
         for word in situation_rules()["actor_kinds"][kind]:
             if re.search(r"(?<![a-z])" + re.escape(word), text):
                 return kind
     return "unknown"
+
+
+def actor_kind(name: str) -> str:
+    """state | state_backed | non_state | unknown, read from a perpetrator's name; a name
+    joining several ("Sudanese Armed Forces and Janjaweed militia") takes the closest link
+    to the state."""
+    parts = re.split(r"\s+and\s+|\s*[,;/&+]\s*|\s+with\s+|\s+supported by\s+",
+                     name.lower())
+    kinds = [_one_actor_kind(f" {p} ") for p in parts if p.strip()] or ["unknown"]
+    return min(kinds, key=STRENGTH.index)
 
 
 def incident_kind(inc: Incident, named: dict[str, str] | None = None) -> str:
@@ -81,11 +92,16 @@ def _state_role(incidents, named, iso3, country) -> dict:
                                     "attributed to forces the state backs"],
                       [_ref(i) for i in backed])
     orders = [o for o in country.get("court_orders", []) if o.get("respondent") == iso3
-              and o.get("compliance") == "not_complied"]
+              and o.get("compliance") in ("not_complied", "outstanding")]
     if non_state and orders:
         return _value("unwilling", [f"{len(non_state)} incidents by non-state actors; the "
-                                    f"state has not complied with {orders[0]['case']}"],
+                                    f"state has not complied with {orders[0]['case']} "
+                                    f"({orders[0]['compliance'].replace('_', ' ')})"],
                       [_ref(i) for i in non_state])
+    country_role, how = country.get("state_role") or (None, "")
+    if non_state and country_role in ("perpetrator", "unwilling"):
+        return _value("unwilling", [f"{len(non_state)} incidents by non-state actors; country "
+                                    f"data: {how}"], [_ref(i) for i in non_state])
     if non_state:
         return _value("willing_unable", [f"{len(non_state)} of {len(incidents)} incidents are "
                                          "attributed to non-state actors, none to the state"],

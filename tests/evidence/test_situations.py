@@ -21,7 +21,9 @@ from .test_web import api  # noqa: F401  (client and bearer headers by role)
     ("Myanmar military (Tatmadaw)", "state"), ("Government forces", "state"),
     ("Arakan Rohingya Salvation Army", "non_state"), ("Viv Ansanm gang coalition", "non_state"),
     ("Rapid Support Forces", "non_state"), ("Pro-government militia", "state_backed"),
-    ("Unidentified men", "unknown")])
+    ("Unidentified men", "unknown"), ("Sudanese Armed Forces and Janjaweed militia", "state"),
+    ("Janjaweed", "state_backed"), ("Sri Lanka Army", "state"), ("LTTE", "non_state"),
+    ("Government forces and allied militias", "state")])
 def test_perpetrators_are_read_from_their_names(name, kind):
     assert actor_kind(name) == kind
 
@@ -219,3 +221,17 @@ def test_incident_corrected_through_the_form(api):  # noqa: F811
     assert body["version"] == 2
     page = client.get(f"/evidence/incidents/{iid}", headers=a).text
     assert "Correct this incident" in page and "version 2" in page
+
+
+def test_non_state_perpetrators_and_a_state_defying_the_court_is_unwilling(api):  # noqa: F811
+    client, h = api
+    a = h["analyst"]
+    ids = [_incident(client, a, title="Killings of Masalit in El Geneina", country="SDN",
+                     date_start="2023-06", date_end=None, harm_types=["killing"],
+                     perpetrators=["Rapid Support Forces"])]
+    sid = _situation(client, a, ids, country="SDN", period_start="2023-04-15",
+                     period_end="2023-11-30")
+    role = client.get(f"/api/situations/{sid}/profile", headers=a).json()["values"][
+        "state_role"]
+    assert role["value"] == "unwilling"
+    assert "outstanding" in role["basis"][0]     # ICC warrants the state has not executed
