@@ -262,7 +262,13 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
     withheld["incidents"] = max(withheld["incidents"], hidden_incidents)
     withheld["findings"] = max(withheld["findings"], hidden_findings)
     iso3 = sit.country.iso3
+    from forewarn.evidence.profile import derive
+
+    derived = derive(session, sit, principal, settings)
     return {
+        "profile": {k: {"value": v["value"], "label": v["label"], "basis": v["basis"],
+                        "override": v["override"]} for k, v in derived["values"].items()}
+        | {"url": f"/situations/{sit.id}/profile"},
         "situation": {"id": sit.id, "title": sit.title, "summary": sit.summary,
                       "country": {"iso3": iso3, "name": sit.country.name},
                       "period_start": sit.period_start.isoformat(),

@@ -84,8 +84,12 @@ def api_incident_history(incident_id: int, session: SessionDep, principal: Curre
 
 # ------------------------------------------------------------------------ situations
 @api.get("/situations/{situation_id}")
-def api_situation(situation_id: int, session: SessionDep):
-    return situation_dict(get_situation(session, situation_id))
+def api_situation(request: Request, situation_id: int, session: SessionDep,
+                  principal: CurrentPrincipal):
+    """The situation, with its derived profile's values (in full at .../profile)."""
+    s = get_situation(session, situation_id)
+    values = prof.derive(session, s, principal, request.app.state.settings)["values"]
+    return situation_dict(s) | {"profile": {k: v["value"] for k, v in values.items()}}
 
 
 def _edit_situation(session, principal, situation_id: int, changes: dict, reason: str) -> dict:

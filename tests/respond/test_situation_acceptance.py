@@ -77,6 +77,10 @@ def test_rohingya_2017_profile_options_and_brief(analyst):
     assert values["phase"]["value"] in ("ongoing_atrocities", "aftermath")
     assert values["armed_conflict"]["value"] == "yes"
     assert len(values["state_role"]["refs"]) == 3
+    summary = c.get(f"/api/situations/{sid}").json()["profile"]
+    assert summary["state_role"] == "perpetrator"
+    dossier = c.get(f"/situations/{sid}.json").json()
+    assert dossier["profile"]["state_role"]["label"] == "state perpetrator"
 
     options = c.get(f"/situations/{sid}/options.json").json()
     assert options["profile"]["state_role"] == "perpetrator"
