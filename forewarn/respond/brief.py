@@ -158,8 +158,9 @@ def _judgements(sit, options: dict, principal) -> list[dict]:
             "analyst's decision: " + "; ".join(p["label"] for p in crimes["proposed"][:4])
             + ".")
     route = options["council_route"]
+    why = "; ".join(r.rstrip(".") for r in route["reasons"][:2])
     out.append({"key": "council", "text": f"Security Council route: {route['status']}"
-                + (f" — {'; '.join(route['reasons'][:2])}" if route["reasons"] else "") + ".",
+                + (f" — {why}" if why else "") + ".",
                 "confidence": "medium", "confidence_label": "veto record since 1990",
                 "basis": [], "evidence": []})
     return out

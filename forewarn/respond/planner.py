@@ -271,8 +271,8 @@ def agreement(path: AuthPath) -> str:
 
 def _with_facts(rule: dict, p: SituationProfile) -> str:
     """The rule's reason, with the situation's facts it rests on (rule `facts`: profile keys)."""
-    facts = [f for key in rule.get("facts", [])
-             for f in p.basis.get(key) or ([p.inferred[key]] if p.inferred.get(key) else [])]
+    facts = [(p.basis.get(key) or [p.inferred.get(key)])[0] for key in rule.get("facts", [])]
+    facts = [f for f in facts if f]   # the first fact per value keeps a reason short
     return rule["reason"] + (f" Here: {'; '.join(facts)}." if facts else "")
 
 
