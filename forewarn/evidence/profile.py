@@ -54,16 +54,57 @@ def actor_kind(name: str) -> str:
     return min(kinds, key=STRENGTH.index)
 
 
-def incident_kind(inc: Incident, named: dict[str, str] | None = None) -> str:
+@lru_cache
+def _state_words() -> dict[str, list[str]]:
+    from forewarn.data import countries
+
+    words = {c.iso3: [c.name.lower()] for c in countries.all_countries()
+             if c.last_year is None}
+    for iso3, extra in situation_rules()["state_words"].items():
+        words.setdefault(iso3, []).extend(extra)
+    return words
+
+
+def foreign_state(name: str, iso3: str) -> str | None:
+    """The ISO3 code of another state whose forces NAME designates, if any."""
+    text = f" {name.lower()} "
+    for code, words in _state_words().items():
+        if code != iso3 and any(re.search(r"(?<![a-z])" + re.escape(w) + r"(?![a-z])", text)
+                                for w in words):
+            return code
+    return None
+
+
+def _state_names(inc: Incident, named: dict[str, str] | None) -> list[str]:
+    names = inc.perpetrators or []
+    found = [p for p in names if ((named or {}).get(p.lower()) or actor_kind(p)) == "state"]
+    return found or (list(names) if inc.perpetrator_kind == "state" else [])
+
+
+def incident_kind(inc: Incident, named: dict[str, str] | None = None,
+                  iso3: str | None = None) -> str:
     """The incident's attribution: as recorded, else from the perpetrators' names (the
-    situation's list of perpetrators with their kinds first)."""
-    if inc.perpetrator_kind:
-        return inc.perpetrator_kind
-    kinds = [(named or {}).get(p.lower()) or actor_kind(p) for p in inc.perpetrators or []]
+    situation's list of perpetrators with their kinds first). State forces that all belong to
+    another state than ISO3 are `foreign_state`."""
+    kinds = [inc.perpetrator_kind] if inc.perpetrator_kind else \
+        [(named or {}).get(p.lower()) or actor_kind(p) for p in inc.perpetrators or []]
     for k in ("state", "state_backed", "non_state"):
         if k in kinds:
+            state_names = _state_names(inc, named) if k == "state" else []
+            if iso3 and state_names and all(foreign_state(p, iso3) for p in state_names):
+                return "foreign_state"
             return k
     return "unknown"
+
+
+def foreign_states(incidents, iso3: str, named: dict[str, str] | None = None
+                   ) -> dict[str, int]:
+    """Other states whose forces the incidents name, with how many incidents each."""
+    out: dict[str, int] = {}
+    for inc in incidents:
+        for code in {foreign_state(p, iso3) for p in _state_names(inc, named)} - {None}:
+            out[code] = out.get(code, 0) + 1
+    return out
 
 
 def _ref(inc: Incident) -> dict:
@@ -79,7 +120,7 @@ def _state_role(incidents, named, iso3, country) -> dict:
     r = situation_rules()
     by_kind: dict[str, list[Incident]] = {}
     for inc in incidents:
-        by_kind.setdefault(incident_kind(inc, named), []).append(inc)
+        by_kind.setdefault(incident_kind(inc, named, iso3), []).append(inc)
     attributed = sum(len(v) for k, v in by_kind.items() if k != "unknown")
     state = by_kind.get("state", [])
     backed = by_kind.get("state_backed", [])
@@ -91,6 +132,11 @@ def _state_role(incidents, named, iso3, country) -> dict:
         return _value("complicit", [f"{len(backed)} of {len(incidents)} incidents are "
                                     "attributed to forces the state backs"],
                       [_ref(i) for i in backed])
+    foreign = by_kind.get("foreign_state", [])
+    if foreign:
+        return _value("willing_unable", [f"{len(foreign)} of {len(incidents)} incidents are "
+                                         "attributed to the forces of another state, none to "
+                                         "this state's own"], [_ref(i) for i in foreign])
     orders = [o for o in country.get("court_orders", []) if o.get("respondent") == iso3
               and o.get("compliance") in ("not_complied", "outstanding")]
     if non_state and orders:
@@ -239,7 +285,12 @@ def derive(session: Session, sit: Situation, principal=None, settings=None,
                                     or actor_kind(p))
     for p in sit.perpetrators or []:
         perpetrators.setdefault(p["name"], p["kind"])
+    from forewarn.data import countries
+
+    foreign = foreign_states(incidents, iso3, named)
     return {"values": values,
+            "foreign_states": [{"iso3": c, "name": countries.get(c).name, "incidents": n}
+                               for c, n in sorted(foreign.items())],
             "perpetrators": [{"name": n, "kind": k} for n, k in perpetrators.items()],
             "non_state_perpetrators": [n for n, k in perpetrators.items() if k == "non_state"],
             "crimes": crimes_in_play(session, sit, incidents, principal),

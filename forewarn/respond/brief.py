@@ -68,7 +68,10 @@ def situation_options(session, settings, sit, principal, phase: str | None = Non
                            "status": sit.status or "open"}
     result["country"] = {"iso3": iso3, "name": sit.country.name}
     result["derived"] = derived
-    result["after_veto"] = after_veto(profile, vetoing_members(session, iso3))
+    permanent = load_partners().permanent_members
+    accused = [c for c in profile.foreign_perpetrators if c in permanent]
+    result["after_veto"] = after_veto(profile, list(dict.fromkeys(
+        vetoing_members(session, iso3) + accused)))
     result["memberships"] = [{"id": o.id, "name": o.name, "suspended": o.suspended.get(iso3)}
                              for o in load_partners().memberships(iso3)]
     result["recorded_vetoes"] = [veto_dict(v) for v in store.vetoes(session, iso3)]
@@ -128,6 +131,10 @@ def _judgements(sit, options: dict, principal) -> list[dict]:
     perps = [p["name"] for p in derived["perpetrators"] if p["kind"] in ("state", "state_backed")]
     add("state_role", f"State role: {role['label']}" + (f" ({', '.join(perps[:3])})"
                                                         if perps else "") + ".", role)
+    if derived["foreign_states"]:
+        add("foreign", "Forces of another state: " + "; ".join(
+            f"{f['name']} ({f['incidents']} incidents)" for f in derived["foreign_states"])
+            + ".", role)
     if derived["non_state_perpetrators"]:
         add("non_state", "Non-state perpetrators: " + ", ".join(
             derived["non_state_perpetrators"][:4]) + ".", role)

@@ -28,7 +28,8 @@ from forewarn.respond.catalog import (
 
 TRENDS = ("rising", "stable", "falling")
 CONDITIONS = {"phase", "state_role", "trend", "armed_conflict", "veto_likely", "icc_jurisdiction",
-              "genocide_party", "risk_min", "has_regional", "foa_min", "non_state"}
+              "genocide_party", "risk_min", "has_regional", "foa_min", "non_state",
+              "foreign_state"}
 # Path statuses, best first.
 STATUS_ORDER = ("available", "conditional", "needs_consent", "blocked_by_veto", "not_applicable")
 
@@ -56,6 +57,7 @@ class SituationProfile:
     icc_warrants: list[str] = field(default_factory=list)
     conflict_type: str | None = None             # international | non-international | none
     non_state_perpetrators: list[str] = field(default_factory=list)
+    foreign_perpetrators: list[str] = field(default_factory=list)   # other states (ISO3)
     existing: dict[str, list[dict]] = field(default_factory=dict)   # tool id -> tried
     basis: dict[str, list[str]] = field(default_factory=dict)       # value -> facts it rests on
     inferred: dict[str, str] = field(default_factory=dict)
@@ -142,6 +144,8 @@ def _holds(when: dict, p: SituationProfile, has_regional: bool) -> bool:
         if cond == "has_regional" and has_regional != want:
             return False
         if cond == "non_state" and bool(p.non_state_perpetrators) != want:
+            return False
+        if cond == "foreign_state" and bool(p.foreign_perpetrators) != want:
             return False
         if cond == "foa_min" and (p.foa is None
                                   or any(p.foa.get(k, -1) < v for k, v in want.items())):
@@ -301,6 +305,8 @@ def plan(profile: SituationProfile, rules: dict | None = None,
 
     options, blocked, left_out, in_place = [], [], [], []
     exempt = set(role.get("ceiling_exempt_tags", []))
+    if profile.foreign_perpetrators:  # pressure on another state is not capped by this one's role
+        exempt |= set(rules.get("foreign_state", {}).get("ceiling_exempt_tags", []))
     existing = rules["existing"]
     rwp = rules["rwp"]
     for tool in toolbox.tools:

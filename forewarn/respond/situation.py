@@ -12,7 +12,13 @@ from functools import lru_cache
 from pathlib import Path
 
 from forewarn.respond import store
-from forewarn.respond.catalog import PHASES, STATE_ROLES, load_court_orders, read_yaml
+from forewarn.respond.catalog import (
+    PHASES,
+    STATE_ROLES,
+    load_court_orders,
+    load_partners,
+    read_yaml,
+)
 from forewarn.respond.planner import SituationProfile, load_rules
 from forewarn.respond.profile import profile_for_country
 
@@ -26,9 +32,10 @@ def icc_situation(iso3: str) -> dict | None:
     return next((s for s in icc_situations() if s["iso3"] == iso3), None)
 
 
-def existing_measures(session, iso3: str) -> dict[str, list[dict]]:
+def existing_measures(session, iso3: str, also: tuple[str, ...] = ()) -> dict[str, list[dict]]:
     """What has been tried for ISO3, by toolbox tool: measures recorded in the response
-    record (with what followed), ICJ cases, ICC situations and warrants."""
+    record (with what followed), ICJ cases, ICC situations and warrants. ALSO: other states
+    whose forces act there (court cases against them count too)."""
     out: dict[str, list[dict]] = {}
     for m in store.measures(session, iso3):
         last = next((o for o in reversed(m.outcomes) if o.status != "unknown"), None)
@@ -41,7 +48,8 @@ def existing_measures(session, iso3: str) -> dict[str, list[dict]]:
             "date": m.date.isoformat(), "outcome": outcome, "kind": "measure",
             "url": m.decision_url or "/respond/record"})
     for o in load_court_orders():
-        if o["respondent"] != iso3:
+        if o["respondent"] != iso3 and not (o["respondent"] in also
+                                            and o.get("applicant") == iso3):
             continue
         tool = "icj_proceedings" if o["court"] == "ICJ" else "icc_arrest_cooperation"
         out.setdefault(tool, []).append({
@@ -95,7 +103,8 @@ def enrich(profile: SituationProfile, session) -> SituationProfile:
     if profile.iso3 is None:
         return profile
     if session is not None:
-        profile.existing = existing_measures(session, profile.iso3)
+        profile.existing = existing_measures(session, profile.iso3,
+                                             tuple(profile.foreign_perpetrators))
     if icc_situation(profile.iso3) is not None:
         profile.icc_jurisdiction = True
     return profile
@@ -134,6 +143,12 @@ def profile_for_situation(session, sit, settings=None, principal=None,
         profile.basis["non_state"] = [", ".join(derived["non_state_perpetrators"][:3])]
     profile.non_state_perpetrators = derived["non_state_perpetrators"] or \
         profile.non_state_perpetrators
+    profile.foreign_perpetrators = [f["iso3"] for f in derived["foreign_states"]]
+    permanent = [c for c in profile.foreign_perpetrators if c in load_partners().permanent_members]
+    if permanent:  # a permanent member accused of the crimes can veto any Council action
+        profile.veto_likely = True
+        profile.veto_reasons = [f"{c}, a permanent member, commands forces accused here"
+                                for c in permanent] + list(profile.veto_reasons)
     enrich(profile, session)
     profile.name = sit.title
     return profile, derived

@@ -235,3 +235,28 @@ def test_non_state_perpetrators_and_a_state_defying_the_court_is_unwilling(api):
         "state_role"]
     assert role["value"] == "unwilling"
     assert "outstanding" in role["basis"][0]     # ICC warrants the state has not executed
+
+
+def test_forces_of_another_state_are_not_the_territorial_state(api):  # noqa: F811
+    client, h = api
+    a = h["analyst"]
+    ids = [_incident(client, a, title=f"Strike {n}", country="UKR", date_start="2022-03-09",
+                     date_end=None, harm_types=["killing", "attack_on_civilians"],
+                     perpetrators=["Russian armed forces"],
+                     context={"armed_conflict": "international", "civilian_victims": True})
+           for n in range(3)]
+    sid = _situation(client, a, ids, country="UKR", period_start="2022-02-24",
+                     period_end="2022-12-31")
+    p = client.get(f"/api/situations/{sid}/profile", headers=a).json()
+    assert p["values"]["state_role"]["value"] == "willing_unable"
+    assert "another state" in p["values"]["state_role"]["basis"][0]
+    assert p["foreign_states"] == [{"iso3": "RUS", "name": "Russian Federation",
+                                    "incidents": 3}]
+    options = client.get(f"/situations/{sid}/options.json", headers=a).json()
+    assert options["profile"]["foreign_perpetrators"] == ["RUS"]
+    assert options["profile"]["veto_likely"] is True
+    offered = {o["tool_id"]: o for o in options["options"]}
+    assert "autonomous_targeted_sanctions" in offered   # not capped by Ukraine's role
+    icj = offered["icj_proceedings"]
+    assert icj["existing"] and "Ukraine v. Russian Federation" in icj["tried"][0]["what"]
+    assert any("Russia" in s["text"] for s in options["after_veto"])
