@@ -20,7 +20,7 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from forewarn.evidence.access import actor_name, audit, may_read
+from forewarn.evidence.access import actor_name, audit, may_read, principal_of
 from forewarn.evidence.incidents import IncidentError
 from forewarn.evidence.models import Incident, ProfileOverride, Situation
 
@@ -259,8 +259,8 @@ def derive(session: Session, sit: Situation, principal=None, settings=None,
     """The situation's profile as PRINCIPAL may see it: each value with its basis, the
     derived value and the analyst's override (which wins)."""
     today = today or date.today()
-    incidents = [i for i in sit.incidents if principal is None
-                 or may_read(principal, i.sensitivity)]
+    principal = principal or principal_of(session)
+    incidents = [i for i in sit.incidents if may_read(principal, i.sensitivity)]
     named = {p["name"].lower(): p["kind"] for p in sit.perpetrators or []
              if p.get("kind") not in (None, "unknown")}
     iso3 = sit.country.iso3

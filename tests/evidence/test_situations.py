@@ -42,7 +42,7 @@ def _situation(client, h, ids, **over):
     return r.json()["id"]
 
 
-def test_profile_from_incidents_with_overrides(api):  # noqa: F811
+def test_profile_from_incidents_with_overrides(api, db):  # noqa: F811
     client, h = api
     a = h["analyst"]
     ids = [_incident(client, a, title=f"Attack {n}", perpetrators=["Syrian Arab Army"])
@@ -77,6 +77,11 @@ def test_profile_from_incidents_with_overrides(api):  # noqa: F811
     assert phase["override"]["reason"] == "Shelling continues per OCHA, 2024"
     options = client.get(f"/situations/{sid}/options.json", headers=a).json()
     assert options["profile"]["phase"] == "ongoing_atrocities"
+    from forewarn.security.models import AuditEntry
+
+    with Session(db) as s:
+        audited = s.scalars(select(AuditEntry).where(AuditEntry.action == "override")).all()
+    assert [e.note for e in audited] == ["Shelling continues per OCHA, 2024"]
     # Withdrawn: the derived value counts again.
     client.post(url, headers=a, json={"key": "phase", "value": None, "reason": "re-derive"})
     assert client.get(f"/api/situations/{sid}/profile",
