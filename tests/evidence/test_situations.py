@@ -205,6 +205,12 @@ def test_dossier_determinations_custody_and_what_if(api):  # noqa: F811
     assert other["state_role"] == "willing_unable" and other["phase"] == "latent_risk"
     assert [i["name"] for i in base["items"]] != [i["name"] for i in other["items"]]
     assert client.get(f"/situations/{sid}.json?phase=war", headers=a).status_code == 422
+    # Dates and figures print with their precision in the dossier's findings.
+    client.patch(f"/api/evidence/incidents/{iid}", headers=a, json={
+        "date_start": "2021-03", "casualties": {"killed": {"low": 200, "at_least": True}},
+        "reason": "month only; a minimum"})
+    finding = client.get(f"/situations/{sid}.json", headers=a).json()["findings"][0]["text"]
+    assert finding.startswith("In March 2021") and "(at least 200 killed)" in finding
 
 
 def test_incident_corrected_through_the_form(api):  # noqa: F811
