@@ -136,7 +136,8 @@ def test_no_ceiling_drops_accountability_for_a_state_perpetrator():
                                    genocide_party=True, genocide_art_ix=True))
     offered = set(_ids(result["options"]))
     for tool in ("autonomous_targeted_sanctions", "icc_investigation", "icj_proceedings",
-                 "commission_of_inquiry", "accountability_mechanism", "universal_jurisdiction"):
+                 "commission_of_inquiry", "accountability_mechanism", "universal_jurisdiction",
+                 "missing_persons"):
         assert tool in offered, tool
     dropped = {o["tool_id"]: o["reason"] for o in result["left_out"]}
     assert not [t for t, r in dropped.items() if "ceiling" in r and ("sanction" in t or "icc" in t

@@ -110,8 +110,12 @@ def test_rohingya_2017_profile_options_and_brief(analyst):
     assert "icc-" not in html and "icj-gmb" not in html       # names, never catalogue ids
     pdf = c.get(f"/situations/{sid}/brief.pdf")
     assert pdf.status_code == 200 and pdf.headers["content-type"] == "application/pdf"
-    pages = len(PdfReader(io.BytesIO(pdf.content)).pages)
+    reader = PdfReader(io.BytesIO(pdf.content))
+    pages = len(reader.pages)
     assert 1 <= pages <= 3, pages
+    text = " ".join(p.extract_text() for p in reader.pages)
+    assert "Key judgements" in text and "Watchlist" not in text   # no site menu
+    assert "icc-" not in text
     # Issued: the next brief says what changed since.
     again = c.get(f"/situations/{sid}/brief.json").json()
     assert again["changes"]["since"] is not None
