@@ -207,7 +207,7 @@ def _phase(incidents, country, today: date) -> dict:
     return _value(phase, [f"no atrocity incident recorded; country data: {how}"])
 
 
-def country_facts(session: Session, iso3: str, settings=None) -> dict:
+def country_facts(session: Session, iso3: str, settings=None, principal=None) -> dict:
     """What the country's other capabilities say (forecast, episodes, assessment, monitor
     alerts, court orders), each read through its own interface; empty when unavailable."""
     out: dict = {}
@@ -232,6 +232,8 @@ def country_facts(session: Session, iso3: str, settings=None) -> dict:
             out["assessment"] = foa[1]
     except Exception:  # another capability's data: the profile still comes from incidents
         log.exception("country facts for %s", iso3)
+    if principal is None or not principal.can("read:internal"):
+        return out  # monitoring is internal (as on the country page): not even counts
     try:
         from forewarn.monitor.models import MonitorAlert
         from forewarn.store.models import Country
@@ -264,7 +266,7 @@ def derive(session: Session, sit: Situation, principal=None, settings=None,
     named = {p["name"].lower(): p["kind"] for p in sit.perpetrators or []
              if p.get("kind") not in (None, "unknown")}
     iso3 = sit.country.iso3
-    country = country_facts(session, iso3, settings)
+    country = country_facts(session, iso3, settings, principal)
     values = {"state_role": _state_role(incidents, named, iso3, country)}
     values["armed_conflict"], values["conflict_type"] = _conflict(incidents, country)
     values["phase"] = _phase(incidents, country, today)

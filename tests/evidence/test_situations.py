@@ -271,3 +271,33 @@ def test_forces_of_another_state_are_not_the_territorial_state(api):  # noqa: F8
     icj = offered["icj_proceedings"]
     assert icj["existing"] and "Ukraine v. Russian Federation" in icj["tried"][0]["what"]
     assert any("Russia" in s["text"] for s in options["after_veto"])
+
+
+def test_monitor_alerts_without_atrocities_mean_escalation(session_as, evidence_key):
+    from forewarn.evidence import incidents
+    from forewarn.evidence.profile import derive
+    from forewarn.monitor.models import MonitorAlert, MonitorAlertRule
+    from forewarn.store.models import Country
+
+    s = session_as("analyst", "ana")
+    inc = incidents.create_incident(s, siege_incident(
+        title="Broadcast calling for the expulsion of group X", harm_types=["incitement"],
+        date_start=date.today().isoformat(), date_end=None, context={}), "ana")
+    sit = incidents.create_situation(s, {"title": "Incitement", "country": "SYR",
+                                         "period_start": date.today().isoformat(),
+                                         "incident_ids": [inc.id]}, "ana")
+    rule = MonitorAlertRule(name="spike", signal="incitement")
+    s.add(rule)
+    s.flush()
+    cid = s.scalar(select(Country.id).where(Country.iso3 == "SYR"))
+    for n in range(2):
+        s.add(MonitorAlert(rule_id=rule.id, country_id=cid, signal="incitement", count=9,
+                           expected=1.5, day=date.today() - timedelta(days=n)))
+    s.flush()
+    phase = derive(s, sit, s.info["principal"], evidence_key)["values"]["phase"]
+    assert phase["value"] == "escalation" and "2 monitor alerts" in phase["basis"][0]
+    from forewarn.evidence.access import ANONYMOUS
+
+    public = derive(s, sit, ANONYMOUS, evidence_key)
+    assert public["country"]["recent_alerts"] is None   # internal, as on the country page
+    s.rollback()
