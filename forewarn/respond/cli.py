@@ -99,7 +99,7 @@ def plan_cmd(
     phase: str = typer.Option(None, help="latent_risk | escalation | ongoing_atrocities | "
                               "aftermath (inferred when omitted)"),
     state_role: str = typer.Option(None, "--state-role",
-                                   help="willing_unable | unwilling | perpetrator"),
+                                   help="willing_unable | unwilling | complicit | perpetrator"),
     as_json: bool = typer.Option(False, "--json", help="Print the full plan as JSON."),
     raw_dir: Path = typer.Option(None, help="Raw data folder (default: settings)"),
 ) -> None:

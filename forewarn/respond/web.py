@@ -111,7 +111,8 @@ def options_for(session, settings, iso3: str, phase: str | None, state_role: str
 
 _PHASE = Query(None, description="latent_risk | escalation | ongoing_atrocities | aftermath "
                "(inferred from the data when omitted)")
-_ROLE = Query(None, description="willing_unable | unwilling | perpetrator (inferred when omitted)")
+_ROLE = Query(None, description="willing_unable | unwilling | complicit | perpetrator (inferred "
+               "when omitted)")
 
 
 def _check(phase: str | None, state_role: str | None) -> None:
