@@ -116,8 +116,9 @@ def _value(value, basis: list[str], refs: list[dict] | None = None) -> dict:
             "override": None}
 
 
-def _state_role(incidents, named, iso3, country) -> dict:
+def _state_role(incidents, named, iso3, country, display: dict | None = None) -> dict:
     r = situation_rules()
+    display = display or {}
     by_kind: dict[str, list[Incident]] = {}
     for inc in incidents:
         by_kind.setdefault(incident_kind(inc, named, iso3), []).append(inc)
@@ -145,6 +146,12 @@ def _state_role(incidents, named, iso3, country) -> dict:
                                     f"({orders[0]['compliance'].replace('_', ' ')})"],
                       [_ref(i) for i in non_state])
     country_role, how = country.get("state_role") or (None, "")
+    if not attributed and named:  # no incident says who: the situation's own list
+        for kind, role in (("state", "perpetrator"), ("state_backed", "complicit")):
+            names = [display.get(n, n) for n, k in named.items() if k == kind]
+            if names:
+                return _value(role, [f"no incident is attributed; the situation names "
+                                     f"{', '.join(names)} ({kind.replace('_', '-')})"])
     if non_state and country_role in ("perpetrator", "unwilling"):
         return _value("unwilling", [f"{len(non_state)} incidents by non-state actors; country "
                                     f"data: {how}"], [_ref(i) for i in non_state])
@@ -265,9 +272,12 @@ def derive(session: Session, sit: Situation, principal=None, settings=None,
     incidents = [i for i in sit.incidents if may_read(principal, i.sensitivity)]
     named = {p["name"].lower(): p["kind"] for p in sit.perpetrators or []
              if p.get("kind") not in (None, "unknown")}
+    named |= {p["name"].lower(): actor_kind(p["name"]) for p in sit.perpetrators or []
+              if p.get("kind") in (None, "unknown") and actor_kind(p["name"]) != "unknown"}
     iso3 = sit.country.iso3
     country = country_facts(session, iso3, settings, principal)
-    values = {"state_role": _state_role(incidents, named, iso3, country)}
+    display = {p["name"].lower(): p["name"] for p in sit.perpetrators or []}
+    values = {"state_role": _state_role(incidents, named, iso3, country, display)}
     values["armed_conflict"], values["conflict_type"] = _conflict(incidents, country)
     values["phase"] = _phase(incidents, country, today)
     for key, row in overrides(session, sit).items():

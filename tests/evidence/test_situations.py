@@ -301,3 +301,13 @@ def test_monitor_alerts_without_atrocities_mean_escalation(session_as, evidence_
     public = derive(s, sit, ANONYMOUS, evidence_key)
     assert public["country"]["recent_alerts"] is None   # internal, as on the country page
     s.rollback()
+
+
+def test_unattributed_incidents_take_the_situations_perpetrators(api):  # noqa: F811
+    client, h = api
+    a = h["analyst"]
+    ids = [_incident(client, a, perpetrators=[])]
+    sid = _situation(client, a, ids, perpetrators=[{"name": "Syrian Arab Army"}])
+    role = client.get(f"/api/situations/{sid}/profile", headers=a).json()["values"][
+        "state_role"]
+    assert role["value"] == "perpetrator" and "Syrian Arab Army" in role["basis"][0]
