@@ -311,3 +311,21 @@ def test_unattributed_incidents_take_the_situations_perpetrators(api):  # noqa: 
     role = client.get(f"/api/situations/{sid}/profile", headers=a).json()["values"][
         "state_role"]
     assert role["value"] == "perpetrator" and "Syrian Arab Army" in role["basis"][0]
+
+
+def test_cli_prints_the_profile(session_as, cli_env):
+    from typer.testing import CliRunner
+
+    from forewarn.cli import app
+    from forewarn.evidence import incidents
+
+    s = session_as("system")
+    inc = incidents.create_incident(s, siege_incident(), "ana")
+    sit = incidents.create_situation(s, {"title": "Old town", "country": "SYR",
+                                         "period_start": "2021-01-01",
+                                         "incident_ids": [inc.id]}, "ana")
+    s.commit()
+    result = CliRunner().invoke(app, ["evidence", "profile", str(sit.id)])
+    assert result.exit_code == 0, result.output
+    assert "state role: state perpetrator" in result.output
+    assert "1 of 1 incidents are attributed to state forces" in result.output
