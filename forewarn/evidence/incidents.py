@@ -465,9 +465,19 @@ def create_situation(session: Session, data: dict, actor) -> Situation:
         if inc is None:
             raise IncidentError("incident_ids", f"no incident #{iid} (or not visible)")
         sit.incidents.append(inc)
+    cover_incidents(sit)
     session.flush()
     audit(session, actor, "create", "evidence_situation", sit.id, after={"title": title})
     return sit
+
+
+def cover_incidents(situation: Situation) -> None:
+    """Widen the situation's period to its incidents' dates (a period is what it covers)."""
+    if situation.incidents:
+        situation.period_start = min(situation.period_start,
+                                     *(i.date_start for i in situation.incidents))
+        situation.period_end = max(situation.period_end,
+                                   *(i.date_end for i in situation.incidents))
 
 
 def add_to_situation(session: Session, situation: Situation, incidents: list[Incident],
@@ -475,6 +485,7 @@ def add_to_situation(session: Session, situation: Situation, incidents: list[Inc
     for inc in incidents:
         if inc not in situation.incidents:
             situation.incidents.append(inc)
+    cover_incidents(situation)
     session.flush()
     audit(session, actor, "edit", "evidence_situation", situation.id,
           after={"incidents": [i.id for i in situation.incidents]})

@@ -17,6 +17,7 @@ from forewarn.evidence.incidents import (
     _date,
     _list,
     country_id,
+    cover_incidents,
 )
 from forewarn.evidence.models import Incident, RecordVersion, Situation
 
@@ -109,6 +110,7 @@ def update_situation(session: Session, s: Situation, changes: dict, actor,
     s.perpetrators = parties["perpetrators"]
     if new_incidents is not None:
         s.incidents = new_incidents
+    cover_incidents(s)
     session.flush()
     session.refresh(s)
     after = situation_state(s)

@@ -58,7 +58,8 @@ def test_situation_profile_override_options_brief(browser, live):  # noqa: F811
             page.click("#save-incident")
             page.wait_for_url(profile_url)
 
-        # 3. The derived profile, with what it rests on.
+        # 3. The derived profile, with what it rests on; the period covers the incidents.
+        assert "2017-08-01 to 2017-09-30" in page.inner_text("main")
         incidents = page.inner_text("#incidents")
         assert "August 2017" in incidents and "at least 1,000 killed" in incidents
         role = page.inner_text("#profile-state_role")
