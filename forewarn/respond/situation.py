@@ -129,9 +129,10 @@ def profile_for_situation(session, sit, settings=None, principal=None,
     iso3 = sit.country.iso3
     profile = profile_for_country(session, iso3, phase=phase, state_role=state_role,
                                   raw_dir=getattr(settings, "raw_dir", None))
-    profile.inferred = {k: "; ".join(v["basis"]) + (
-        f" — set by {v['override']['by']}: {v['override']['reason']}" if v["override"] else "")
-        for k, v in values.items() if k in ("phase", "state_role")}
+    profile.inferred = {k: (f"set by {v['override']['by']}: {v['override']['reason']}; the "
+                            f"evidence suggests {v['derived']}" if v["override"] else
+                            "; ".join(v["basis"]))
+                        for k, v in values.items() if k in ("phase", "state_role")}
     conflict = values["armed_conflict"]["value"]
     if conflict is not None:
         profile.armed_conflict = conflict == "yes"
