@@ -294,3 +294,27 @@ async def incident_edit_submit(request: Request, incident_id: int, session: Sess
     _edit_incident(session, principal, incident_id, data, form.get("reason") or "",
                    replace=True)
     return _see_other(f"/evidence/incidents/{incident_id}")
+
+
+@api.delete("/evidence/incidents/{incident_id}",
+            dependencies=[Depends(require("edit:any"))])
+def api_delete_incident(incident_id: int, session: SessionDep, principal: CurrentPrincipal,
+                        reason: str = ""):
+    """Remove an incident recorded in error (editors only, with REASON). Its last state is
+    kept in the register's versions and the audit log; its sources and their custody logs
+    stay."""
+    from forewarn.evidence.access import actor_name, audit
+    from forewarn.evidence.models import RecordVersion
+
+    if not reason.strip():
+        raise HTTPException(422, "reason: say why the incident is removed")
+    inc = get_incident(session, incident_id)
+    state = inc_mod.incident_state(inc)
+    session.add(RecordVersion(record_type="incident", record_id=inc.id,
+                              version=inc.version or 1, data=state,
+                              changed_by=actor_name(principal), reason=reason.strip()))
+    audit(session, principal, "delete", "evidence_incident", inc.id, before=state,
+          note=reason.strip())
+    session.delete(inc)
+    session.commit()
+    return {"deleted": incident_id, "reason": reason.strip()}

@@ -329,3 +329,14 @@ def test_cli_prints_the_profile(session_as, cli_env):
     assert result.exit_code == 0, result.output
     assert "state role: state perpetrator" in result.output
     assert "1 of 1 incidents are attributed to state forces" in result.output
+
+
+def test_an_incident_recorded_in_error_is_removed_by_an_editor(api):  # noqa: F811
+    client, h = api
+    iid = _incident(client, h["analyst"])
+    url = f"/api/evidence/incidents/{iid}"
+    assert client.delete(url + "?reason=duplicate", headers=h["analyst"]).status_code == 403
+    assert client.delete(url, headers=h["reviewer"]).status_code == 422
+    r = client.delete(url + "?reason=duplicate of another incident", headers=h["reviewer"])
+    assert r.status_code == 200, r.text
+    assert client.get(url, headers=h["reviewer"]).status_code == 404
