@@ -48,8 +48,9 @@ def existing_measures(session, iso3: str, also: tuple[str, ...] = ()) -> dict[st
             "date": m.date.isoformat(), "outcome": outcome, "kind": "measure",
             "url": m.decision_url or "/respond/record"})
     for o in load_court_orders():
-        if o["respondent"] != iso3 and not (o["respondent"] in also
-                                            and o.get("applicant") == iso3):
+        # Cases against the state, and cases it brought over crimes on its territory
+        # (e.g. Bosnia and Herzegovina v. Serbia, Ukraine v. Russia).
+        if iso3 not in (o["respondent"], o.get("applicant")) and o["respondent"] not in also:
             continue
         tool = "icj_proceedings" if o["court"] == "ICJ" else "icc_arrest_cooperation"
         out.setdefault(tool, []).append({

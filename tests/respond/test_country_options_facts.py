@@ -46,3 +46,10 @@ def test_after_a_veto_the_assembly_route_and_restraint_commitments(clients):
     assert all(a["status"] != "blocked_by_veto" for a in good_offices["authorisation"])
     html = c.get("/countries/SYR/options").text
     assert "After a veto" in html and "Escalation ladder" not in html
+
+
+def test_a_case_the_state_brought_counts_as_existing(clients):
+    c = clients("analyst")
+    bih = c.get("/countries/BIH/options.json?phase=aftermath&state_role=unwilling").json()
+    icj = next(o for o in bih["options"] + bih["blocked"] if o["tool_id"] == "icj_proceedings")
+    assert icj["existing"] and "Bosnia and Herzegovina v. Serbia" in icj["tried"][0]["what"]
