@@ -229,6 +229,31 @@ def dossier_cmd(
         console.print(f"Wrote {out} ({len(body)} bytes)")
 
 
+@app.command("profile")
+def profile_cmd(situation_id: int,
+                as_json: bool = typer.Option(False, "--json", help="Print as JSON.")) -> None:
+    """A situation's derived profile: each value with the facts it rests on."""
+    from forewarn.evidence.access import SYSTEM
+    from forewarn.evidence.models import Situation
+    from forewarn.evidence.profile import derive
+    from forewarn.settings import get_settings
+
+    with _session(commit=False) as session:
+        sit = session.get(Situation, situation_id)
+        if sit is None:
+            console.print(f"[red]No situation #{situation_id}[/red]")
+            raise typer.Exit(1)
+        p = derive(session, sit, SYSTEM, get_settings())
+    if as_json:
+        typer.echo(json.dumps(p, indent=2, ensure_ascii=False, default=str))
+        return
+    for key, v in p["values"].items():
+        mark = f" [yellow](set by {v['override']['by']})[/yellow]" if v["override"] else ""
+        console.print(f"[bold]{key.replace('_', ' ')}[/bold]: {v['label']}{mark}")
+        for b in v["basis"]:
+            console.print(f"   - {b}")
+
+
 @app.command("demo")
 def demo() -> None:
     """Seed the demonstration situation (the 2017 attacks on the Rohingya)."""

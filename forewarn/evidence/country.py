@@ -7,6 +7,7 @@ from sqlalchemy import func, select
 
 from forewarn.evidence.catalog import vocabulary
 from forewarn.evidence.models import Incident, IncidentSource, Situation
+from forewarn.evidence.wording import date_label
 from forewarn.store.models import Country
 from forewarn.web.sections import register_country_section
 
@@ -29,6 +30,7 @@ def country_evidence(session, country: dict) -> dict:
                   for lk in i.links if lk.source is not None]
         rows.append({"id": i.id, "title": i.title, "date_start": i.date_start.isoformat(),
                      "date_end": i.date_end.isoformat(), "place": i.place,
+                     "date": date_label(i.date_start, i.date_end, i.date_precision),
                      "harm": [labels.get(h, h) for h in i.harm_types],
                      "sources": len(i.links), "grading": graded})
     sources = session.scalar(

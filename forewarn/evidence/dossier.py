@@ -16,8 +16,15 @@ from sqlalchemy.orm import Session
 from forewarn.evidence import custody, hooks
 from forewarn.evidence.access import ANONYMOUS, actor_name, audit, may_read
 from forewarn.evidence.catalog import vocabulary
-from forewarn.evidence.legal import catalogue_notice, latest_decisions, propose
+from forewarn.evidence.legal import (
+    ETHNIC_CLEANSING,
+    catalogue_notice,
+    ethnic_cleansing_proposal,
+    latest_decisions,
+    propose,
+)
 from forewarn.evidence.models import Finding, Incident, Situation, SituationIncident, Source
+from forewarn.evidence.wording import date_label, date_phrase, figure
 
 WITHHELD = "[withheld: restricted material]"
 
@@ -41,7 +48,12 @@ class Bibliography:
                     "original_location": source.original_location, "sha256": source.sha256,
                     "media_type": source.media_type,
                     "captured_at": source.captured_at.isoformat() if source.captured_at
-                    else None, "collector": source.collector,
+                    else None,
+                    "registered_at": source.registered_at.isoformat() if source.registered_at
+                    else None, "custodian": source.custodian,
+                    "custody_head": source.custody_head,
+                    "custody_url": f"/evidence/sources/{source.id}#custody",
+                    "collector": source.collector,
                     "reliability": source.reliability, "credibility": source.credibility}
         e = self.entries[source_id]
         return {"n": e["n"], "locator": "" if e["restricted"] else locator,
@@ -51,21 +63,11 @@ class Bibliography:
         return sorted(self.entries.values(), key=lambda e: e["n"])
 
 
-def _day(d) -> str:
-    return f"{d.day} {d:%B %Y}"
-
-
 def _date_phrase(inc: Incident) -> str:
-    if inc.date_start == inc.date_end:
-        return f"On {_day(inc.date_start)}"
-    return f"Between {_day(inc.date_start)} and {_day(inc.date_end)}"
+    return date_phrase(inc.date_start, inc.date_end, inc.date_precision)
 
 
-def _figure(fig: dict) -> str:
-    low, best, high = fig.get("low"), fig.get("best"), fig.get("high")
-    if low is not None and high is not None and low != high:
-        return f"{low:,}-{high:,}" + (f" (best estimate {best:,})" if best is not None else "")
-    return f"{best if best is not None else low if low is not None else high:,}"
+_figure = figure
 
 
 def incident_sentence(inc: Incident) -> str:
@@ -91,7 +93,10 @@ def incident_sentence(inc: Incident) -> str:
 def _incident_row(inc: Incident) -> dict:
     v = vocabulary()
     return {"id": inc.id, "title": inc.title, "date_start": inc.date_start.isoformat(),
-            "date_end": inc.date_end.isoformat(), "place": inc.place,
+            "date_end": inc.date_end.isoformat(), "date_precision": inc.date_precision,
+            "date": date_label(inc.date_start, inc.date_end, inc.date_precision),
+            "figures": {cat: figure(f) for cat, f in (inc.casualties or {}).items()},
+            "place": inc.place,
             "country": inc.country.iso3 if inc.country else None,
             "harm_types": [v["harm_labels"][h] for h in inc.harm_types],
             "perpetrators": inc.perpetrators, "victim_groups": inc.victim_groups,
@@ -148,17 +153,26 @@ def _facts(rows: list[Finding], incidents: list[Incident], bib: Bibliography, pr
 
 
 def _determinations(session: Session, sit: Situation, incidents: list[Incident], principal,
-                    bib: Bibliography) -> tuple[list[dict], list[dict]]:
+                    bib: Bibliography) -> tuple[list[dict], list[dict], list[dict]]:
     """Accepted proposals (situation-wide and per incident), elements re-evaluated for this
     reader; rejected ones listed with their reasons."""
     accepted, rejected = [], []
     scopes = [("situation", sit.id, incidents, latest_decisions(session, situation_id=sit.id))]
     scopes += [("incident", i.id, [i], latest_decisions(session, incident_id=i.id))
                for i in incidents]
+    undecided = []
     for kind, sid, scope_incidents, decided in scopes:
-        if not decided:
-            continue
-        current = {p["crime_id"]: p for p in propose(scope_incidents, principal)["proposals"]}
+        result = propose(scope_incidents, principal) if scope_incidents else \
+            {"proposals": [], "ethnic_cleansing": None}
+        current = {p["crime_id"]: p for p in result["proposals"]}
+        if result["ethnic_cleansing"] is not None:
+            current[ETHNIC_CLEANSING] = ethnic_cleansing_proposal(
+                result["ethnic_cleansing"], [i.id for i in scope_incidents])
+        if kind == "situation":  # what is still to decide, once per crime
+            accepted_anywhere = {c for _, _, _, d in scopes for c, x in d.items()}
+            undecided = [{"crime_id": c, "label": p["label"],
+                          "family_label": p.get("family_label")}
+                         for c, p in current.items() if c not in accepted_anywhere]
         for crime_id, d in decided.items():
             base = {"scope": kind, "scope_id": sid, "crime_id": crime_id,
                     "reason": d.reason, "decided_by": d.decided_by,
@@ -186,7 +200,21 @@ def _determinations(session: Session, sit: Situation, incidents: list[Incident],
             accepted.append({**base, "elements": elements, "missing": p["missing"],
                              "stale": False, "incidents": p["incidents"],
                              "reasons": p["reasons"]})
-    return accepted, rejected
+    return _once_per_crime(accepted), rejected, undecided
+
+
+def _once_per_crime(accepted: list[dict]) -> list[dict]:
+    """A crime accepted for the situation and for its incidents is one determination, with
+    every scope it was accepted for (the situation's first)."""
+    out: dict[str, dict] = {}
+    for d in accepted:
+        scope = {"scope": d["scope"], "scope_id": d["scope_id"], "by": d["decided_by"],
+                 "reason": d["reason"]}
+        if d["crime_id"] in out:
+            out[d["crime_id"]]["accepted_for"].append(scope)
+        else:
+            out[d["crime_id"]] = {**d, "accepted_for": [scope]}
+    return list(out.values())
 
 
 def _unique(cites: list[dict]) -> list[dict]:
@@ -211,7 +239,8 @@ def _hidden(session: Session, sit: Situation, incidents: list[Incident],
 
 
 def build(session: Session, sit: Situation, principal=None, settings=None,
-          with_recommendations: bool = True) -> dict:
+          with_recommendations: bool = True, phase: str | None = None,
+          state_role: str | None = None) -> dict:
     """The dossier of SIT as PRINCIPAL may read it. SETTINGS (raw data for treaty status and
     the response planner) default to the process settings."""
     principal = principal or ANONYMOUS
@@ -225,7 +254,7 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
     bib = Bibliography(principal)  # numbered in reading order: §1, §2, then §3
     rows = _finding_rows(session, sit, incidents)
     facts = _facts(rows, incidents, bib, principal, withheld)
-    accepted, rejected = _determinations(session, sit, incidents, principal, bib)
+    accepted, rejected, undecided = _determinations(session, sit, incidents, principal, bib)
     obligation_findings = _cited(rows, "obligation", bib, principal, withheld)
     # With forewarn.security the session never loads what the reader may not see; count it
     # with a plain table query (numbers only), so the dossier says what it withholds.
@@ -233,7 +262,13 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
     withheld["incidents"] = max(withheld["incidents"], hidden_incidents)
     withheld["findings"] = max(withheld["findings"], hidden_findings)
     iso3 = sit.country.iso3
+    from forewarn.evidence.profile import derive
+
+    derived = derive(session, sit, principal, settings)
     return {
+        "profile": {k: {"value": v["value"], "label": v["label"], "basis": v["basis"],
+                        "override": v["override"]} for k, v in derived["values"].items()}
+        | {"url": f"/situations/{sit.id}/profile"},
         "situation": {"id": sit.id, "title": sit.title, "summary": sit.summary,
                       "country": {"iso3": iso3, "name": sit.country.name},
                       "period_start": sit.period_start.isoformat(),
@@ -252,15 +287,28 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
         "incidents": [_incident_row(i) for i in incidents],
         "determinations": accepted,
         "rejected": rejected,
+        "undecided": {"count": len(undecided), "items": undecided,
+                      "url": f"/situations/{sit.id}/proposals"},
         "obligations": {**hooks.obligations(iso3, settings.raw_dir),
                         "findings": obligation_findings},
-        "recommendations": (hooks.recommendations(session, iso3, settings)
+        "recommendations": (hooks.recommendations(session, iso3, settings, sit, principal,
+                                                  phase, state_role)
                             if with_recommendations else
                             {"available": False, "items": [], "note": "not requested"}),
-        "sources": bib.listing(),
+        "sources": _with_custody(session, bib.listing()),
         "withheld": withheld,
         "catalogue": catalogue_notice(),
     }
+
+
+def _with_custody(session: Session, entries: list[dict]) -> list[dict]:
+    """Each readable source's custody chain: every link (when, who, what) and its hash."""
+    for e in entries:
+        if not e["restricted"]:
+            e["custody"] = [{"seq": c.seq, "at": c.at.isoformat() if c.at else None,
+                             "actor": c.actor, "action": c.action, "hash": c.hash}
+                            for c in custody.events(session, e["id"])]
+    return entries
 
 
 def record_export(session: Session, dossier: dict, actor, fmt: str) -> None:

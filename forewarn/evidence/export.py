@@ -36,11 +36,14 @@ def to_markdown(d: dict) -> str:
             f"_Element texts are paraphrases: {d['catalogue']['paraphrase_notice']}_", ""]
     for det in d["determinations"]:
         flag = " — **unconfirmed catalogue entry**" if not det["confirmed"] else ""
-        scope = ("the situation" if det["scope"] == "situation"
-                 else f"incident #{det['scope_id']}")
+        scopes = "; ".join(
+            ("the situation" if a["scope"] == "situation" else f"incident #{a['scope_id']}")
+            + f" by {a['by']}" + (f" ({a['reason']})" if a["reason"] else "")
+            for a in det.get("accepted_for") or [
+                {"scope": det["scope"], "scope_id": det["scope_id"],
+                 "by": det["decided_by"], "reason": det["reason"]}])
         out += [f"### {det['label']} ({det['ref']}, {det['family_label']}){flag}", "",
-                f"Accepted by {det['decided_by']} for {scope}"
-                + (f": {det['reason']}" if det["reason"] else "."), ""]
+                f"Accepted for {scopes}.", ""]
         if det["stale"]:
             out += ["> The current evidence no longer supports proposing this crime.", ""]
         if det["elements"]:
@@ -52,6 +55,10 @@ def to_markdown(d: dict) -> str:
             out += ["Still missing: " + ", ".join(m["id"] for m in det["missing"]) + ".", ""]
     if not d["determinations"]:
         out += ["_No legal determination has been accepted yet._", ""]
+    und = d.get("undecided") or {"count": 0}
+    if und["count"]:
+        out += [f"Proposals not yet decided ({und['count']}): " + "; ".join(
+            u["label"] for u in und["items"]) + ".", ""]
     if d["rejected"]:
         out += ["Rejected proposals: " + "; ".join(
             f"{r['label']} ({r['ref']}){': ' + r['reason'].rstrip('.') if r['reason'] else ''}"
@@ -83,9 +90,14 @@ def to_markdown(d: dict) -> str:
         else:
             out.append(f"[{src['n']}] {src['title']}. {src['citation'] or ''} "
                        f"({src['kind']}; {src['original_location']}; captured "
-                       f"{(src['captured_at'] or '?')[:10]}; grading "
+                       f"{(src['captured_at'] or '?')[:19]}; registered "
+                       f"{(src.get('registered_at') or '?')[:19]}; grading "
                        f"{src['reliability'] or '-'}{src['credibility'] or '-'}; sha256 "
                        f"{src['sha256']})")
+            chain = "; ".join(f"{c['seq']}. {c['action']} {(c['at'] or '')[:19]} by "
+                              f"{c['actor']}" for c in src.get("custody", []))
+            out.append(f"    Custody: {chain} (head {src.get('custody_head', '')}; log "
+                       f"{src.get('custody_url', '')})")
     out += ["", f"_{d['catalogue']['provenance']}_", ""]
     return "\n".join(out)
 

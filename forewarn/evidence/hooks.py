@@ -54,26 +54,35 @@ def obligations(iso3: str, raw_dir: Path | None = None) -> dict:
             "sources": list(ts.sources), "note": ""}
 
 
-def recommendations(session, iso3: str, settings) -> dict:
-    """The response planner's top options per pillar for ISO3, with their reasons
-    (forewarn.respond.web.options_summary, made for the dossier)."""
-    from forewarn.respond.web import options_summary
+def recommendations(session, iso3: str, settings, situation=None, principal=None,
+                    phase: str | None = None, state_role: str | None = None) -> dict:
+    """The response planner's best options for SITUATION's derived profile (PHASE and
+    STATE_ROLE, when given, as a what-if), ranked across the pillars, with their reasons
+    (forewarn.respond.brief.situation_options)."""
+    from forewarn.respond import brief
 
     try:
-        s = options_summary(session, settings, iso3, top=2)
+        full = brief.situation_options(session, settings, situation, principal, phase,
+                                       state_role)
     except Exception as exc:  # another capability: report, never break the dossier
         log.exception("response options for %s", iso3)
         return {"available": False, "items": [],
                 "note": f"The response planner could not produce options ({exc})."}
-    items = [{"name": o["name"], "pillar": int(pillar), "pillar_label": PILLARS.get(
-                 str(pillar), f"Pillar {pillar}"), "reasons": list(o.get("reasons", []))[:3],
+    items = [{"name": o["name"], "pillar": int(o["pillar"]),
+              "pillar_label": PILLARS.get(str(o["pillar"]), f"Pillar {o['pillar']}"),
+              "reasons": list(o.get("reasons", []))[:3], "existing": o.get("existing", False),
               "status": f"coercion level {o.get('coercion', '?')}"}
-             for pillar, opts in sorted(s.get("pillars", {}).items()) for o in opts]
-    note = (f"From the response planner (forewarn.respond), phase '{s.get('phase')}', state "
-            f"role '{s.get('state_role')}'; full options at {s['links']['options']}."
-            if s.get("links") else "From the response planner (forewarn.respond).")
-    return {"available": True, "items": items, "council_route": s.get("council_route"),
-            "links": s.get("links", {}), "note": note}
+             for o in full["options"][:MAX_RECOMMENDATIONS]]
+    p = full["profile"]
+    what_if = " (what-if)" if phase or state_role else ""
+    links = {"options": f"/situations/{situation.id}/options",
+             "brief": f"/situations/{situation.id}/brief"}
+    note = (f"From the response planner (forewarn.respond), phase "
+            f"'{p['phase'].replace('_', ' ')}', state role "
+            f"'{p['state_role'].replace('_', ' ')}'{what_if}; full options at "
+            f"{links['options']}.")
+    return {"available": True, "items": items, "council_route": full.get("council_route"),
+            "phase": p["phase"], "state_role": p["state_role"], "links": links, "note": note}
 
 
 PILLARS = {"1": "Pillar I: the State's own responsibility",

@@ -27,7 +27,8 @@ from forewarn.evidence.sources import register
 from forewarn.evidence.storage import BlobStore
 
 CSV_REQUIRED = ["title", "date_start", "country", "harm_types"]
-CSV_OPTIONAL = ["date_end", "summary", "place", "latitude", "longitude", "perpetrators",
+CSV_OPTIONAL = ["date_end", "date_precision", "summary", "place", "latitude", "longitude",
+                "perpetrators", "perpetrator_kind",
                 "victim_groups", "sensitivity", "external_ref", "sources", "source_locator",
                 "supports"]
 UCDP_SCHEMA = {"id": "int", "year": "int", "type_of_violence": "int", "conflict_name": "str",

@@ -55,6 +55,70 @@ def _date(value, field: str) -> date | None:
         raise IncidentError(field, f"'{value}' is not a date (YYYY-MM-DD)") from None
 
 
+PRECISIONS = ("exact", "month", "year", "range")
+PERPETRATOR_KINDS = ("state", "state_backed", "non_state", "unknown")
+
+
+def _month_end(d: date) -> date:
+    nxt = date(d.year + (d.month == 12), d.month % 12 + 1, 1)
+    return date.fromordinal(nxt.toordinal() - 1)
+
+
+def _partial_date(value, field: str) -> tuple[date | None, str | None, date | None]:
+    """(first day, precision, last day) of 'YYYY-MM-DD', 'YYYY-MM' or 'YYYY'."""
+    if value in (None, ""):
+        return None, None, None
+    if isinstance(value, date):
+        return value, "exact", value
+    text = str(value).strip()
+    try:
+        if len(text) == 4 and text.isdigit():
+            return date(int(text), 1, 1), "year", date(int(text), 12, 31)
+        if len(text) == 7 and text[4] == "-":
+            first = date(int(text[:4]), int(text[5:]), 1)
+            return first, "month", _month_end(first)
+    except ValueError:
+        pass
+    d = _date(text, field)
+    return d, "exact", d
+
+
+def clean_dates(data: dict) -> tuple[date, date, str]:
+    """date_start, date_end and the precision they are known to (exact, month, year, range):
+    '2017-08' is August 2017, '2017' the year; a stated precision widens exact dates to it."""
+    start, p1, start_last = _partial_date(data.get("date_start"), "date_start")
+    if start is None:
+        raise IncidentError("date_start", "required")
+    end_first, p2, end = _partial_date(data.get("date_end"), "date_end")
+    end = end or start_last
+    precision = str(data.get("date_precision") or "").strip().lower() or None
+    if precision is not None and precision not in PRECISIONS:
+        raise IncidentError("date_precision", f"'{precision}' is not one of "
+                            f"{', '.join(PRECISIONS)}")
+    if precision is None:
+        precision = p1 if p1 != "exact" else (p2 if p2 not in (None, "exact") else "exact")
+    if precision == "month":
+        start, end = start.replace(day=1), _month_end(end)
+    elif precision == "year":
+        start, end = date(start.year, 1, 1), date(end.year, 12, 31)
+    if end < start:
+        raise IncidentError("date_end", f"{end} is before date_start {start}")
+    return start, end, precision
+
+
+def _lower_bound(fig) -> dict | None:
+    """'at least 200', '>=200', '200+' or {low: 200, at_least: true}: a lower bound."""
+    if isinstance(fig, dict):
+        return fig if fig.get("at_least") else None
+    text = str(fig).strip().lower()
+    for prefix in ("at least", "over", "more than", ">=", ">"):
+        if text.startswith(prefix):
+            return {"low": text[len(prefix):].strip().replace(",", ""), "at_least": True}
+    if text.endswith("+"):
+        return {"low": text[:-1].strip().replace(",", ""), "at_least": True}
+    return None
+
+
 def _number(value, field: str, lo: float, hi: float) -> float | None:
     if value in (None, ""):
         return None
@@ -113,6 +177,13 @@ def clean_casualties(value) -> dict[str, dict]:
         if cat not in allowed:
             raise IncidentError("casualties", f"unknown category '{cat}' "
                                 f"(allowed: {', '.join(allowed)})")
+        bound = _lower_bound(fig)
+        if bound is not None:  # a lower bound is not an estimate: no best, no high
+            low = _count(bound.get("low"), f"casualties.{cat}.low")
+            if low is None:
+                raise IncidentError(f"casualties.{cat}", "a lower bound needs its number")
+            out[cat] = {"low": low, "best": None, "high": None, "at_least": True}
+            continue
         if not isinstance(fig, dict):
             fig = {"low": fig, "best": fig, "high": fig}
         low, best, high = (_count(fig.get(k), f"casualties.{cat}.{k}")
@@ -161,15 +232,14 @@ def clean_incident(data: dict) -> dict:
     title = str(data.get("title") or "").strip()
     if not title:
         raise IncidentError("title", "required")
-    start = _date(data.get("date_start"), "date_start")
-    if start is None:
-        raise IncidentError("date_start", "required")
-    end = _date(data.get("date_end"), "date_end") or start
-    if end < start:
-        raise IncidentError("date_end", f"{end} is before date_start {start}")
+    start, end, precision = clean_dates(data)
     iso3 = str(data.get("country") or "").strip().upper()
     if not iso3:
         raise IncidentError("country", "required (ISO3 code)")
+    kind = str(data.get("perpetrator_kind") or "").strip().lower() or None
+    if kind is not None and kind not in PERPETRATOR_KINDS:
+        raise IncidentError("perpetrator_kind", f"'{kind}' is not one of "
+                            f"{', '.join(PERPETRATOR_KINDS)}")
     if countries.get(iso3) is None:
         raise IncidentError("country", f"unknown ISO3 code '{iso3}'")
     harms = [h.strip().lower() for h in _list(data.get("harm_types"), "harm_types")]
@@ -190,7 +260,8 @@ def clean_incident(data: dict) -> dict:
         raise IncidentError("sensitivity", str(exc)) from None
     return {
         "title": title[:300], "summary": str(data.get("summary") or "").strip(),
-        "date_start": start, "date_end": end, "place": str(data.get("place") or "")[:300],
+        "date_start": start, "date_end": end, "date_precision": precision,
+        "place": str(data.get("place") or "")[:300], "perpetrator_kind": kind,
         "country": iso3, "latitude": lat, "longitude": lon,
         "harm_types": list(dict.fromkeys(harms)),
         "perpetrators": [str(p).strip()[:200] for p in _list(data.get("perpetrators"),
@@ -231,6 +302,62 @@ def create_incident(session: Session, data: dict, actor, sources: list[dict] | N
           after={"title": inc.title, "harm_types": inc.harm_types,
                  "sensitivity": str(inc.sensitivity)})
     return inc
+
+
+EDITABLE = ("title", "summary", "date_start", "date_end", "date_precision", "place", "country",
+            "latitude", "longitude", "harm_types", "perpetrators", "perpetrator_kind",
+            "victim_groups", "casualties", "context", "sensitivity", "external_ref")
+
+
+def incident_state(inc: Incident) -> dict:
+    """The incident's editable fields as plain JSON (what a version keeps)."""
+    out = {k: getattr(inc, k) for k in EDITABLE if k not in ("country", "sensitivity")}
+    out["date_start"], out["date_end"] = inc.date_start.isoformat(), inc.date_end.isoformat()
+    out["country"] = inc.country.iso3 if inc.country else None
+    out["sensitivity"] = str(getattr(inc.sensitivity, "value", inc.sensitivity))
+    return out
+
+
+def update_incident(session: Session, inc: Incident, changes: dict, actor,
+                    reason: str = "", replace: bool = False) -> Incident:
+    """Correct INC: CHANGES replace the whole record (REPLACE, a PUT) or only the fields given
+    (a PATCH). The state before is kept as a version with REASON; audited."""
+    from forewarn.evidence.models import RecordVersion
+
+    before = incident_state(inc)
+    merged = dict(changes) if replace else {**before, **changes}
+    if "date_start" in changes and "date_end" not in changes and not replace:
+        merged["date_end"] = None  # a new start date brings its own end
+    if ("date_start" in changes or "date_end" in changes) and "date_precision" not in changes:
+        merged["date_precision"] = None
+    fields = clean_incident(merged)
+    iso3 = fields.pop("country")
+    if "confidential_notes" not in changes:
+        fields.pop("confidential_notes")
+    session.add(RecordVersion(record_type="incident", record_id=inc.id, version=inc.version,
+                              data=before, changed_by=actor_name(actor), reason=reason or ""))
+    for k, v in fields.items():
+        setattr(inc, k, v)
+    inc.country_id = country_id(session, iso3)
+    inc.version = (inc.version or 1) + 1
+    session.flush()
+    session.refresh(inc)
+    after = incident_state(inc)
+    audit(session, actor, "edit", "evidence_incident", inc.id,
+          before={k: v for k, v in before.items() if after.get(k) != v},
+          after={k: v for k, v in after.items() if before.get(k) != v}, note=reason or "")
+    return inc
+
+
+def versions(session: Session, record_type: str, record_id: int) -> list[dict]:
+    from forewarn.evidence.models import RecordVersion
+
+    rows = session.scalars(select(RecordVersion).where(
+        RecordVersion.record_type == record_type, RecordVersion.record_id == record_id)
+        .order_by(RecordVersion.version))
+    return [{"version": r.version, "changed_by": r.changed_by,
+             "changed_at": r.changed_at.isoformat() if r.changed_at else None,
+             "reason": r.reason, "data": r.data} for r in rows]
 
 
 def clean_supports(supports) -> list[str]:
@@ -319,8 +446,10 @@ def create_situation(session: Session, data: dict, actor) -> Situation:
         level = check_level(data.get("sensitivity"))
     except ValueError as exc:
         raise IncidentError("sensitivity", str(exc)) from None
+    from forewarn.evidence.situations import clean_parties
+
     sit = Situation(title=title[:300], country_id=country_id(session, iso3),
-                    period_start=start, period_end=end,
+                    period_start=start, period_end=end, **clean_parties(data),
                     summary=str(data.get("summary") or ""), standard_of_proof=standard,
                     sensitivity=level, created_by=actor_name(actor))
     session.add(sit)
@@ -330,9 +459,19 @@ def create_situation(session: Session, data: dict, actor) -> Situation:
         if inc is None:
             raise IncidentError("incident_ids", f"no incident #{iid} (or not visible)")
         sit.incidents.append(inc)
+    cover_incidents(sit)
     session.flush()
     audit(session, actor, "create", "evidence_situation", sit.id, after={"title": title})
     return sit
+
+
+def cover_incidents(situation: Situation) -> None:
+    """Widen the situation's period to its incidents' dates (a period is what it covers)."""
+    if situation.incidents:
+        situation.period_start = min(situation.period_start,
+                                     *(i.date_start for i in situation.incidents))
+        situation.period_end = max(situation.period_end,
+                                   *(i.date_end for i in situation.incidents))
 
 
 def add_to_situation(session: Session, situation: Situation, incidents: list[Incident],
@@ -340,6 +479,7 @@ def add_to_situation(session: Session, situation: Situation, incidents: list[Inc
     for inc in incidents:
         if inc not in situation.incidents:
             situation.incidents.append(inc)
+    cover_incidents(situation)
     session.flush()
     audit(session, actor, "edit", "evidence_situation", situation.id,
           after={"incidents": [i.id for i in situation.incidents]})

@@ -118,11 +118,14 @@ class Facts:
         return FactState("supported" if evidence else "asserted", evidence, note)
 
     def _context(self, fact: str) -> FactState:
-        evidence = self.tagged(fact, self.scope)
-        values = [i.context.get(fact) for i in self.scope if i.context.get(fact) is not None]
+        # Per incident: only pattern facts are read across the whole scope.
+        pool = self.scope if fact in self.rules.get("situation_wide_facts", []) \
+            else self.relevant
+        evidence = self.tagged(fact, pool)
+        values = [i.context.get(fact) for i in pool if i.context.get(fact) is not None]
         if fact == "armed_conflict":
             if self.conflict and self.conflict in values:
-                matching = [i for i in self.scope if i.context.get(fact) == self.conflict]
+                matching = [i for i in pool if i.context.get(fact) == self.conflict]
                 return self._state(True, self.tagged(fact, matching),
                                    f"{self.conflict} armed conflict recorded")
             return FactState("missing", note="armed conflict not established")
@@ -160,6 +163,8 @@ def _templates(crime: Crime, rule: dict) -> list[dict]:
         fam = r["families"][crime.family]
         for kind in ("material", "mental", "contextual"):
             out += [_family_element(crime, el, kind) for el in fam[kind]]
+    omit = set(rule.get("omit_facts", []))
+    out = [o for o in out if o["fact"] not in omit]
     for el in rule.get("extra", []):
         kind = el.get("kind", "material")
         pos = max((i for i, o in enumerate(out) if o["kind"] == kind), default=len(out) - 1)
@@ -188,7 +193,7 @@ def _blocker(facts: Facts, family: dict, rule: dict, crime: Crime) -> str | None
         if facts.get(f).status == "contradicted":
             return f"'{f.replace('_', ' ')}' is recorded as not the case"
     if family.get("match_conflict"):
-        values = {i.context.get("armed_conflict") for i in facts.scope} - {None}
+        values = {i.context.get("armed_conflict") for i in facts.relevant} - {None}
         if crime.conflict_type not in values and values:
             found = ", ".join(sorted(values))
             return f"applies in {crime.conflict_type} armed conflict; recorded: {found}"
@@ -299,6 +304,10 @@ def proposals_for(session: Session, principal, incident: Incident | None = None,
                                situation.id if situation else None)
     for p in result["proposals"]:
         p["decision"] = decision_dict(decided.get(p["crime_id"]))
+    if result["ethnic_cleansing"] is not None:
+        result["ethnic_cleansing"]["crime_id"] = ETHNIC_CLEANSING
+        result["ethnic_cleansing"]["decision"] = decision_dict(decided.get(ETHNIC_CLEANSING))
+    result["undecided"] = sum(1 for p in result["proposals"] if p["decision"] is None)
     result["scope"] = ({"incident": incident.id} if incident is not None
                        else {"situation": situation.id})
     return result
@@ -306,6 +315,20 @@ def proposals_for(session: Session, principal, incident: Incident | None = None,
 
 class DecisionError(ValueError):
     pass
+
+
+ETHNIC_CLEANSING = "ethnic_cleansing"
+
+
+def ethnic_cleansing_proposal(ec: dict, incidents: list[int]) -> dict:
+    """The ethnic-cleansing characterisation as a decidable proposal: not an autonomous crime,
+    decided on its working definition and the crimes it can amount to (its paths)."""
+    return {"crime_id": ETHNIC_CLEANSING, "ref": "ethnic cleansing", "label": "Ethnic cleansing",
+            "family": "characterisation", "family_label": "Characterisation (WSO para 138; "
+            "not an autonomous crime)", "confirmed": ec["working_definition_confirmed"],
+            "description": ec["working_definition"], "elements": [], "missing": [],
+            "reasons": [ec["status"]] + [f"{p['label']}: {p['when']}" for p in ec["paths"]],
+            "paths": ec["paths"], "incidents": incidents}
 
 
 def decide(session: Session, crime_id: str, decision: str, actor, reason: str = "",
@@ -316,10 +339,14 @@ def decide(session: Session, crime_id: str, decision: str, actor, reason: str = 
         raise DecisionError("decision must be 'accepted' or 'rejected'")
     if (incident is None) == (situation is None):
         raise DecisionError("decide for exactly one incident or situation")
+    if not (reason or "").strip():
+        raise DecisionError("a reason is required to accept or reject a characterisation")
     if principal is None:
         principal = actor if hasattr(actor, "may_read") else principal_of(session)
     current = proposals_for(session, principal, incident, situation)
     proposal = next((p for p in current["proposals"] if p["crime_id"] == crime_id), None)
+    if proposal is None and crime_id == ETHNIC_CLEANSING and current["ethnic_cleansing"]:
+        proposal = ethnic_cleansing_proposal(current["ethnic_cleansing"], current["incidents"])
     if proposal is None:
         raise DecisionError(f"{crime_id} is not among the current proposals")
     proposal = {k: v for k, v in proposal.items() if k != "decision"}

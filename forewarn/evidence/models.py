@@ -96,12 +96,17 @@ class Incident(SensitiveMixin, Base):
     summary: Mapped[str] = mapped_column(Text, default="")
     date_start: Mapped[date] = mapped_column(Date, index=True)
     date_end: Mapped[date] = mapped_column(Date)
+    # exact | month | year | range: how much of date_start/date_end is known (prints so).
+    date_precision: Mapped[str] = mapped_column(String(8), default="exact")
     place: Mapped[str] = mapped_column(String(300), default="")
     country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
     latitude: Mapped[float | None] = mapped_column(Float)
     longitude: Mapped[float | None] = mapped_column(Float)
     harm_types: Mapped[list] = mapped_column(JSON)
     perpetrators: Mapped[list] = mapped_column(JSON)
+    # state | state_backed | non_state | unknown; None: read from the perpetrators' names.
+    perpetrator_kind: Mapped[str | None] = mapped_column(String(16))
+    version: Mapped[int] = mapped_column(Integer, default=1)
     victim_groups: Mapped[list] = mapped_column(JSON)     # [{name, characteristics, civilian}]
     casualties: Mapped[dict] = mapped_column(JSON)        # {killed: {low, best, high}, ...}
     context: Mapped[dict] = mapped_column(JSON)           # {armed_conflict: ..., policy: ...}
@@ -147,6 +152,13 @@ class Situation(SensitiveMixin, Base):
     period_end: Mapped[date] = mapped_column(Date)
     summary: Mapped[str] = mapped_column(Text, default="")
     standard_of_proof: Mapped[str] = mapped_column(String(40), default="reasonable_grounds")
+    # Other countries concerned (ISO3), protected groups and perpetrators ([{name, kind}]).
+    other_countries: Mapped[list | None] = mapped_column(JSON)
+    protected_groups: Mapped[list | None] = mapped_column(JSON)
+    perpetrators: Mapped[list | None] = mapped_column(JSON)
+    status: Mapped[str] = mapped_column(String(10), default="open")   # open | closed
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1)
     created_by: Mapped[str] = mapped_column(String(120))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
 
@@ -219,3 +231,37 @@ class LegalDecision(Base):
 
 # A working copy shows what its evidentiary copy shows: raising the one raises the others.
 follows(Source, Source, lambda ids: Source.derived_from_id.in_(ids))
+
+
+class RecordVersion(Base):
+    """One earlier state of an incident or a situation, kept when it is edited or closed
+    (the record's history: who changed what, when and why)."""
+
+    __tablename__ = "evidence_record_version"
+    __table_args__ = (UniqueConstraint("record_type", "record_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    record_type: Mapped[str] = mapped_column(String(20))    # incident | situation
+    record_id: Mapped[int] = mapped_column(Integer, index=True)
+    version: Mapped[int] = mapped_column(Integer)
+    data: Mapped[dict] = mapped_column(JSON)                # the record before the change
+    changed_by: Mapped[str] = mapped_column(String(120))
+    changed_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+
+class ProfileOverride(Base):
+    """An analyst's override of one derived value of a situation's profile (state role,
+    phase, armed conflict ...), with the reason. The latest row per key counts; a row with
+    value None withdraws the override."""
+
+    __tablename__ = "evidence_profile_override"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    situation_id: Mapped[int] = mapped_column(
+        ForeignKey("evidence_situation.id", ondelete="CASCADE"), index=True)
+    key: Mapped[str] = mapped_column(String(30))
+    value: Mapped[str | None] = mapped_column(String(60))
+    reason: Mapped[str] = mapped_column(Text)
+    decided_by: Mapped[str] = mapped_column(String(120))
+    decided_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

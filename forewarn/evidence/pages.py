@@ -126,12 +126,16 @@ def source_page(request: Request, source_id: int, session: SessionDep,
 
 @twin(router, "/evidence/incidents/new", "evidence/incident_new.html", tags=TAGS)
 def incident_form(request: Request, session: SessionDep, principal=Depends(require("create")),
-                  source: int | None = None):
-    """The form for recording an incident (optionally from a source)."""
+                  source: int | None = None, situation: int | None = None):
+    """The form for recording an incident (optionally from a source, or into a situation)."""
     recent = [source_dict(s, principal) for s in
               session.scalars(select(Source).order_by(Source.id.desc()).limit(30))]
-    return {"vocabulary": _form_vocab(), "sources": recent, "error": None,
-            "values": {"source_ids": [str(source)] if source else []}}
+    values: dict = {"source_ids": [str(source)] if source else []}
+    if situation is not None:
+        sit = get_situation(session, situation)
+        values |= {"situation": sit.id, "situation_title": sit.title,
+                   "country": sit.country.iso3}
+    return {"vocabulary": _form_vocab(), "sources": recent, "error": None, "values": values}
 
 
 def _incident_from_form(form) -> tuple[dict, list[dict]]:
@@ -139,6 +143,9 @@ def _incident_from_form(form) -> tuple[dict, list[dict]]:
     casualties = {}
     for cat in ("killed", "injured", "displaced"):
         fig = {k: get(f"{cat}_{k}") for k in ("low", "best", "high") if get(f"{cat}_{k}")}
+        if fig and get(f"{cat}_at_least"):
+            fig = {"low": fig.get("low") or fig.get("best") or fig.get("high"),
+                   "at_least": True}
         if fig:
             casualties[cat] = fig
     context = {}
@@ -151,7 +158,9 @@ def _incident_from_form(form) -> tuple[dict, list[dict]]:
         victims.append({"name": get("victim_name"),
                         "characteristics": form.getlist("characteristics")})
     data = {"title": get("title"), "summary": get("summary"), "date_start": get("date_start"),
-            "date_end": get("date_end"), "place": get("place"), "country": get("country"),
+            "date_end": get("date_end"), "date_precision": get("date_precision"),
+            "perpetrator_kind": get("perpetrator_kind"),
+            "place": get("place"), "country": get("country"),
             "latitude": get("latitude"), "longitude": get("longitude"),
             "harm_types": form.getlist("harm_types"), "perpetrators": get("perpetrators"),
             "victim_groups": victims, "casualties": casualties, "context": context,
@@ -167,8 +176,12 @@ async def incident_submit(request: Request, session: SessionDep,
                           principal=Depends(require("create"))):
     form = await request.form()
     data, links = _incident_from_form(form)
+    sit = get_situation(session, int(form["situation"])) \
+        if str(form.get("situation") or "").isdigit() else None
     try:
         i = inc_mod.create_incident(session, data, principal, sources=links)
+        if sit is not None:
+            inc_mod.add_to_situation(session, sit, [i], principal)
     except inc_mod.IncidentError as exc:
         session.rollback()
         recent = [source_dict(s, principal) for s in
@@ -180,7 +193,8 @@ async def incident_submit(request: Request, session: SessionDep,
                       {"vocabulary": _form_vocab(), "sources": recent, "error": str(exc),
                        "values": values}, status_code=422)
     session.commit()
-    return _see_other(f"/evidence/incidents/{i.id}")
+    return _see_other(f"/situations/{sit.id}/profile" if sit is not None
+                      else f"/evidence/incidents/{i.id}")
 
 
 @twin(router, "/evidence/incidents/{incident_id}", "evidence/incident.html", tags=TAGS)
@@ -233,9 +247,14 @@ async def incident_decision(request: Request, incident_id: int, crime_id: str,
 @twin(router, "/situations", "evidence/situations.html", tags=TAGS)
 def situations(request: Request, session: SessionDep, principal: CurrentPrincipal):
     """Situations (a set of incidents, a country and a period) and their dossiers."""
+    incidents = [{"id": i.id, "title": i.title, "country": i.country.iso3 if i.country
+                  else None} for i in session.scalars(
+        select(Incident).order_by(Incident.id.desc()).limit(100))] \
+        if _can(principal, "create") else []
     return {"situations": [situation_dict(s) for s in
                            session.scalars(select(Situation).order_by(Situation.id))],
-            "can_create": _can(principal, "create")}
+            "can_create": _can(principal, "create"), "incidents": incidents,
+            "standards": vocabulary()["standards_of_proof"]}
 
 
 @router.post("/situations/new", include_in_schema=False)
@@ -243,19 +262,32 @@ async def situation_submit(request: Request, session: SessionDep,
                            principal=Depends(require("create"))):
     form = await request.form()
     data = {k: form.get(k) for k in ("title", "country", "period_start", "period_end",
-                                     "summary", "standard_of_proof", "sensitivity")}
+                                     "summary", "standard_of_proof", "sensitivity",
+                                     "perpetrators", "protected_groups", "other_countries")}
     data["incident_ids"] = [int(i) for i in form.getlist("incident_ids") if str(i).isdigit()]
     try:
         s = inc_mod.create_situation(session, data, principal)
     except inc_mod.IncidentError as exc:
         raise HTTPException(422, str(exc)) from None
     session.commit()
-    return _see_other(f"/situations/{s.id}")
+    # From the situations page: its profile; from an incident's "generate dossier": the dossier.
+    return _see_other(f"/situations/{s.id}/profile" if form.get("next") == "profile"
+                      else f"/situations/{s.id}")
 
 
 def _dossier(request: Request, session, principal, situation_id: int) -> dict:
     sit = get_situation(session, situation_id)
-    return dossier.build(session, sit, principal, request.app.state.settings)
+    q = request.query_params
+    phase, role = q.get("phase") or None, q.get("state_role") or None
+    from forewarn.evidence.profile import situation_rules
+
+    allowed = situation_rules()["overridable"]
+    if phase is not None and phase not in allowed["phase"]:
+        raise HTTPException(422, f"phase must be one of {', '.join(allowed['phase'])}")
+    if role is not None and role not in allowed["state_role"]:
+        raise HTTPException(422, f"state_role must be one of {', '.join(allowed['state_role'])}")
+    return dossier.build(session, sit, principal, request.app.state.settings, phase=phase,
+                         state_role=role)
 
 
 def _download(request: Request, session, principal, situation_id: int, fmt: str) -> Response:

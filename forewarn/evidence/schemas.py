@@ -69,9 +69,12 @@ class VictimGroup(BaseModel):
 
 
 class Figure(BaseModel):
+    """An estimate (low ≤ best ≤ high) or, with at_least, a lower bound given as `low`."""
+
     low: int | None = None
     best: int | None = None
     high: int | None = None
+    at_least: bool = False
 
 
 class IncidentIn(BaseModel):
@@ -80,14 +83,19 @@ class IncidentIn(BaseModel):
 
     title: str = Field(min_length=1, max_length=300)
     summary: str = ""
-    date_start: date
-    date_end: date | None = None
+    date_start: str = Field(description="YYYY-MM-DD, or YYYY-MM (month known) or YYYY")
+    date_end: str | None = None
+    date_precision: Literal["exact", "month", "year", "range"] | None = Field(
+        None, description="how much of the dates is known (range: at an unknown date between "
+                          "start and end); read from the dates' form when omitted")
     place: str = ""
     country: str = Field(description="ISO3 code", min_length=3, max_length=3)
     latitude: float | None = None
     longitude: float | None = None
     harm_types: list[str]
     perpetrators: list[str] = []
+    perpetrator_kind: Literal["state", "state_backed", "non_state", "unknown"] | None = Field(
+        None, description="who the perpetrators are; read from their names when omitted")
     victim_groups: list[VictimGroup] = []
     casualties: dict[str, Figure] = {}
     context: dict[str, bool | str | None] = {}
@@ -95,6 +103,31 @@ class IncidentIn(BaseModel):
     external_ref: str | None = None
     confidential_notes: str | None = None
     sources: list[LinkIn] = []
+
+
+class IncidentPatch(BaseModel):
+    """Fields to correct (PATCH: only these; PUT sends a whole IncidentIn), with the reason
+    kept in the incident's history."""
+
+    model_config = ConfigDict(extra="forbid")
+    reason: str = ""
+    title: str | None = None
+    summary: str | None = None
+    date_start: str | None = None
+    date_end: str | None = None
+    date_precision: Literal["exact", "month", "year", "range"] | None = None
+    place: str | None = None
+    country: str | None = None
+    latitude: float | None = None
+    longitude: float | None = None
+    harm_types: list[str] | None = None
+    perpetrators: list[str] | None = None
+    perpetrator_kind: Literal["state", "state_backed", "non_state", "unknown"] | None = None
+    victim_groups: list[VictimGroup] | None = None
+    casualties: dict[str, Figure] | None = None
+    context: dict[str, bool | str | None] | None = None
+    sensitivity: Level | None = None
+    external_ref: str | None = None
 
 
 class IncidentOut(BaseModel):
@@ -117,7 +150,13 @@ class FindingIn(BaseModel):
 
 class DecisionIn(BaseModel):
     decision: Literal["accepted", "rejected"]
-    reason: str = ""
+    reason: str = Field("", description="required: why the characterisation is accepted or "
+                                        "rejected")
+
+
+class Perpetrator(BaseModel):
+    name: str = Field(min_length=1, max_length=200)
+    kind: Literal["state", "state_backed", "non_state", "unknown"] = "unknown"
 
 
 class SituationIn(BaseModel):
@@ -131,3 +170,33 @@ class SituationIn(BaseModel):
         "reasonable_grounds"
     sensitivity: Level = "internal"
     incident_ids: list[int] = []
+    other_countries: list[str] = []
+    protected_groups: list[str] = []
+    perpetrators: list[Perpetrator] = []
+
+
+class SituationPatch(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+    reason: str = ""
+    title: str | None = None
+    country: str | None = None
+    period_start: date | None = None
+    period_end: date | None = None
+    summary: str | None = None
+    standard_of_proof: Literal["reasonable_grounds", "balance_of_probabilities",
+                               "clear_and_convincing", "beyond_reasonable_doubt"] | None = None
+    sensitivity: Level | None = None
+    incident_ids: list[int] | None = None
+    other_countries: list[str] | None = None
+    protected_groups: list[str] | None = None
+    perpetrators: list[Perpetrator] | None = None
+
+
+class StatusIn(BaseModel):
+    reason: str = Field(min_length=1)
+
+
+class OverrideIn(BaseModel):
+    key: Literal["state_role", "phase", "armed_conflict", "conflict_type"]
+    value: str | None = Field(None, description="None withdraws the override")
+    reason: str = Field(min_length=1)

@@ -7,6 +7,7 @@ from forewarn.evidence import custody
 from forewarn.evidence.access import redact
 from forewarn.evidence.catalog import vocabulary
 from forewarn.evidence.models import Incident, Situation, Source
+from forewarn.evidence.wording import date_label, figure
 
 
 def _iso(value):
@@ -64,7 +65,11 @@ def incident_dict(i: Incident, principal) -> dict:
     return {
         "id": i.id, "title": i.title, "summary": i.summary,
         "date_start": _iso(i.date_start), "date_end": _iso(i.date_end),
-        "exact_date": i.date_start == i.date_end, "place": i.place,
+        "date_precision": i.date_precision or "exact",
+        "date": date_label(i.date_start, i.date_end, i.date_precision),
+        "exact_date": i.date_start == i.date_end and (i.date_precision or "exact") == "exact",
+        "place": i.place, "perpetrator_kind": i.perpetrator_kind, "version": i.version or 1,
+        "figures": {cat: figure(f) for cat, f in (i.casualties or {}).items()},
         "country": i.country.iso3 if i.country else None,
         "country_name": i.country.name if i.country else None,
         "latitude": i.latitude, "longitude": i.longitude, "harm_types": i.harm_types,
@@ -86,5 +91,13 @@ def situation_dict(s: Situation) -> dict:
             "period_start": _iso(s.period_start), "period_end": _iso(s.period_end),
             "standard_of_proof": s.standard_of_proof, "sensitivity": _level(s.sensitivity),
             "created_by": s.created_by, "incident_ids": [i.id for i in s.incidents],
+            "other_countries": s.other_countries or [],
+            "protected_groups": s.protected_groups or [], "perpetrators": s.perpetrators or [],
+            "status": s.status or "open",
+            "closed_at": _iso(s.closed_at), "version": s.version or 1,
             "links": {"dossier": f"/situations/{s.id}", "json": f"/situations/{s.id}.json",
-                      "pdf": f"/situations/{s.id}.pdf", "md": f"/situations/{s.id}.md"}}
+                      "pdf": f"/situations/{s.id}.pdf", "md": f"/situations/{s.id}.md",
+                      "profile": f"/situations/{s.id}/profile",
+                      "options": f"/situations/{s.id}/options",
+                      "brief": f"/situations/{s.id}/brief",
+                      "brief_pdf": f"/situations/{s.id}/brief.pdf"}}

@@ -373,12 +373,21 @@ def api_situation_decision(situation_id: int, crime_id: str, body: DecisionIn,
                    situation=get_situation(session, situation_id))
 
 
+def _situation_api():
+    from forewarn.evidence.situation_web import api as situation_api
+
+    return situation_api
+
+
 def _pages():
     from forewarn.evidence.pages import router as pages_router
+    from forewarn.evidence.situation_web import pages as situation_pages
 
+    pages_router.include_router(situation_pages)
     return pages_router
 
 
 router = APIRouter()
 router.include_router(api)
+router.include_router(_situation_api())
 router.include_router(_pages())

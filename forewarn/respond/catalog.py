@@ -21,7 +21,9 @@ from forewarn.data import countries
 from forewarn.data.errors import CatalogError
 
 PHASES = ("latent_risk", "escalation", "ongoing_atrocities", "aftermath")
-STATE_ROLES = ("willing_unable", "unwilling", "perpetrator")
+STATE_ROLES = ("willing_unable", "unwilling", "complicit", "perpetrator")
+# How a body decides on a path: a Council procedural vote (Art. 27(2)) cannot be vetoed.
+VOTES = ("substantive", "procedural", "consensus", "none")
 CONSENT = ("required", "preferred", "not_required")
 CHAPTERS = ("none", "IV", "VI", "VII", "VIII", "XIV", "XV")
 # Conditions an authorisation path may require; the planner knows how to test each.
@@ -120,6 +122,7 @@ class AuthPath:
     veto: bool
     rule: str = ""
     requires: tuple[str, ...] = ()
+    vote: str = "none"
 
 
 @dataclass(frozen=True)
@@ -149,7 +152,7 @@ class Tool:
             "pillar": self.pillar, "coercion": self.coercion, "lead_actors": list(self.lead_actors),
             "authorisation": {"consent": self.consent, "paths": [
                 {"body": p.body, "who": p.who, "act": p.act, "rule": p.rule, "veto": p.veto,
-                 "requires": list(p.requires)} for p in self.paths]},
+                 "vote": p.vote, "requires": list(p.requires)} for p in self.paths]},
             "time_to_effect": {"text": self.time_to_effect, "days": list(self.days)},
             "risks": list(self.risks), "safeguards": list(self.safeguards),
             "tags": list(self.tags), "phases": list(self.phases), "cite": list(self.cite),
@@ -182,8 +185,15 @@ def _auth_path(check: _Check, i: int, raw: Any) -> AuthPath:
     for r in requires:
         if not REQUIREMENT.match(r):
             c.fail("requires", f"unknown condition '{r}'")
-    return AuthPath(body=c.text("body"), who=c.text("who"), act=c.text("act"), veto=veto,
-                    rule=c.text("rule", optional=True), requires=tuple(requires))
+    body = c.text("body")
+    vote = raw.get("vote") or ("substantive" if veto else
+                               "procedural" if body == "unsc_procedural" else "none")
+    if vote not in VOTES:
+        c.fail("vote", f"must be one of {', '.join(VOTES)} (got {vote!r})")
+    if veto and vote != "substantive":
+        c.fail("veto", "only a substantive Council decision can be vetoed (Art. 27(3))")
+    return AuthPath(body=body, who=c.text("who"), act=c.text("act"), veto=veto,
+                    rule=c.text("rule", optional=True), requires=tuple(requires), vote=vote)
 
 
 NOT_CHARTER = "not a Charter-chapter measure"

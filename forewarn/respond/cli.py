@@ -103,11 +103,11 @@ def plan_cmd(
     phase: str = typer.Option(None, help="latent_risk | escalation | ongoing_atrocities | "
                               "aftermath (inferred when omitted)"),
     state_role: str = typer.Option(None, "--state-role",
-                                   help="willing_unable | unwilling | perpetrator"),
+                                   help="willing_unable | unwilling | complicit | perpetrator"),
     as_json: bool = typer.Option(False, "--json", help="Print the full plan as JSON."),
     raw_dir: Path = typer.Option(None, help="Raw data folder (default: settings)"),
 ) -> None:
-    """Ranked, explained options for a country, per pillar, with the escalation ladder."""
+    """Ranked, explained options for a country, all pillars at once, with what is in place."""
     from forewarn.respond.catalog import PHASES, STATE_ROLES
     from forewarn.respond.planner import plan
     from forewarn.respond.profile import profile_for_country
@@ -123,6 +123,9 @@ def plan_cmd(
         # With a database, the profile also reads the published assessment and stored forecast.
         profile = profile_for_country(session if session is not None else raw_dir, iso3, phase,
                                       state_role, raw_dir=raw_dir)
+        from forewarn.respond.situation import enrich
+
+        enrich(profile, session)
     finally:
         if session is not None:
             session.close()
@@ -135,20 +138,19 @@ def plan_cmd(
                   f"Council route {result['council_route']['status']}")
     for reason in result["context"]:
         console.print(f"  - {reason}")
-    for n, opts in result["pillars"].items():
-        if not opts:
-            continue
-        table = Table("rank", "option", "coercion", "authorised by", title=f"Pillar {n}")
-        for o in opts:
-            ok = [a["who"] for a in o["authorisation"] if a["status"] in ("available",
-                                                                          "conditional")]
-            table.add_row(str(o["rank"]), o["name"], str(o["coercion"]), "; ".join(ok))
-        console.print(table)
+    table = Table("rank", "option", "pillar", "coercion", "authorised by",
+                  title="Options, all pillars at once (not a sequence)")
+    for o in result["options"]:
+        ok = [a["who"] for a in o["authorisation"] if a["status"] in ("available",
+                                                                      "conditional")]
+        name = o["name"] + (" [exists]" if o["existing"] else "")
+        table.add_row(str(o["rank"]), name, str(o["pillar"]), str(o["coercion"]),
+                      "; ".join(ok))
+    console.print(table)
+    if result["in_place"]:
+        console.print("In place: " + ", ".join(o["name"] for o in result["in_place"]))
     if result["blocked"]:
         console.print("Blocked: " + ", ".join(o["name"] for o in result["blocked"]))
-    for s in result["ladder"]:
-        console.print(f"Ladder {s['step']} (coercion {s['coercion']}): "
-                      + "; ".join(t["name"] for t in s["tools"]))
 
 
 @measure_app.command("add")

@@ -1,5 +1,6 @@
-"""What the evidence register documents around a measure: incidents (and killed, best
-estimates) in the country in the h months before and the h months after the measure date.
+"""What the evidence register documents around a measure: incidents (and killed: best
+estimates, else the low figure) in the country in the h months before and the h months after
+the measure date.
 
 The annual panel (outcomes.py) sees only calendar years; incidents have dates, so these
 windows are exact. They are read through the reader's session, so each reader counts only
@@ -19,9 +20,12 @@ from forewarn.store.models import Country
 
 
 def _killed(incident) -> float:
+    """The best estimate, else the low one (a lower bound or a range without best)."""
     killed = (incident.casualties or {}).get("killed") or {}
-    best = killed.get("best") if isinstance(killed, dict) else None
-    return float(best) if isinstance(best, int | float) else 0.0
+    if not isinstance(killed, dict):
+        return 0.0
+    value = killed.get("best") if killed.get("best") is not None else killed.get("low")
+    return float(value) if isinstance(value, int | float) else 0.0
 
 
 def documented(session: Session, iso3: str, on: date, horizons: list[int]) -> list[dict]:

@@ -5,7 +5,17 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
-from sqlalchemy import Date, DateTime, Float, ForeignKey, Integer, String, Text, UniqueConstraint
+from sqlalchemy import (
+    JSON,
+    Date,
+    DateTime,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from forewarn.store.base import Base, utcnow
@@ -115,3 +125,19 @@ class RespondFact(Base):
     note: Mapped[str] = mapped_column(Text, default="")
     created_by: Mapped[str] = mapped_column(String(120), default="")
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class RespondBrief(Base):
+    """What a decision brief said when it was issued (its PDF produced), so the next brief can
+    say what changed. Kept per clearance level: a reader compares only with briefs built from
+    what readers of that level could see."""
+
+    __tablename__ = "respond_brief"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    situation_id: Mapped[int] = mapped_column(Integer, index=True)   # evidence_situation.id
+    level: Mapped[str] = mapped_column(String(20))
+    issued_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    issued_by: Mapped[str] = mapped_column(String(120))
+    judgements: Mapped[dict] = mapped_column(JSON)
+    options: Mapped[list] = mapped_column(JSON)

@@ -1,5 +1,6 @@
-"""The response planner: from a situation profile to ranked, explained options per R2P
-pillar, each with its authorisation path, and an escalation ladder.
+"""The response planner: from a situation profile to ranked, explained options across all R2P
+pillars at once (the pillars are not sequenced, A/66/874 para 13), each with why it fits,
+who must agree and how, what has been tried, its risks and safeguards.
 
 All judgement lives in forewarn/catalog/planner_rules.yaml and toolbox.yaml; this module only
 applies them. The profile is a plain dataclass, so the planner works with or without
@@ -27,7 +28,8 @@ from forewarn.respond.catalog import (
 
 TRENDS = ("rising", "stable", "falling")
 CONDITIONS = {"phase", "state_role", "trend", "armed_conflict", "veto_likely", "icc_jurisdiction",
-              "genocide_party", "risk_min", "has_regional", "foa_min"}
+              "genocide_party", "risk_min", "has_regional", "foa_min", "non_state",
+              "foreign_state"}
 # Path statuses, best first.
 STATUS_ORDER = ("available", "conditional", "needs_consent", "blocked_by_veto", "not_applicable")
 
@@ -55,6 +57,11 @@ class SituationProfile:
     icc_warrants: list[str] = field(default_factory=list)
     icc_basis: str = ""                          # why the ICC has jurisdiction (registry)
     icj_cases: list[str] = field(default_factory=list)   # ICJ cases against the state
+    conflict_type: str | None = None             # international | non-international | none
+    non_state_perpetrators: list[str] = field(default_factory=list)
+    foreign_perpetrators: list[str] = field(default_factory=list)   # other states (ISO3)
+    existing: dict[str, list[dict]] = field(default_factory=dict)   # tool id -> tried
+    basis: dict[str, list[str]] = field(default_factory=dict)       # value -> facts it rests on
     inferred: dict[str, str] = field(default_factory=dict)
     sources: list[str] = field(default_factory=list)
 
@@ -76,8 +83,8 @@ def parse_rules(data: dict, toolbox: Toolbox, file: str = "planner_rules.yaml") 
     def fail(entry, fld, msg):
         raise CatalogError(file, msg, entry=entry, field=fld)
 
-    for key in ("scoring", "phases", "state_roles", "rules", "ladder", "veto", "inference",
-                "outcomes"):
+    for key in ("scoring", "phases", "state_roles", "rules", "veto", "inference", "outcomes",
+                "rwp", "existing", "after_veto", "veto_restraint"):
         if key not in data:
             fail("top level", key, "missing section")
     for p in PHASES:
@@ -114,9 +121,9 @@ def parse_rules(data: dict, toolbox: Toolbox, file: str = "planner_rules.yaml") 
         for tid in rule.get("boost_tools", {}):
             if tid not in toolbox.by_id:
                 fail(entry, "boost_tools", f"'{tid}' is not a toolbox tool")
-    for level in range(6):
-        if level not in data["ladder"].get("triggers", {}):
-            fail("ladder", "triggers", f"no trigger text for coercion level {level}")
+    for tid in [*data["existing"].get("once", []), *data["existing"].get("follow_up", {})]:
+        if tid not in toolbox.by_id:
+            fail("existing", "once/follow_up", f"'{tid}' is not a toolbox tool")
     return data
 
 
@@ -137,6 +144,10 @@ def _holds(when: dict, p: SituationProfile, has_regional: bool) -> bool:
         if cond == "risk_min" and (p.risk is None or p.risk < want):
             return False
         if cond == "has_regional" and has_regional != want:
+            return False
+        if cond == "non_state" and bool(p.non_state_perpetrators) != want:
+            return False
+        if cond == "foreign_state" and bool(p.foreign_perpetrators) != want:
             return False
         if cond == "foa_min" and (p.foa is None
                                   or any(p.foa.get(k, -1) < v for k, v in want.items())):
@@ -243,7 +254,31 @@ def assess_path(path: AuthPath, tool: Tool, p: SituationProfile, consent_likely:
         elif p.veto_likely is None:
             notes.append("a permanent-member veto is possible")
     return {"body": path.body, "who": path.who, "act": path.act, "rule": path.rule,
-            "veto": path.veto, "status": status, "note": "; ".join(notes)}
+            "veto": path.veto, "vote": path.vote, "agreement": agreement(path),
+            "status": status, "note": "; ".join(notes)}
+
+
+VOTE_TEXT = {
+    "substantive": "substantive decision: 9 of 15 votes and no permanent-member veto "
+                   "(Charter Art. 27(3))",
+    "procedural": "procedural decision: any 9 of 15 votes; a veto does not apply "
+                  "(Charter Art. 27(2))",
+    "consensus": "agreed by consensus in practice; no vote, so no veto",
+}
+
+
+def agreement(path: AuthPath) -> str:
+    """Who must agree, and how, in one line."""
+    how = VOTE_TEXT.get(path.vote) if path.body.startswith("unsc") else None
+    return f"{path.who}: {path.act}" + (f" — {how}" if how else
+                                        f" — {path.rule}" if path.rule else "")
+
+
+def _with_facts(rule: dict, p: SituationProfile) -> str:
+    """The rule's reason, with the situation's facts it rests on (rule `facts`: profile keys)."""
+    facts = [(p.basis.get(key) or [p.inferred.get(key)])[0] for key in rule.get("facts", [])]
+    facts = [f for f in facts if f]   # the first fact per value keeps a reason short
+    return rule["reason"] + (f" Here: {'; '.join(facts)}." if facts else "")
 
 
 def _worse(a: str, b: str) -> str:
@@ -257,7 +292,7 @@ def _best(statuses: list[str]) -> str:
 # --------------------------------------------------------------------------------- plan
 def plan(profile: SituationProfile, rules: dict | None = None,
          toolbox: Toolbox | None = None) -> dict:
-    """Ranked, explained options per pillar, blocked routes and an escalation ladder."""
+    """Ranked, explained options across all pillars at once, blocked routes, what is in place."""
     rules = rules or load_rules()
     toolbox = toolbox or load_toolbox()
     sc, phase, role = rules["scoring"], rules["phases"][profile.phase], \
@@ -269,7 +304,12 @@ def plan(profile: SituationProfile, rules: dict | None = None,
              if _holds(r["when"], profile, has_regional)]
     context = [phase["reason"], role["reason"]] + [r["reason"] for r in fired]
 
-    options, blocked, left_out = [], [], []
+    options, blocked, left_out, in_place = [], [], [], []
+    exempt = set(role.get("ceiling_exempt_tags", []))
+    if profile.foreign_perpetrators:  # pressure on another state is not capped by this one's role
+        exempt |= set(rules.get("foreign_state", {}).get("ceiling_exempt_tags", []))
+    existing = rules["existing"]
+    rwp = rules["rwp"]
     for tool in toolbox.tools:
         score = sc["phase_fit"] if profile.phase in tool.phases else sc["phase_miss"]
         reasons = [f"Suited to {phase['label']}." if profile.phase in tool.phases
@@ -279,10 +319,14 @@ def plan(profile: SituationProfile, rules: dict | None = None,
             gain += r.get("boost_tools", {}).get(tool.id, 0)
             if gain:
                 score += gain
-                reasons.append(r["reason"])
+                reasons.append(_with_facts(r, profile))
         score -= sc["coercion_penalty"] * tool.coercion
         paths = [assess_path(pth, tool, profile, consent_likely) for pth in tool.paths]
         status = _best([x["status"] for x in paths])
+        tried = profile.existing.get(tool.id, [])
+        safeguards = list(tool.safeguards)
+        if tool.coercion >= rwp["min_coercion"]:
+            safeguards += rwp["safeguards"]
         option = {"tool_id": tool.id, "name": tool.name, "pillar": tool.pillar,
                   "coercion": tool.coercion, "chapter": tool.chapter, "basis": list(tool.basis),
                   "score": round(score, 2), "status": status, "reasons": reasons,
@@ -290,27 +334,42 @@ def plan(profile: SituationProfile, rules: dict | None = None,
                   "lead_actors": list(tool.lead_actors),
                   "partners": _regional_orgs(tool, profile),
                   "time_to_effect": tool.time_to_effect, "risks": list(tool.risks),
-                  "safeguards": list(tool.safeguards)}
-        if tool.coercion > ceiling:
+                  "safeguards": safeguards, "tried": tried,
+                  "existing": bool(tried) and tool.id in existing.get("follow_up", {})}
+        capped = tool.coercion > ceiling and not (exempt & set(tool.tags))
+        if tried and tool.id in existing.get("once", []):
+            in_place.append({"tool_id": tool.id, "name": tool.name, "tried": tried})
+            left_out.append({"tool_id": tool.id, "name": tool.name, "coercion": tool.coercion,
+                             "reason": "already in place: " + "; ".join(
+                                 f"{t['what']} ({t['date']})" for t in tried)})
+        elif capped:
             left_out.append({"tool_id": tool.id, "name": tool.name, "coercion": tool.coercion,
                              "reason": f"coercion {tool.coercion} exceeds the ceiling of "
                                        f"{ceiling} for {phase['label']} / {role['label']}"})
-        elif status == "not_applicable":
+        elif status == "not_applicable" and not option["existing"]:
             left_out.append({"tool_id": tool.id, "name": tool.name, "coercion": tool.coercion,
                              "reason": "no authorisation path applies: " + "; ".join(
                                  x["note"] for x in paths if x["note"])})
         elif score < sc["min_score"]:
             left_out.append({"tool_id": tool.id, "name": tool.name, "coercion": tool.coercion,
                              "reason": f"low fit for this situation (score {score:.1f})"})
-        elif status in ("blocked_by_veto", "needs_consent"):
+        elif status in ("blocked_by_veto", "needs_consent") and not option["existing"]:
             option["reasons"].append("Every route is blocked: " + "; ".join(
                 f"{x['who']}: {x['note']}" for x in paths))
             blocked.append(option)
+            if status == "blocked_by_veto":  # still an option to press (and force the veto
+                # into the open, A/RES/76/262), ranked below the open routes
+                option["score"] = round(score - sc["blocked_penalty"], 2)
+                options.append(option)
         else:
+            if option["existing"]:
+                option["reasons"].insert(0, existing["follow_up"][tool.id])
+                option["status"] = "existing"
             open_paths = [x for x in paths if x["status"] in ("available", "conditional")]
-            option["reasons"].append("Authorised by " + "; or ".join(
-                f"{x['who']} ({x['act']}{', ' + x['note'] if x['note'] else ''})"
-                for x in open_paths) + ".")
+            if open_paths:
+                option["reasons"].append("Authorised by " + "; or ".join(
+                    f"{x['who']} ({x['act']}{', ' + x['note'] if x['note'] else ''})"
+                    for x in open_paths) + ".")
             options.append(option)
 
     options.sort(key=lambda o: (-o["score"], o["coercion"], o["tool_id"]))
@@ -329,7 +388,7 @@ def plan(profile: SituationProfile, rules: dict | None = None,
         "options": options,
         "blocked": blocked,
         "left_out": left_out,
-        "ladder": ladder(options, rules),
+        "in_place": in_place,
         "pillar_labels": {str(k): v for k, v in toolbox.pillars.items()},
         "sources": ["forewarn/catalog/toolbox.yaml", "forewarn/catalog/planner_rules.yaml",
                     *profile.sources],
@@ -342,18 +401,3 @@ def _council_route(p: SituationProfile) -> dict:
     if p.veto_likely is None:
         return {"status": "uncertain", "reasons": ["no veto record was consulted"]}
     return {"status": "open", "reasons": p.veto_reasons}
-
-
-def ladder(options: list[dict], rules: dict) -> list[dict]:
-    """From the least coercive effective option upward: the best option at each level."""
-    steps = []
-    for level in range(6):
-        at_level = [o for o in options if o["coercion"] == level and o["status"] == "available"]
-        at_level = at_level or [o for o in options if o["coercion"] == level]
-        if not at_level:
-            continue
-        best = at_level[:3]   # options are already ranked by score
-        steps.append({"step": len(steps) + 1, "coercion": level,
-                      "trigger": rules["ladder"]["triggers"][level],
-                      "tools": [{"tool_id": o["tool_id"], "name": o["name"]} for o in best]})
-    return steps

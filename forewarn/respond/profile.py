@@ -178,13 +178,24 @@ def infer_phase(f: CountryFacts, rules: dict) -> tuple[str, str]:
 
 
 def infer_state_role(f: CountryFacts, rules: dict) -> tuple[str, str]:
+    """From country data only (a situation's incidents say more: forewarn.evidence.profile).
+    Government killings make the state a perpetrator only where they are a large part of the
+    violence; beside a non-state-led episode they make it unwilling."""
     inf = rules["inference"]
     if f.ongoing_state_led:
         return "perpetrator", "state-led mass killing ongoing (EWP)"
-    if (f.govt_one_sided_deaths or 0) >= inf["perpetrator_govt_killings"]:
+    govt = f.govt_one_sided_deaths or 0
+    significant = govt >= inf["perpetrator_govt_killings"]
+    if significant and govt >= inf["perpetrator_share"] * (f.state_based_deaths or 0):
         return "perpetrator", f"government one-sided killings in {f.last_year} (UCDP)"
+    if significant and f.ongoing_non_state_led:
+        return "unwilling", (f"non-state-led mass killing ongoing (EWP) and {int(govt):,} "
+                             f"government one-sided killings in {f.last_year} (UCDP)")
     if f.ongoing_non_state_led or (f.state_based_deaths or 0) >= inf["armed_conflict_min_deaths"]:
-        return "willing_unable", "violence by non-state actors; state assumed willing but unable"
+        note = (f"; {int(govt):,} government one-sided killings in {f.last_year} (UCDP) are "
+                "a small part of the violence") if significant else ""
+        return "willing_unable", ("violence by non-state actors; state assumed willing but "
+                                  "unable" + note)
     return "willing_unable", "no sign of state involvement; assumed willing but unable"
 
 
@@ -302,4 +313,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         genocide_art_ix=treaties["genocide_party"] and not ts.genocide_art_ix_reservation,
         hr_treaties=treaties["hr"], icj_cases=reg.icj_cases, memberships=memberships,
         veto_likely=veto_likely, veto_reasons=veto_reasons, veto_cast=veto_cast,
-        icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources)
+        icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources,
+        # EWP's ongoing non-state-led episodes name their perpetrators (e.g. the RSF).
+        non_state_perpetrators=list(f.ongoing_non_state_led or []))

@@ -10,7 +10,7 @@ from datetime import date
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from forewarn.data import countries
-from forewarn.respond import api, facts, facts_web, forms, store
+from forewarn.respond import api, brief, facts, facts_web, forms, store
 from forewarn.respond.catalog import (
     CHAPTERS,
     PHASES,
@@ -22,6 +22,7 @@ from forewarn.respond.catalog import (
 )
 from forewarn.respond.planner import plan
 from forewarn.respond.profile import profile_for_country
+from forewarn.respond.situation import after_veto, enrich, vetoing_members
 from forewarn.respond.treaties import treaty_status
 from forewarn.respond.views import record_data, veto_dict
 from forewarn.settings import get_settings
@@ -101,8 +102,8 @@ def _country_or_404(iso3: str):
 def options_for(session, settings, iso3: str, phase: str | None, state_role: str | None) -> dict:
     """The planner's options for a country, with its obligations and partners."""
     c = _country_or_404(iso3)
-    profile = profile_for_country(session, c.iso3, phase=phase, state_role=state_role,
-                                  raw_dir=settings.raw_dir)
+    profile = enrich(profile_for_country(session, c.iso3, phase=phase, state_role=state_role,
+                                         raw_dir=settings.raw_dir), session)
     result = plan(profile)
     obligations = treaty_status(c.iso3, settings.raw_dir).as_dict()
     # The registry's facts in force (corrections included) for what the planner also reads.
@@ -124,6 +125,10 @@ def options_for(session, settings, iso3: str, phase: str | None, state_role: str
     result["council"] = facts.council(session=session, raw_dir=settings.raw_dir)
     result["council_seat"] = reg.council_seat()
     result["recorded_vetoes"] = [veto_dict(v) for v in store.vetoes(session, c.iso3)]
+    result["after_veto"] = after_veto(profile, vetoing_members(session, c.iso3))
+    # Names, not catalogue ids, for readers (the ids stay in obligations for the JSON).
+    result["warrants"] = [o["case"] for o in load_court_orders()
+                          if o["id"] in obligations.get("outstanding_icc_warrants", [])]
     result["phases"], result["state_roles"] = list(PHASES), list(STATE_ROLES)
     result["generated"] = date.today().isoformat()
     return result
@@ -131,7 +136,8 @@ def options_for(session, settings, iso3: str, phase: str | None, state_role: str
 
 _PHASE = Query(None, description="latent_risk | escalation | ongoing_atrocities | aftermath "
                "(inferred from the data when omitted)")
-_ROLE = Query(None, description="willing_unable | unwilling | perpetrator (inferred when omitted)")
+_ROLE = Query(None, description="willing_unable | unwilling | complicit | perpetrator (inferred "
+               "when omitted)")
 
 
 def _check(phase: str | None, state_role: str | None) -> None:
@@ -145,7 +151,7 @@ def _check(phase: str | None, state_role: str | None) -> None:
 def country_options(request: Request, session: SessionDep, iso3: str, phase: str | None = _PHASE,
                     state_role: str | None = _ROLE):
     """Ranked, explained response options per pillar for a country, with authorisation paths,
-    blocked routes and an escalation ladder."""
+    blocked routes and what is already in place; all pillars at once, not a sequence."""
     _check(phase, state_role)
     return options_for(session, request.app.state.settings, iso3, phase, state_role)
 
@@ -177,7 +183,9 @@ def options_summary(session, settings, iso3: str, top: int = 3) -> dict:
             "inferred": full["profile"]["inferred"], "council_route": full["council_route"],
             "pillars": {n: [{k: o[k] for k in ("tool_id", "name", "coercion", "reasons")}
                             for o in opts[:top]] for n, opts in full["pillars"].items()},
-            "pillar_labels": full["pillar_labels"], "ladder": full["ladder"],
+            "pillar_labels": full["pillar_labels"],
+            "top": [{k: o[k] for k in ("tool_id", "name", "pillar", "coercion", "reasons",
+                                       "existing")} for o in full["options"][:top * 2]],
             "blocked": [{"tool_id": o["tool_id"], "name": o["name"],
                          "why": next((a["note"] for a in o["authorisation"] if a["note"]), "")}
                         for o in full["blocked"]],
@@ -196,4 +204,5 @@ def country_response(session, country: dict) -> dict:
 
 router.include_router(api.router)
 router.include_router(facts_web.router)
+router.include_router(brief.router)
 router.include_router(forms.router)

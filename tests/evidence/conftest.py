@@ -27,7 +27,8 @@ def store(evidence_key) -> BlobStore:
     return BlobStore.for_settings(evidence_key)
 
 
-EVIDENCE_TABLES = ["evidence_legal_decision", "evidence_finding_citation", "evidence_finding",
+EVIDENCE_TABLES = ["evidence_profile_override", "evidence_record_version",
+                   "evidence_legal_decision", "evidence_finding_citation", "evidence_finding",
                    "evidence_situation_incident", "evidence_situation",
                    "evidence_incident_source", "evidence_incident", "evidence_custody",
                    "evidence_source"]  # audit_entry is append-only (a trigger refuses deletes)

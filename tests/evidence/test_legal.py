@@ -98,8 +98,9 @@ def test_armed_conflict_decides_the_war_crimes_routes():
     none = by_id(legal.propose([make(killing(armed_conflict="none"))], ANALYST))
     assert not any(c.startswith("RS-8") for c in none) and "RS-7-1-a" in none
     unknown = by_id(legal.propose([make(killing(), ["conduct"])], ANALYST))
-    for cid in ("RS-8-2-a-i", "RS-8-2-c-i", "RS-8-2-e-i"):
+    for cid in ("RS-8-2-a-i", "RS-8-2-c-i"):   # a killing alone is not an attack (RS-8-2-e-i)
         assert element(unknown[cid], "armed_conflict")["status"] == "missing"
+    assert "RS-8-2-e-i" not in unknown
     iac = by_id(legal.propose([make(siege_incident(harm_types=["attack_on_civilians"],
                                                    context={"armed_conflict":
                                                             "international"}))], ANALYST))
@@ -175,7 +176,7 @@ def test_decisions_are_recorded_with_the_proposal_and_audited(session_as, store)
     legal.decide(s, "RS-7-1-k", "rejected", s.info["principal"], "covered by II(c)",
                  incident=inc)
     with pytest.raises(legal.DecisionError, match="not among the current proposals"):
-        legal.decide(s, "RS-8-2-b-xxv", "accepted", "ana", incident=inc)
+        legal.decide(s, "RS-8-2-b-xxv", "accepted", "ana", "reason", incident=inc)
     s.commit()
     result = legal.proposals_for(s, s.info["principal"], incident=inc)
     p = by_id(result)

@@ -1,4 +1,5 @@
-"""The planner on contrasting situations, authorisation paths and the escalation ladder."""
+"""The planner on contrasting situations, authorisation paths, and options ranked across all
+pillars at once (no ladder: A/66/874 para 13, the pillars are not sequenced)."""
 
 from __future__ import annotations
 
@@ -40,8 +41,6 @@ def test_willing_state_in_latent_risk_gets_assistance_first(willing_latent):
     assert set(top) == {"capacity_building", "preventive_diplomacy"}
     assert max(o["coercion"] for o in willing_latent["options"]) <= 1
     assert not [o for o in willing_latent["options"] if "sanctions" in o["tool_id"]]
-    assert willing_latent["ladder"][0]["coercion"] == 0
-    assert "capacity_building" in _ids(willing_latent["ladder"][0]["tools"])
     assert willing_latent["council_route"]["status"] == "open"
     for o in willing_latent["options"]:
         assert o["reasons"], o["tool_id"]
@@ -113,10 +112,71 @@ def test_regional_enforcement_needs_membership_and_council():
     assert "au_article_4h_intervention" in [o["tool_id"] for o in outside["left_out"]]
 
 
-def test_ladder_starts_from_least_coercive_and_climbs(perpetrator_vetoed):
-    levels = [s["coercion"] for s in perpetrator_vetoed["ladder"]]
-    assert levels == sorted(levels) and levels[0] == 0
-    assert all(s["trigger"] for s in perpetrator_vetoed["ladder"])
+def test_no_ladder_all_pillars_ranked_together(perpetrator_vetoed):
+    assert "ladder" not in perpetrator_vetoed
+    pillars = {o["pillar"] for o in perpetrator_vetoed["options"]}
+    assert len(pillars) >= 2  # one ranking across the pillars, not a pillar-by-pillar sequence
+    assert [o["rank"] for o in perpetrator_vetoed["options"]] == \
+        list(range(1, len(perpetrator_vetoed["options"]) + 1))
+
+
+def test_procedural_council_votes_are_never_blocked_by_veto(perpetrator_vetoed):
+    good_offices = _option(perpetrator_vetoed, "good_offices")
+    council = [a for a in good_offices["authorisation"] if a["who"] == "UN Security Council"]
+    assert council and all(a["status"] != "blocked_by_veto" for a in council)
+    assert "procedural" in council[0]["agreement"] and "Art. 27(2)" in council[0]["agreement"]
+    sanctions = _option(perpetrator_vetoed, "un_targeted_sanctions")
+    assert sanctions["authorisation"][0]["status"] == "blocked_by_veto"
+    assert "Art. 27(3)" in sanctions["authorisation"][0]["agreement"]
+
+
+def test_no_ceiling_drops_accountability_for_a_state_perpetrator():
+    result = plan(SituationProfile(phase="aftermath", state_role="perpetrator", iso3="MMR",
+                                   veto_likely=True, icc_jurisdiction=True,
+                                   genocide_party=True, genocide_art_ix=True))
+    offered = set(_ids(result["options"]))
+    for tool in ("autonomous_targeted_sanctions", "icc_investigation", "icj_proceedings",
+                 "commission_of_inquiry", "accountability_mechanism", "universal_jurisdiction",
+                 "missing_persons"):
+        assert tool in offered, tool
+    dropped = {o["tool_id"]: o["reason"] for o in result["left_out"]}
+    assert not [t for t, r in dropped.items() if "ceiling" in r and ("sanction" in t or "icc" in t
+                                                                    or "icj" in t)]
+
+
+def test_coercive_options_carry_rwp_safeguards_and_risks(perpetrator_vetoed):
+    sanctions = _option(perpetrator_vetoed, "autonomous_targeted_sanctions")
+    assert sanctions["risks"]
+    assert any("RwP" in s for s in sanctions["safeguards"])
+    good_offices = _option(perpetrator_vetoed, "good_offices")
+    assert not any("RwP" in s for s in good_offices["safeguards"])
+
+
+def test_non_state_perpetrators_get_their_own_tools():
+    result = plan(SituationProfile(phase="ongoing_atrocities", state_role="willing_unable",
+                                   iso3="HTI", veto_likely=False,
+                                   non_state_perpetrators=["Viv Ansanm gang coalition"]))
+    offered = _ids(result["options"])
+    assert "armed_group_sanctions" in offered
+    assert offered.index("armed_group_sanctions") < 10
+    without = plan(SituationProfile(phase="ongoing_atrocities", state_role="willing_unable",
+                                    iso3="HTI", veto_likely=False))
+    assert "armed_group_sanctions" not in _ids(without["options"][:10])
+
+
+def test_existing_measures_once_only_not_offered_follow_up_marked():
+    tried = {"fact_finding_mission": [{"what": "HRC fact-finding mission", "date": "2023-10-11",
+                                       "outcome": "outcome not yet known", "kind": "measure"}],
+             "icc_investigation": [{"what": "Situation in Darfur", "date": "2005-06-06",
+                                    "outcome": "investigation open", "kind": "court"}]}
+    result = plan(SituationProfile(phase="ongoing_atrocities", state_role="perpetrator",
+                                   iso3="SDN", veto_likely=True, icc_jurisdiction=True,
+                                   existing=tried))
+    assert "fact_finding_mission" not in _ids(result["options"])
+    assert "fact_finding_mission" in [o["tool_id"] for o in result["in_place"]]
+    icc = _option(result, "icc_investigation")
+    assert icc is not None and icc["existing"] and icc["tried"]
+    assert "already exists" in icc["reasons"][0]
 
 
 def test_consent_tools_blocked_for_unwilling_state():
@@ -137,3 +197,50 @@ def test_foa_assessment_changes_priorities():
 def test_profile_rejects_unknown_phase():
     with pytest.raises(ValueError, match="phase must be one of"):
         SituationProfile(phase="war", state_role="perpetrator")
+
+
+def test_regional_routes_agree_on_a_suspended_member():
+    """Sudan, suspended from the AU since 2021: no route says 'no organisation with this
+    mandate' while another names the AU as available."""
+    result = plan(SituationProfile(phase="ongoing_atrocities", state_role="perpetrator",
+                                   iso3="SDN", memberships=["AU", "IGAD", "LAS", "OIC"],
+                                   veto_likely=True))
+    notes = [a["note"] for o in result["options"] + result["blocked"] for a in o["authorisation"]]
+    au_notes = [n for n in notes if "AU" in n]
+    assert au_notes and all("suspended from AU since 2021-10-27" in n for n in au_notes
+                            if "suspended" in n)
+    suspension = _option(result, "regional_suspension")
+    if suspension is not None:
+        assert "OAS" not in suspension["authorisation"][0]["rule"].split("(")[0]
+    from forewarn.respond.catalog import load_partners
+
+    mandated = {t for o in load_partners().organisations if o.id in ("AU", "IGAD", "LAS", "OIC")
+                for t in o.tools}
+    contradicting = [o["tool_id"] for o in result["options"] + result["blocked"]
+                     + result["left_out"] if o["tool_id"] in mandated
+                     and "belongs to no organisation" in str(o)]
+    assert contradicting == []
+
+
+def test_country_inference_does_not_call_a_state_facing_gangs_a_perpetrator():
+    from forewarn.respond.planner import load_rules
+    from forewarn.respond.profile import CountryFacts, infer_state_role
+
+    rules = load_rules()
+    haiti = CountryFacts(last_year=2024, state_based_deaths=193, govt_one_sided_deaths=45)
+    assert infer_state_role(haiti, rules)[0] == "willing_unable"
+    sudan = CountryFacts(last_year=2024, state_based_deaths=4680, govt_one_sided_deaths=465,
+                         ongoing_non_state_led=["RSF vs non-Arab civilians in Darfur"])
+    assert infer_state_role(sudan, rules)[0] == "unwilling"
+    repression = CountryFacts(last_year=2024, state_based_deaths=40, govt_one_sided_deaths=300)
+    assert infer_state_role(repression, rules)[0] == "perpetrator"
+
+
+def test_reasons_name_the_facts_they_rest_on():
+    result = plan(SituationProfile(
+        phase="ongoing_atrocities", state_role="perpetrator", iso3="MMR", veto_likely=True,
+        basis={"state_role": ["3 of 3 incidents are attributed to state forces"],
+               "phase": ["the latest incident ended 2017-12-31"]}))
+    sanctions = _option(result, "autonomous_targeted_sanctions")
+    assert any("Here: 3 of 3 incidents are attributed to state forces" in r
+               for r in sanctions["reasons"])
