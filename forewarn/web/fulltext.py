@@ -153,13 +153,10 @@ def _models() -> dict[type, list[Indexer]]:
     return out
 
 
-@event.listens_for(Session, "after_flush")
-def _collect(session, _ctx) -> None:
-    if session.info.get("search_indexing"):
-        return
+def _note(session, objects) -> None:
     by_model = _models()
     touched = session.info.setdefault("search_touched", set())
-    for obj in chain(session.new, session.dirty, session.deleted):
+    for obj in objects:
         for idx in by_model.get(type(obj), ()):
             try:
                 touched.update((idx.kind, k) for k in idx.keys(obj) if k)
@@ -167,8 +164,25 @@ def _collect(session, _ctx) -> None:
                 log.debug("search: no keys for %r", obj, exc_info=True)
 
 
+@event.listens_for(Session, "after_flush")
+def _collect(session, _ctx) -> None:
+    if session.info.get("search_indexing"):
+        return
+    objects = list(chain(session.new, session.dirty, session.deleted))
+    if not _discovered:
+        # Discovery imports modules that add Session listeners; adding one while SQLAlchemy
+        # runs the after_flush listeners fails ("deque mutated during iteration"), so the
+        # first flush of a process notes its objects and discovers after the flush.
+        session.info.setdefault("search_undiscovered", []).extend(objects)
+        return
+    _note(session, objects)
+
+
 @event.listens_for(Session, "after_flush_postexec")
 def _apply(session, _ctx) -> None:
+    pending = session.info.pop("search_undiscovered", None)
+    if pending and not session.info.get("search_indexing"):
+        _note(session, pending)
     touched = session.info.pop("search_touched", None)
     if not touched or session.info.get("search_indexing"):
         return

@@ -51,7 +51,6 @@ EXCEPTIONS = {
     ("evidence", "forewarn.respond.catalog"):
         "dossier hooks: court orders; to move behind a respond.service",
     ("evidence", "forewarn.respond.treaties"): "dossier hooks: treaty status",
-    ("evidence", "forewarn.respond.web"): "dossier hooks: options_summary",
     ("reports", "forewarn.evidence.incidents"):
         "reports' adapter (reports/evidence_link.py) predates evidence/api.py, which offers "
         "the same; to switch",
@@ -60,6 +59,16 @@ EXCEPTIONS = {
     ("assess", "forewarn.monitor.notify"):
         "review e-mails go through the one SMTP sender, which monitor's alerts introduced; "
         "to move into a shared mailer",
+    ("evidence", "forewarn.respond.brief"):
+        "dossier hooks: the situation's ranked options; to move behind a respond.service",
+    ("evidence", "forewarn.respond.planner"):
+        "the situation profile derives the state's role with the planner's rules; as above",
+    ("evidence", "forewarn.respond.profile"): "as above (the country-level profile)",
+    ("respond", "forewarn.evidence.access"):
+        "the brief reads incidents the reader may see; to move into evidence.service",
+    ("respond", "forewarn.evidence.profile"):
+        "options for a situation start from its derived profile; to move into "
+        "evidence.service",
     ("forecast", "forewarn.web.ewp_published"):
         "the country page's forecast section shows the EWP's published risk beside "
         "Forewarn's; web/ewp_published.py is forecast knowledge, to move into forecast",

@@ -18,9 +18,10 @@ from PIL import Image
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forewarn.evidence.storage import BlobStore
 from forewarn.reports.email_intake import EmailChannel, parse
 from forewarn.reports.models import Report
-from forewarn.reports.storage import original_store, sha256, working_store
+from forewarn.reports.storage import sha256, working_store
 from forewarn.security import SYSTEM, set_principal
 
 from .conftest import gps_jpeg
@@ -98,8 +99,9 @@ def test_email_with_gps_photo_becomes_a_report_with_stripped_copy(smtp_intake, e
         (att,) = report.attachments
         assert att.sha256 == sha256(photo) and att.metadata_stripped
         working = working_store(data_dir).get(att.working_sha256)
-        if att.source_id is None:
-            assert original_store(data_dir).get(att.sha256) == photo
+        # The unstripped original is an evidentiary source, sealed at rest.
+        assert att.source_id is not None
+        assert BlobStore(Path(data_dir) / "evidence").read(att.sha256) == photo
     exif = Image.open(io.BytesIO(working)).getexif()
     assert not exif.get_ifd(0x8825) and 0x010F not in exif  # no GPS, no camera make
     assert Image.open(io.BytesIO(working)).size == Image.open(io.BytesIO(photo)).size

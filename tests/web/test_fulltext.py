@@ -6,6 +6,7 @@ misspellings are forgiven, results are ranked, and no reader finds a record they
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
+from pathlib import Path
 
 import pytest
 from fastapi.testclient import TestClient
@@ -158,3 +159,32 @@ def test_the_index_follows_edits_and_rebuilds(client, engine):
     with engine.begin() as conn:
         assert fulltext.reindex_all(conn) > 0
     assert _find(c, "Shouk")["incidents"]
+
+
+def test_the_first_flush_of_a_fresh_process_indexes_without_error(tmp_path):
+    """Discovering the indexers imports modules that add Session listeners; on a process's
+    first flush that used to fail inside SQLAlchemy ("deque mutated during iteration")."""
+    import subprocess
+    import sys
+
+    script = f"""
+import forewarn.web.fulltext
+from sqlalchemy import select
+from sqlalchemy.orm import Session
+from forewarn.security import SYSTEM
+from forewarn.store.db import make_engine, upgrade
+from forewarn.store.models import Country
+from forewarn.web.models import SearchEntry
+engine = make_engine("sqlite:///{tmp_path / 'fresh.db'}")
+upgrade(engine)
+with Session(engine) as s:
+    s.info["principal"] = SYSTEM
+    s.add(Country(iso3="QQA", name="Qqaland", cow_code=9991, region="Test"))
+    s.flush()
+    s.commit()
+print("ok")
+"""
+    out = subprocess.run([sys.executable, "-c", script], capture_output=True, text=True,
+                         cwd=Path(__file__).resolve().parents[2], timeout=120)
+    assert out.returncode == 0, out.stderr[-2000:]
+    assert out.stdout.strip().endswith("ok")
