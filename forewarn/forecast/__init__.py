@@ -10,7 +10,9 @@ Typed read interface for other capabilities (`types`): `StoredForecasts()` is a
 `ForecastReader` returning `ForecastRow`, `RiskPoint` and `Explanation` (frozen dataclasses, one
 name per field); the web pages read only through it. Scoring of a published record:
 `read_foos`, `score_all`, `catch_by_year`, `calibration_table`; predictor labels:
-`risk_factors()`.
+`risk_factors()`. The EWP's own published forecast, typed the same way:
+`published_forecast(raw_dir) -> PublishedForecast | None` (year, rows of `ForecastRow`,
+by_iso3, outcome_years) and `published_history(raw_dir, iso3) -> list[RiskPoint]`.
 
 Read API (dicts; all read stored runs; nothing is fitted per request). Results are
 written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `forewarn setup`).
@@ -57,6 +59,11 @@ from forewarn.forecast.change import risk_change, risk_changes
 from forewarn.forecast.explain import risk_factors
 from forewarn.forecast.metrics import calibration_table, catch_by_year, score_all
 from forewarn.forecast.protocol import read_foos
+from forewarn.forecast.published import (
+    PublishedForecast,
+    published_forecast,
+    published_history,
+)
 from forewarn.forecast.types import (
     Change,
     Contribution,
@@ -68,7 +75,8 @@ from forewarn.forecast.types import (
 )
 
 __all__ = ["Change", "Contribution", "Explanation", "ForecastReader", "ForecastRow",
-           "RiskPoint", "StoredForecasts", "backtest_summary", "calibration_table",
-           "catch_by_year", "ewp_comparison", "explanation", "latest_forecast", "plot_paths",
+           "PublishedForecast", "RiskPoint", "StoredForecasts", "backtest_summary",
+           "calibration_table", "catch_by_year", "ewp_comparison", "explanation",
+           "latest_forecast", "plot_paths", "published_forecast", "published_history",
            "read_foos", "risk_change", "risk_changes", "risk_factors", "risk_history",
            "score_all"]

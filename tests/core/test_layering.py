@@ -56,9 +56,6 @@ EXCEPTIONS = {
         "the same; to switch",
     ("reports", "forewarn.evidence.sources"): "as above",
     ("reports", "forewarn.evidence.storage"): "as above",
-    ("forecast", "forewarn.web.ewp_published"):
-        "the country page's forecast section shows the EWP's published risk beside "
-        "Forewarn's; web/ewp_published.py is forecast knowledge, to move into forecast",
 }
 
 
