@@ -9,8 +9,12 @@ UCDP deaths, UNHCR/IDMC displacement and episode history, all of year T. Protoco
 Typed read interface for other capabilities (`types`): `StoredForecasts()` is a
 `ForecastReader` returning `ForecastRow`, `RiskPoint` and `Explanation` (frozen dataclasses, one
 name per field); the web pages read only through it. Scoring of a published record:
-`read_foos`, `score_all`, `catch_by_year`, `calibration_table`; predictor labels:
-`risk_factors()`.
+`read_foos`, `score_all`, `catch_by_year`, `calibration_table`, and the Goldsmith et al.
+(2013) share of onsets in their year's top 5% (`year_cutoffs`, `top_share_caught`,
+`TOP_SHARE`); predictor labels:
+`risk_factors()`. The EWP's own published forecast, typed the same way:
+`published_forecast(raw_dir) -> PublishedForecast | None` (year, rows of `ForecastRow`,
+by_iso3, outcome_years) and `published_history(raw_dir, iso3) -> list[RiskPoint]`.
 
 Read API (dicts; all read stored runs; nothing is fitted per request). Results are
 written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `forewarn setup`).
@@ -33,8 +37,9 @@ written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `fo
   model, model_version, evaluated (5,032), onsets (39), years, seconds, metrics {auc, aupr,
   brier, log_loss, top10, top20, top30}, intervals / intervals_onsets (95% bootstrap, metric
   → [lo, hi]), p_better / p_better_onsets (bootstrap probability of beating the EWP), ratios,
-  decade_auc, catch_curve [{k, caught}], catch_by_year, calibration, ewp {the same for the
-  EWP's FOOS forecasts}, plots {catch|calibration: {png, svg}}, retune_every.
+  decade_auc, catch_curve [{k, caught}], catch_by_year, calibration, goldsmith_top5 {model,
+  ewp, cutoffs, interval, interval_ewp, p_better}, ewp {the same for the EWP's FOOS
+  forecasts}, plots {catch|calibration: {png, svg}}, retune_every.
 - ``risk_change(session, iso3, model=None) -> dict | None`` and ``risk_changes(session,
   model=None) -> {iso3: dict}``: THE change figure every page and capability shows (country
   page headline, home-page movers, the planner): year, risk, previous_year, previous_risk
@@ -55,8 +60,20 @@ from forewarn.forecast.api import (
 )
 from forewarn.forecast.change import risk_change, risk_changes
 from forewarn.forecast.explain import risk_factors
-from forewarn.forecast.metrics import calibration_table, catch_by_year, score_all
+from forewarn.forecast.metrics import (
+    TOP_SHARE,
+    calibration_table,
+    catch_by_year,
+    score_all,
+    top_share_caught,
+    year_cutoffs,
+)
 from forewarn.forecast.protocol import read_foos
+from forewarn.forecast.published import (
+    PublishedForecast,
+    published_forecast,
+    published_history,
+)
 from forewarn.forecast.types import (
     Change,
     Contribution,
@@ -67,8 +84,9 @@ from forewarn.forecast.types import (
     StoredForecasts,
 )
 
-__all__ = ["Change", "Contribution", "Explanation", "ForecastReader", "ForecastRow",
-           "RiskPoint", "StoredForecasts", "backtest_summary", "calibration_table",
-           "catch_by_year", "ewp_comparison", "explanation", "latest_forecast", "plot_paths",
+__all__ = ["TOP_SHARE", "Change", "Contribution", "Explanation", "ForecastReader", "ForecastRow",
+           "PublishedForecast", "RiskPoint", "StoredForecasts", "backtest_summary",
+           "calibration_table", "catch_by_year", "ewp_comparison", "explanation",
+           "latest_forecast", "plot_paths", "published_forecast", "published_history",
            "read_foos", "risk_change", "risk_changes", "risk_factors", "risk_history",
-           "score_all"]
+           "score_all", "top_share_caught", "year_cutoffs"]

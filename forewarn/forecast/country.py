@@ -19,6 +19,7 @@ from sqlalchemy.orm import Session
 from forewarn.forecast import change as trend
 from forewarn.forecast import metrics
 from forewarn.forecast.models import ForecastPrediction
+from forewarn.forecast.published import published_forecast
 from forewarn.store.models import EwpCountryYear
 from forewarn.web.charts import Series, fmt_pct, line_chart
 from forewarn.web.sections import register_country_section
@@ -99,16 +100,13 @@ def ewp_published(session: Session, iso3: str) -> dict | None:
     settings = session.info.get("settings")
     if settings is None:
         return None
-    from forewarn.web import ewp_published as published
-
-    fc = published.forecast(settings.raw_dir)
+    fc = published_forecast(settings.raw_dir)
     if fc is None:
         return None
     row = fc.by_iso3.get(iso3)
     base = {"year": fc.year, "window": fc.outcome_years, "countries_ranked": len(fc.rows),
             "version": fc.model_version}
-    return {**base, "risk": row["risk"] if row else None,
-            "rank": int(row["rank"]) if row else None}
+    return {**base, "risk": row.risk if row else None, "rank": row.rank if row else None}
 
 
 @register_country_section("forecast-context", "Forecast in context",

@@ -5,6 +5,8 @@ AUC, average precision and log loss are scikit-learn's (`sklearn.metrics`: AUC
 counts ties as half; average precision is the step definition, precision at each distinct
 threshold weighted by the recall gained there); here they only give NaN instead of an error
 when a resample has no onset. The catch counts and calibration bands are Forewarn's own.
+`bootstrap` scores resamples from counts per distinct risk (`_Resampled`), equal to sklearn's
+figures but about 30 times faster than calling it per resample.
 """
 
 from __future__ import annotations
@@ -128,6 +130,56 @@ def score_all(y, p, rank) -> dict[str, float]:
     return {name: float(f(y, p, rank)) for name, (f, _) in METRICS.items()}
 
 
+class _Resampled:
+    """One scorer's metrics on bootstrap resamples, equal to `score_all` on the resampled rows
+    (tests/forecast/test_metrics.py checks it against sklearn to 1e-12) but without a sort or
+    sklearn's input checks per resample: rows are sorted by risk once, and a resample is the
+    number of times each row was drawn. AUC and AUPR then come from the onsets and
+    non-onsets drawn per distinct risk (a tie block is one threshold, as in sklearn)."""
+
+    def __init__(self, y, p, rank):
+        self.y = np.asarray(y, dtype=bool)
+        self.p = np.asarray(p, dtype=float)
+        self.rank = np.asarray(rank)
+        self.order = np.argsort(-self.p, kind="stable")
+        ordered = self.p[self.order]
+        # Where each block of equal risks starts in the sorted rows, highest risk first.
+        self.starts = np.r_[0, np.flatnonzero(np.diff(ordered)) + 1]
+        q = np.clip(self.p, EPS, 1 - EPS)
+        self.row_loss = np.where(self.y, -np.log(q), -np.log(1 - q))  # as sklearn's log_loss
+
+    def score(self, yb, idx, weight) -> dict[str, float]:
+        w = weight[self.order]
+        onsets = np.add.reduceat(np.where(self.y[self.order], w, 0), self.starts)
+        others = np.add.reduceat(np.where(self.y[self.order], 0, w), self.starts)
+        pb = self.p[idx]
+        return {"auc": _auc_from_counts(onsets, others),
+                "aupr": _ap_from_counts(onsets, others),
+                "brier": brier(yb, pb), "log_loss": float(np.mean(self.row_loss[idx])),
+                **{f"top{k}": catch(yb, self.rank[idx], k) for k in (10, 20, 30)}}
+
+
+def _auc_from_counts(onsets, others) -> float:
+    """AUC from onsets and non-onsets per risk block (highest first); ties count half."""
+    n_on, n_off = onsets.sum(), others.sum()
+    if n_on == 0 or n_off == 0:
+        return float("nan")
+    below = n_off - np.cumsum(others)  # non-onsets with a strictly lower risk
+    return float(np.sum(onsets * (below + 0.5 * others)) / (n_on * n_off))
+
+
+def _ap_from_counts(onsets, others) -> float:
+    """Step AUPR from onsets and non-onsets per risk block (highest first): precision at each
+    block holding onsets, weighted by the share of onsets it adds."""
+    n_on = onsets.sum()
+    if n_on == 0:
+        return float("nan")
+    tp = np.cumsum(onsets)
+    seen = tp + np.cumsum(others)
+    hit = onsets > 0
+    return float(np.sum(onsets[hit] / n_on * tp[hit] / seen[hit]))
+
+
 def _resample(y: np.ndarray, rng: np.random.Generator, mode: str) -> np.ndarray:
     n = len(y)
     if mode == "country_years":
@@ -149,13 +201,13 @@ def bootstrap(y, scores: dict[str, tuple], n: int = 1000, mode: str = "country_y
     rng = np.random.default_rng(seed)
     names = list(scores)
     draws = {s: {m: np.empty(n) for m in METRICS} for s in names}
+    resampled = {s: _Resampled(y, *scores[s]) for s in names}
     for b in range(n):
         idx = _resample(y, rng, mode)
         yb = y[idx]
+        weight = np.bincount(idx, minlength=len(y))  # how often each row was drawn
         for s in names:
-            p, r = scores[s]
-            vals = score_all(yb, np.asarray(p)[idx], np.asarray(r)[idx])
-            for m, v in vals.items():
+            for m, v in resampled[s].score(yb, idx, weight).items():
                 draws[s][m][b] = v
     out = {"mode": mode, "n": n, "interval": {}, "p_better": {}}
     for s in names:

@@ -32,6 +32,7 @@ class ForecastRow:
     model_version: str | None = None
     previous_risk: float | None = None  # same model, origin year-1
     change: float | None = None  # risk - previous_risk
+    change_compares: str | None = None  # what `change` compares, in words (change.py)
     ewp_name: str | None = None
     ccode: int | None = None
 

@@ -24,7 +24,13 @@ from typing import Any
 
 from sqlalchemy.orm import Session
 
-from forewarn.forecast import Explanation, ForecastReader, StoredForecasts
+from forewarn.forecast import (
+    Explanation,
+    ForecastReader,
+    StoredForecasts,
+    published_forecast,
+    published_history,
+)
 
 FOREWARN = "forewarn"
 EWP_PUBLISHED = "ewp_published"
@@ -166,14 +172,20 @@ def _forewarn_forecast(session: Session) -> Forecast | None:
     return Forecast(FOREWARN, rows, year, ",".join(sorted(versions)) or None)
 
 
+def _ewp_forecast(raw_dir: Path) -> Forecast | None:
+    published = published_forecast(raw_dir)
+    if published is None:
+        return None
+    return Forecast(EWP_PUBLISHED, records(published.rows), published.year,
+                    published.model_version)
+
+
 def latest(session: Session, raw_dir: Path | None) -> Forecast | None:
     """Forewarn's stored forecast, else the EWP's published one, else None."""
     def compute():
         found = _forewarn_forecast(session)
         if found is None and raw_dir is not None:
-            from forewarn.web import ewp_published
-
-            found = ewp_published.forecast(raw_dir)
+            found = _ewp_forecast(raw_dir)
         return found
 
     return _cache.get(("latest", _engine_key(session), str(raw_dir)), compute)
@@ -185,9 +197,7 @@ def history(session: Session, raw_dir: Path | None, forecast: Forecast | None,
     if forecast is not None and forecast.source == FOREWARN:
         rows = records(reader().risk_history(session, iso3))
     elif forecast is not None and raw_dir is not None:
-        from forewarn.web import ewp_published
-
-        rows = ewp_published.history(raw_dir, iso3)
+        rows = records(published_history(raw_dir, iso3))
     else:
         rows = []
     return sorted(rows, key=lambda r: r["year"])

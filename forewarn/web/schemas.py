@@ -224,3 +224,4 @@ class ModelPage(BaseModel):
     catch_by_year: list[dict]
     calibration: dict[str, list[dict]]
     sources: list[dict]
+    goldsmith_top5: dict | None = None  # the metric's label, explanation, citation, cut-offs

@@ -69,9 +69,6 @@ EXCEPTIONS = {
     ("respond", "forewarn.evidence.profile"):
         "options for a situation start from its derived profile; to move into "
         "evidence.service",
-    ("forecast", "forewarn.web.ewp_published"):
-        "the country page's forecast section shows the EWP's published risk beside "
-        "Forewarn's; web/ewp_published.py is forecast knowledge, to move into forecast",
 }
 
 

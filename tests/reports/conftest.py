@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import io
-import shutil
 
 import pytest
 from sqlalchemy.orm import Session
@@ -12,7 +11,6 @@ from forewarn.security import SYSTEM, set_principal
 from forewarn.settings import Settings
 from tests import accounts
 from tests.accounts import PASSWORD, fresh_rate_limits, make_users  # noqa: F401
-from tests.conftest import _unavailable
 from tests.live import private_key
 
 
@@ -85,26 +83,3 @@ def login(client, username: str, password: str = PASSWORD):
     r = accounts.login(client, username, password)
     assert r.status_code in (302, 303), r.text[:300]
     return r
-
-
-@pytest.fixture
-def browser():
-    chromium = shutil.which("chromium") or "/usr/bin/chromium"
-    driver_path = shutil.which("chromedriver") or "/usr/bin/chromedriver"
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        _unavailable("Chromium or chromedriver not installed (Debian: chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = chromium
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--window-size=390,844"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(driver_path), options=options)
-    # A phone's screen (headless windows cannot be narrower than 500 px).
-    driver.execute_cdp_cmd("Emulation.setDeviceMetricsOverride", {
-        "width": 390, "height": 844, "deviceScaleFactor": 2, "mobile": False})
-    driver.implicitly_wait(5)
-    yield driver
-    driver.quit()

@@ -15,6 +15,7 @@ from forewarn.settings import Settings
 from forewarn.store.db import make_engine, upgrade
 from tests.conftest import _mirror, _unavailable
 from tests.live import serve
+from tests.web.conftest import browser  # noqa: F401  (the web suite's Chromium fixture)
 
 from .conftest import PASSWORD, build_app, make_users
 
@@ -56,85 +57,88 @@ def live_map(tmp_path, test_key):
         yield base, refs
 
 
-def test_public_map_for_an_anonymous_visitor(live_map, browser):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+@pytest.fixture
+def page(browser, live_map):  # noqa: F811
+    """A phone-sized page (390 x 844 CSS pixels) on the live app; console errors (CSP
+    violations, script errors) are kept on `page.errors`."""
+    base, _ = live_map
+    context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844},
+                                  device_scale_factor=2)
+    context.set_default_timeout(20_000)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(f"pageerror: {exc}"))
+    pg.on("console", lambda m: m.type == "error" and "favicon" not in (m.location or {}).get(
+        "url", "") and pg.errors.append(f"console: {m.text} {m.location}"))
+    yield pg
+    context.close()
 
-    base, (published, unpublished) = live_map
-    browser.get(f"{base}/reports/map")
-    box = browser.find_element(By.ID, "reports-map")
-    WebDriverWait(browser, 20).until(lambda d: box.get_attribute("data-shown") == "1")
-    assert box.is_displayed()
-    point = browser.find_element(By.CSS_SELECTOR, "#reports-map circle.report-point")
-    assert point.get_attribute("data-reference") == published
+
+def test_public_map_for_an_anonymous_visitor(live_map, page):
+    _, (published, unpublished) = live_map
+    page.goto("/reports/map")
+    box = page.locator("#reports-map")
+    page.wait_for_selector("#reports-map[data-shown='1']")
+    assert box.is_visible()
+    point = page.locator("#reports-map circle.report-point")
+    assert point.count() == 1 and point.get_attribute("data-reference") == published
     # Coarsened: the point is drawn at 25.3 E, 13.6 N (x = lon + 180, y = 90 - lat).
     assert float(point.get_attribute("cx")) == pytest.approx(205.3)
     assert float(point.get_attribute("cy")) == pytest.approx(76.4)
-    land = browser.find_element(By.CSS_SELECTOR, "#reports-map path.land")
+    land = page.locator("#reports-map path.land").first
     assert len(land.get_attribute("d")) > 10000  # the world's outlines were drawn
-    page = browser.page_source
-    assert published in page and unpublished not in page and "555 0101" not in page
-    browser.find_element(By.CSS_SELECTOR, "#reports-map .zoom-in").click()
+    html = page.content()
+    assert published in html and unpublished not in html and "555 0101" not in html
+    page.click("#reports-map .zoom-in")
     assert box.get_attribute("data-zoom") == "2.00"
-    browser.find_element(By.CSS_SELECTOR, "#reports-map .zoom-reset").click()
+    page.click("#reports-map .zoom-reset")
     assert box.get_attribute("data-zoom") == "1.00"
-    logs = [e for e in browser.get_log("browser")
-            if e["level"] == "SEVERE" and "favicon.ico" not in e["message"]]
-    assert not logs, logs  # no CSP violation, no script error
+    assert not page.errors, page.errors  # no CSP violation, no script error
 
 
-def test_location_picker_precision_follows_the_zoom(live_map, browser):
-    from selenium.webdriver.common.action_chains import ActionChains
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
-
-    base, _ = live_map
-    browser.get(f"{base}/report")
-    box = browser.find_element(By.ID, "map-picker")
-    WebDriverWait(browser, 20).until(lambda d: box.is_displayed())
-    svg = browser.find_element(By.CSS_SELECTOR, "#map-picker svg")
-    browser.execute_script("arguments[0].scrollIntoView({block: 'center'})", svg)
-    ActionChains(browser).move_to_element(svg).click().perform()
-    lat = browser.find_element(By.ID, "latitude").get_attribute("value")
-    lon = browser.find_element(By.ID, "longitude").get_attribute("value")
+def test_location_picker_precision_follows_the_zoom(page):
+    page.goto("/report")
+    box = page.locator("#map-picker")
+    box.wait_for(state="visible")
+    svg = page.locator("#map-picker svg")
+    svg.scroll_into_view_if_needed()
+    svg.click()  # at the centre of the map
+    lat = page.input_value("#latitude")
+    lon = page.input_value("#longitude")
     assert lat and lon and "." not in lat + lon, (lat, lon)  # whole degrees on the world
     assert abs(float(lat)) <= 2 and abs(float(lon)) <= 2  # the centre of the world
     for _ in range(6):  # 64 times closer
-        browser.find_element(By.CSS_SELECTOR, "#map-picker .zoom-in").click()
+        page.click("#map-picker .zoom-in")
     assert box.get_attribute("data-zoom") == "64.00"
-    ActionChains(browser).move_to_element(svg).click().perform()
-    lat = browser.find_element(By.ID, "latitude").get_attribute("value")
+    svg.click()
+    lat = page.input_value("#latitude")
     decimals = len(lat.split(".")[1]) if "." in lat else 0
     assert 1 <= decimals <= 3, lat
-    precision = browser.find_element(By.ID, "map-precision")
-    assert precision.is_displayed() and "km" in precision.text
+    precision = page.locator("#map-precision")
+    assert precision.is_visible() and "km" in precision.text_content()
+    assert not page.errors, page.errors
 
 
-def test_reviewer_map_follows_the_queue_filters(live_map, browser):
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support.ui import WebDriverWait
+def test_reviewer_map_follows_the_queue_filters(live_map, page):
+    _, (published, unpublished) = live_map
+    page.goto("/login")
+    page.fill("input[name=username]", "reviewer")
+    page.fill("input[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
 
-    base, (published, unpublished) = live_map
-    browser.get(f"{base}/login")
-    browser.find_element(By.NAME, "username").send_keys("reviewer")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
-
-    browser.get(f"{base}/reports/queue")
-    box = browser.find_element(By.ID, "reports-map")
-    WebDriverWait(browser, 20).until(lambda d: box.get_attribute("data-shown") == "2")
-    exact = browser.find_elements(By.CSS_SELECTOR, "#reports-map circle.report-point")
-    assert sorted(float(c.get_attribute("cx")) for c in exact) == pytest.approx(
+    page.goto("/reports/queue")
+    page.wait_for_selector("#reports-map[data-shown='2']")
+    exact = page.locator("#reports-map circle.report-point")
+    assert sorted(float(c.get_attribute("cx")) for c in exact.all()) == pytest.approx(
         [204.66, 205.34567])  # reviewers see the exact points
     # Words typed in the filter narrow the list and the map alike.
-    browser.find_element(By.ID, "q").send_keys("under review")
-    browser.find_element(By.CSS_SELECTOR, "#queue-filters button[type=submit]").click()
-    box = WebDriverWait(browser, 20).until(
-        lambda d: d.find_element(By.ID, "reports-map")
-        if "q=under+review" in d.current_url else None)
-    WebDriverWait(browser, 20).until(lambda d: box.get_attribute("data-shown") == "1")
-    (point,) = browser.find_elements(By.CSS_SELECTOR, "#reports-map circle.report-point")
+    page.fill("#q", "under review")
+    with page.expect_navigation():
+        page.click("#queue-filters button[type=submit]")
+    assert "q=under+review" in page.url
+    page.wait_for_selector("#reports-map[data-shown='1']")
+    (point,) = page.locator("#reports-map circle.report-point").all()
     assert point.get_attribute("data-reference") == unpublished
-    link = point.find_element(By.XPATH, "..").get_dom_attribute("href")
-    assert link.endswith("/reports/2")
+    assert point.locator("xpath=..").get_attribute("href").endswith("/reports/2")
+    assert not page.errors, page.errors

@@ -4,6 +4,8 @@ here with the same types so the views are checked whatever the state of the stor
 
 from __future__ import annotations
 
+import dataclasses
+
 import pytest
 from fastapi.testclient import TestClient
 
@@ -15,8 +17,9 @@ from forewarn.forecast import (
     ForecastRow,
     RiskPoint,
     StoredForecasts,
+    published_forecast,
 )
-from forewarn.web import country_page, ewp_published
+from forewarn.web import country_page
 from forewarn.web import forecast_source as fs
 from forewarn.web.app import create_app
 
@@ -28,15 +31,15 @@ class StandIn:
     so a renamed field fails here as it would in the pages."""
 
     def __init__(self, raw_dir):
-        self.published = ewp_published.forecast(raw_dir)
+        self.published = published_forecast(raw_dir)
 
     def latest_forecast(self, session) -> list[ForecastRow]:
-        return [ForecastRow(**{**r, "model_version": "test-1"}) for r in self.published.rows]
+        return [dataclasses.replace(r, model_version="test-1") for r in self.published.rows]
 
     def risk_history(self, session, iso3) -> list[RiskPoint]:
         now = self.published.by_iso3[iso3]
         return [RiskPoint(y, 0.01 * (1 + (y % 5)), 10, "backtest") for y in range(1993, 2024)] \
-            + [RiskPoint(2024, now["risk"], now["rank"], "forecast")]
+            + [RiskPoint(2024, now.risk, now.rank, "forecast")]
 
     def explanation(self, session, iso3) -> Explanation:
         current = (Contribution("discrimpop", 0.81, value=0.4, risk_factor="RF9"),
