@@ -276,9 +276,12 @@ def after_ingest(engine: Engine, document_ids: list[int] = (), event_ids: list[i
 
 def _record(engine, rule, cid, iso3, day, count, expected, p, baseline, smtp) -> int | None:
     with transaction(engine) as s:
-        if s.scalar(select(MonitorAlert.id).where(MonitorAlert.rule_id == rule.id,
-                                                  MonitorAlert.country_id == cid,
-                                                  MonitorAlert.day == day)):
+        known = s.scalar(select(MonitorAlert).where(MonitorAlert.rule_id == rule.id,
+                                                    MonitorAlert.country_id == cid,
+                                                    MonitorAlert.day == day))
+        if known is not None:  # already alerted (and notified): keep its count current
+            if count > known.count:
+                known.count, known.expected, known.p_value = count, expected, p
             return None
         alert = MonitorAlert(rule_id=rule.id, rule_name=rule.name, country_id=cid, day=day,
                              signal=rule.signal, count=count, expected=expected, p_value=p,

@@ -4,20 +4,21 @@ new alerts (with acknowledge / dismiss / assign-to-me), countries whose flagged 
 rising, the latest flagged documents, and the latest field reports (read through the reports
 package's own query function, read-only, filtered to what the viewer may see).
 
-Rising: per country, flagged documents (hateful, incitement or dehumanising signals) in the
-last RISING_DAYS days against the same length of time averaged over the BASELINE_WEEKS
-before; a country is listed when the recent count is at least 3 and above that average
-(new countries, with nothing before, are listed as "new")."""
+Rising: per country and signal (hateful, incitement, dehumanising, each risk factor), the
+count of the last RISING_DAYS days against the weekly average of the BASELINE_WEEKS before;
+a country is listed, with its steepest signal, when that count is at least 3 and above the
+average (countries with nothing before are listed as "new")."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
 from fastapi import APIRouter, Depends, Query, Request
-from sqlalchemy import func, select
+from sqlalchemy import or_, select
 
 from forewarn.data import countries
 from forewarn.monitor.models import MonitorDocument, MonitorSignal
+from forewarn.monitor.riskfactors import signal_label
 from forewarn.monitor.web_alerts import alert_rows
 from forewarn.security.deps import require
 from forewarn.store.models import Country
@@ -34,27 +35,28 @@ def rising_countries(session, today: date | None = None, limit: int = 15) -> lis
     today = today or datetime.now(UTC).date()
     recent_from = today - timedelta(RISING_DAYS - 1)
     base_from = recent_from - timedelta(7 * BASELINE_WEEKS)
+    watched = or_(MonitorSignal.signal.in_(FLAGGED), MonitorSignal.signal.like("rf:%"))
     rows = session.execute(
-        select(Country.iso3, MonitorSignal.day >= recent_from, func.sum(MonitorSignal.count))
+        select(Country.iso3, MonitorSignal.signal, MonitorSignal.day, MonitorSignal.count)
         .join(Country, Country.id == MonitorSignal.country_id)
-        .where(MonitorSignal.signal.in_(FLAGGED), MonitorSignal.day >= base_from,
-               MonitorSignal.day <= today)
-        .group_by(Country.iso3, MonitorSignal.day >= recent_from)).all()
-    recent: dict[str, int] = {}
-    before: dict[str, int] = {}
-    for iso3, is_recent, n in rows:
-        (recent if is_recent else before)[iso3] = int(n or 0)
-    out = []
-    for iso3, n in recent.items():
-        expected = before.get(iso3, 0) / BASELINE_WEEKS
-        if n >= 3 and n > expected:
+        .where(watched, MonitorSignal.day >= base_from, MonitorSignal.day <= today)).all()
+    recent: dict[tuple, int] = {}
+    before: dict[tuple, int] = {}
+    for iso3, signal, day, n in rows:
+        part = recent if day >= recent_from else before
+        part[(iso3, signal)] = part.get((iso3, signal), 0) + int(n or 0)
+    best: dict[str, dict] = {}
+    for (iso3, signal), n in recent.items():
+        expected = before.get((iso3, signal), 0) / BASELINE_WEEKS
+        ratio = n / max(expected, 0.5)
+        if n >= 3 and n > expected and ratio > best.get(iso3, {}).get("ratio", 0):
             c = countries.get(iso3)
-            out.append({"country": iso3, "country_name": c.name if c else iso3, "recent": n,
-                        "weekly_before": round(expected, 2),
-                        "change": "new" if not before.get(iso3) else f"×{n / expected:.1f}",
-                        "url": f"/monitor?country={iso3}&date_from={recent_from}"})
-    return sorted(out, key=lambda r: (-(r["recent"] / max(r["weekly_before"], 0.5)),
-                                      r["country"]))[:limit]
+            best[iso3] = {"country": iso3, "country_name": c.name if c else iso3,
+                          "signal": signal, "signal_label": signal_label(signal), "recent": n,
+                          "weekly_before": round(expected, 2), "ratio": round(ratio, 2),
+                          "change": "new" if not expected else f"×{n / expected:.1f}",
+                          "url": f"/monitor?country={iso3}&date_from={recent_from}"}
+    return sorted(best.values(), key=lambda r: (-r["ratio"], r["country"]))[:limit]
 
 
 def flagged_documents(session, limit: int = 15) -> list[dict]:

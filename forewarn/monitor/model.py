@@ -72,6 +72,62 @@ def dehumanising_terms(text: str, language: str) -> tuple[float, list[str]]:
     return best, found
 
 
+@lru_cache
+def _threat_patterns() -> dict[str, list[tuple[float, re.Pattern]]]:
+    spec = _yaml("threats.yaml")
+    weights = spec.get("weights", {})
+    return {lang: [(float(weights.get(kind, 0.8)), re.compile("|".join(f"(?:{p})" for p in pats),
+                                                               re.IGNORECASE))
+                   for kind, pats in groups.items() if pats]
+            for lang, groups in spec.items() if lang != "weights"}
+
+
+def threat_spans(text: str, language: str) -> tuple[float, list[dict]]:
+    """The strongest threat/call-to-violence weight in TEXT and the matched spans."""
+    best, spans = 0.0, []
+    for weight, pattern in _threat_patterns().get(language, []):
+        for m in pattern.finditer(text):
+            best = max(best, weight)
+            spans.append({"kind": "threat", "start": m.start(), "end": m.end(),
+                          "text": m.group(0)})
+    return best, spans
+
+
+def term_spans(text: str, terms: list[str], kind: str) -> list[dict]:
+    out, seen = [], set()
+    for t in terms:
+        for m in re.finditer(re.escape(t), text):
+            if m.start() not in seen:
+                seen.add(m.start())
+                out.append({"kind": kind, "start": m.start(), "end": m.end(), "text": t})
+    return out
+
+
+@lru_cache
+def _score_indicators() -> dict[str, list[str]]:
+    """score name → the Framework indicators the risk-factor catalogue links it to."""
+    spec = yaml.safe_load(resources.files("forewarn.catalog").joinpath(
+        "monitor_risk_factor_cues.yaml").read_text("utf-8"))["indicators"]
+    out: dict[str, list[str]] = {}
+    for ind, s in spec.items():
+        for score in s.get("classifier", []):
+            out.setdefault(score, []).append(ind)
+    return out
+
+
+def risk_factors_of(row: dict) -> list[dict]:
+    """The indicators (catalogue-linked) of every score at or above 0.5, with names."""
+    from forewarn.monitor.riskfactors import describe
+
+    out = []
+    for score in ("incitement", "dehumanising", "hateful"):
+        if row.get(score) is not None and row[score] >= 0.5:
+            for ind in _score_indicators().get(score, []):
+                out.append({"indicator": ind, "risk_factor": ind.split(".")[0],
+                            "label": describe(ind), "because": score})
+    return out
+
+
 class MonitorClassifier:
     """A scikit-learn-style container: fit is done by `forewarn.monitor.train`."""
 
@@ -80,9 +136,18 @@ class MonitorClassifier:
 
     @property
     def languages(self) -> tuple[str, ...]:
-        return tuple(lang for lang in scoring_spec()["languages"]
-                     if all(self._term_heads_present(t) for terms in
-                            scoring_spec()["languages"][lang].values() for t in terms))
+        """Languages whose `hateful` score has a trained head (a model trained on permissive
+        sets only, or an older model, may lack some of scoring.yaml's heads)."""
+        return tuple(lang for lang, spec in scoring_spec()["languages"].items()
+                     if any(self._term_heads_present(t) for t in spec.get("hateful", [])))
+
+    def no_model_reason(self, language: str | None) -> str:
+        if language is None:
+            return "language not detected (too little text)"
+        if language in scoring_spec()["languages"]:
+            return (f"no training set for '{language}' in this model (e.g. trained with "
+                    "--permissive-only)")
+        return f"no training data for language '{language}'"
 
     def _term_heads_present(self, term: list[str]) -> bool:
         return all(ref.lstrip("!").split(":")[0] in self.heads for ref in term)
@@ -120,8 +185,10 @@ class MonitorClassifier:
             lang = languages[i]
             row = {"language": lang, "language_confidence": confidences[i],
                    **{s: None for s in SCORES}, "label": None, "target_group": None,
-                   "dehumanising_terms": [], "supported": lang in supported,
-                   "no_training_data": [] if lang in supported else list(SCORES)}
+                   "threat": None, "dehumanising_terms": [], "evidence": [],
+                   "risk_factors": [], "supported": lang in supported,
+                   "no_training_data": [] if lang in supported else list(SCORES),
+                   "null_reason": None if lang in supported else self.no_model_reason(lang)}
             rows.append(row)
         for k, i in enumerate(idx):
             self._fill(rows[i], texts[i], k, heads, spec)
@@ -132,6 +199,8 @@ class MonitorClassifier:
         for score, terms in spec["languages"][lang].items():
             vals = []
             for term in terms:
+                if not self._term_heads_present(term):
+                    continue
                 parts = [1 - heads[r[1:]][k] if r.startswith("!") else heads[r][k] for r in term]
                 parts = [p for p in parts if not np.isnan(p)]
                 if parts:
@@ -142,8 +211,14 @@ class MonitorClassifier:
         row["dehumanising"] = round(weight * base, 4) if _dehumanising_patterns().get(lang) \
             else None
         row["dehumanising_terms"] = found
+        threat, spans = threat_spans(text, lang)
+        if _threat_patterns().get(lang):
+            row["threat"] = threat
+            row["incitement"] = round(max(row["incitement"] or 0.0, threat), 4)
+        row["evidence"] = spans + term_spans(text, found, "dehumanising")
         row["no_training_data"] = [s for s in SCORES if row[s] is None]
         row["label"] = label_of(row)
+        row["risk_factors"] = risk_factors_of(row)
         group_head = self.heads.get(spec["target_group_head"])
         if group_head is not None and row["label"] != "neither":
             probs = [heads[f"{group_head.name}:{g}"][k] for g in group_head.outputs]

@@ -56,7 +56,7 @@
     fill("duty-rising", data.rising, "No country is rising.", function (r) {
       var li = el("li");
       li.appendChild(link(r.url, r.country_name + " (" + r.country + ")"));
-      li.appendChild(document.createTextNode(": " + r.recent + " (weekly before: " + r.weekly_before + "; " + r.change + ")"));
+      li.appendChild(document.createTextNode(": " + r.signal_label + " " + r.recent + " (weekly before: " + r.weekly_before + "; " + r.change + ")"));
       return li;
     });
     fill("duty-documents", data.documents, "No flagged documents.", function (d) {
