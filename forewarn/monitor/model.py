@@ -245,14 +245,16 @@ def _sha256(path: Path) -> str:
     return h.hexdigest()
 
 
-def save(model: MonitorClassifier, root: Path, version: str) -> Path:
-    """Write `root/version/` (model + card) and point `root/LATEST` at it."""
+def save(model: MonitorClassifier, root: Path, version: str, latest: bool = True) -> Path:
+    """Write `root/version/` (model + card) and (unless LATEST=False) point `root/LATEST`
+    at it."""
     target = Path(root) / version
     target.mkdir(parents=True, exist_ok=False)
     joblib.dump(model, target / MODEL_FILE, compress=3)
     card = {**model.meta, "version": version, "sha256": _sha256(target / MODEL_FILE)}
     (target / CARD_FILE).write_text(json.dumps(card, indent=2, sort_keys=True), "utf-8")
-    (Path(root) / "LATEST").write_text(version + "\n", "utf-8")
+    if latest:
+        (Path(root) / "LATEST").write_text(version + "\n", "utf-8")
     return target
 
 

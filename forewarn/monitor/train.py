@@ -206,8 +206,36 @@ def train(raw_dir: Path, artifacts_root: Path, limit: int | None = None, seed: i
           version: str | None = None, progress=print, test_limit: int | None = None,
           features: TextFeatures | None = None,
           own: dict[str, tuple] | None = None, permissive_only: bool = False,
-          corrections: dict[str, list] | None = None) -> tuple[Path, dict]:
+          corrections: dict[str, list] | None = None,
+          only_if_better: bool = False) -> tuple[Path, dict]:
+    """Fit and save a version. ONLY_IF_BETTER: the new version becomes LATEST only if its mean
+    held-out macro-F1 over the sets both versions have is at least the current one's (the
+    background full training after the fast first run swaps in this way)."""
     model, metrics = fit(raw_dir, limit=limit, seed=seed, progress=progress,
                          test_limit=test_limit, features=features, own=own,
                          permissive_only=permissive_only, corrections=corrections)
-    return save(model, Path(artifacts_root), version or new_version()), metrics
+    latest = True
+    if only_if_better:
+        current = _current_metrics(Path(artifacts_root))
+        common = sorted(set(current) & set(metrics))
+        if common:
+            new = float(np.mean([metrics[k]["macro_f1"] for k in common]))
+            old = float(np.mean([current[k]["macro_f1"] for k in common]))
+            latest = new >= old
+            progress(f"mean macro-F1 over {len(common)} sets: new {new:.4f}, current "
+                     f"{old:.4f} → {'swapped in' if latest else 'kept the current model'}")
+            model.meta["compared_with_current"] = {"new": new, "current": old,
+                                                   "swapped_in": latest}
+    return save(model, Path(artifacts_root), version or new_version(), latest), metrics
+
+
+def _current_metrics(root: Path) -> dict:
+    import json
+
+    from forewarn.monitor.model import CARD_FILE
+
+    latest = root / "LATEST"
+    if not latest.exists():
+        return {}
+    card = root / latest.read_text("utf-8").strip() / CARD_FILE
+    return json.loads(card.read_text("utf-8")).get("test_metrics", {}) if card.exists() else {}
