@@ -122,18 +122,35 @@ def rescore() -> None:
 
 @app.command()
 def classify(
-    input: Path = typer.Option(..., "--input", exists=True, dir_okay=False,
-                               help="A .csv or .jsonl file."),
+    input: Path = typer.Option(..., "--input", exists=True,
+                               help="A .csv or .jsonl file; with --workers/--scheduler also "
+                               "a folder, .parquet or GDELT .gkg.csv files."),
     text_column: str = typer.Option("text", "--text-column"),
-    output: Path = typer.Option(..., "--output", help="JSONL, one object per input row."),
+    output: Path = typer.Option(..., "--output", help="JSONL, one object per input row (on "
+                                "Dask: a folder of part-NNNNN.jsonl files)."),
     language: str = typer.Option(None, help="ISO 639-1 code of every row (skip detection)."),
     version: str = typer.Option(None, help="Model version (default: the latest)."),
+    workers: int = typer.Option(None, help="Score on a Dask LocalCluster of this many "
+                                "worker processes."),
+    scheduler: str = typer.Option(None, help="Score on this Dask scheduler "
+                                  "(tcp://host:8786)."),
 ) -> None:
     """Score every row: hateful, offensive, incitement, dehumanising, label, language,
     target_group."""
     from forewarn.monitor.classify import classify_file
     from forewarn.monitor.model import ModelNotFound, load
 
+    if workers or scheduler or input.is_dir() or input.suffix.lower() == ".parquet":
+        from forewarn.monitor.batch import classify_partitioned
+
+        try:
+            r = classify_partitioned(model_root(), [input], text_column, output, version,
+                                     workers or 2, scheduler, language)
+        except (DataError, ModelNotFound) as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        console.print(f"{r['rows']} rows classified in {r['partitions']} partitions → {output}")
+        return
     try:
         model = load(model_root(), version)
         n = classify_file(model, input, output, text_column, language)
@@ -141,6 +158,69 @@ def classify(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
     console.print(f"{n} rows classified → {output}")
+
+
+@app.command()
+def backfill(
+    inputs: list[Path] = typer.Argument(..., exists=True, help="Files or folders: CSV, JSONL, "
+                                        "Parquet, GDELT .gkg.csv."),
+    text_column: str = typer.Option("text", "--text-column"),
+    country_column: str = typer.Option(None, help="Column with ISO3 codes (else from text)."),
+    date_column: str = typer.Option(None, help="Column with publication dates."),
+    workers: int = typer.Option(2, help="Dask LocalCluster worker processes."),
+    scheduler: str = typer.Option(None, help="An existing Dask scheduler (tcp://host:8786)."),
+    evaluate_alerts: bool = typer.Option(False, "--alerts", help="Also evaluate the alert "
+                                         "rules on the days stored (off: history is quiet)."),
+) -> None:
+    """Store and score partitioned files into the monitor on Dask; re-running is safe
+    (documents are de-duplicated by their text)."""
+    from forewarn.monitor.batch import backfill as run
+    from forewarn.monitor.model import ModelNotFound
+
+    try:
+        r = run(get_settings().db_url, model_root(), inputs, text_column, country_column,
+                date_column, workers, scheduler, evaluate_alerts)
+    except (DataError, ModelNotFound) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"stored {r['stored']} new documents from {r['partitions']} partitions "
+                  f"(model {r['model_version']}); {r['alerts']} new alerts")
+
+
+@app.command()
+def card(version: str = typer.Option(None, help="Model version (default: the latest).")):
+    """The model card: training sets with their licences and the use terms that follow,
+    held-out macro-F1 per set and language, and the benchmark's functional-test figures."""
+    from forewarn.monitor.model import CARD_FILE, ModelNotFound
+
+    root = model_root()
+    try:
+        version = version or (root / "LATEST").read_text("utf-8").strip()
+        meta = json.loads((root / version / CARD_FILE).read_text("utf-8"))
+    except (OSError, ModelNotFound) as exc:
+        console.print(f"[red]no model card: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    lic = meta.get("licences", {})
+    console.print(f"model {version}, trained {meta.get('created')}; seed {meta.get('seed')}")
+    unknown = "unknown (trained before licences were recorded)"
+    console.print(f"use terms: {lic.get('model_use', unknown)}")
+    for row in lic.get("sets", []):
+        m = meta["test_metrics"].get(row["set"], {})
+        console.print(f"  {row['set']:20s} {meta['sets'][row['set']]['language']:9s} "
+                      f"macro-F1 {m.get('macro_f1', float('nan')):.3f}  {row['file']}: "
+                      f"{row.get('terms', row.get('licence'))}")
+    if meta.get("corrections_used"):
+        console.print(f"analysts' corrections used: {meta['corrections_used']}")
+    bench = root / version / "benchmark.json"
+    if bench.exists():
+        b = json.loads(bench.read_text("utf-8"))
+        console.print("held-out macro-F1 per language: " + ", ".join(
+            f"{k} {v:.3f}" for k, v in b.get("per_language_macro_f1", {}).items()))
+        for name, langs in b.get("functional", {}).items():
+            console.print(f"functional tests, {name}: " + ", ".join(
+                f"{k} {v['accuracy']:.3f}" for k, v in langs.items()))
+    else:
+        console.print("no benchmark yet: python benchmarks/monitor_classifiers.py")
 
 
 @app.command()
