@@ -58,6 +58,8 @@ def test_a_first_burst_alerts_with_no_command_and_the_duty_view_shows_it(client)
     assert "Central African Republic (CAF)" in html and 'src="/static/monitor/duty.js"' in html
     assert "<script>" not in html  # CSP: no inline scripts
     assert c.get("/static/monitor/duty.js").status_code == 200
+    assert 'href="/duty"' in c.get("/", headers=auth["viewer"]).text  # the home page points
+    assert 'href="/duty"' not in c.get("/").text  # …for those who may read it
     # The alert lists the documents behind it, and links to the filtered feed.
     detail = c.get(f"/monitor/alerts/{a['id']}.json", headers=auth["viewer"]).json()
     assert sorted(d["id"] for d in detail["documents"]) == sorted(ids)
