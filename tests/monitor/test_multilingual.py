@@ -1,0 +1,102 @@
+"""The multilingual sets (real files), their licences and the permissive-only selection,
+analysts' corrections joining training splits, the threats rule with evidence spans, and the
+functional-test evaluator."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+from forewarn.monitor import corpora, functional
+from forewarn.monitor.model import threat_spans
+from forewarn.monitor.text import normalise
+from forewarn.monitor.train import add_corrections, training_sets, use_terms
+
+CASES = Path(__file__).resolve().parents[2] / "benchmarks" / "monitor_functional_tests.yaml"
+
+
+@pytest.mark.realdata
+def test_every_new_set_loads_with_disjoint_splits_and_a_licence(raw_dir):
+    sets = corpora.all_sets(raw_dir)
+    assert {s.language for s in sets} == {"en", "ar", "de", "it", "pt", "es"}
+    for s in sets:
+        assert s.kind == "binary" and len(s.train_x) > 500 and len(s.test_x) > 90, s.name
+        assert 0 < s.train_y.mean() < 1 and 0 < s.test_y.mean() < 1, s.name
+        assert not {normalise(t) for t in s.train_x} & {normalise(t) for t in s.test_x}, s.name
+        assert s.source in corpora.licences(), s.source
+    germeval = next(s for s in sets if s.name == "germeval_offensive")
+    assert len(germeval.test_x) == pytest.approx(3532, rel=0.01)  # the organisers' test file
+    assert not any("|LBR|" in t for t in germeval.train_x)
+
+
+@pytest.mark.realdata
+def test_permissive_only_leaves_out_restricted_sets_and_the_card_says_so(raw_dir):
+    everything = training_sets(raw_dir, progress=lambda _: None)
+    free = training_sets(raw_dir, permissive_only=True, progress=lambda _: None)
+    names = {s.name for s in free}
+    assert {"davidson", "germeval_hate", "toldbr_hate"} <= names
+    assert not names & {"haspeede", "offendes_hate", "tweeteval", "fortuna", "hatebr"}
+    assert not {s.language for s in free} & {"es", "it"}
+    assert use_terms(free)["permissive_only"] is True
+    terms = use_terms(everything)
+    assert terms["permissive_only"] is False and "non-commercial" in terms["model_use"]
+    assert "text/haspeede2018_FB-train.tsv" in terms["model_use"]
+    assert {r["set"] for r in terms["sets"]} == {s.name for s in everything}
+
+
+def test_corrections_join_training_splits_only():
+    from forewarn.monitor.datasets import LabelledSet
+
+    binary = LabelledSet("stormfront", "en", "binary", ("hate",), ["a", "b"], np.array([1, 0]),
+                         ["t"], np.array([1]), "x")
+    multi = LabelledSet("mlma_fr", "fr", "multilabel", ("hateful", "offensive", "normal"),
+                        ["c"], np.array([[1, 0, 0]]), ["u"], np.array([[0, 0, 1]]), "y")
+    used = add_corrections([binary, multi], {"en": [("quoting hate to condemn it", 0)],
+                                             "fr": [("Tuez-les tous", 1)],
+                                             "nl": [("iets", 0)]}, progress=lambda _: None)
+    assert used == {"stormfront": 1, "mlma_fr": 1}
+    assert binary.train_x[-1] == "quoting hate to condemn it" and binary.train_y[-1] == 0
+    assert multi.train_y[-1].tolist() == [1, 0, 0] and multi.test_x == ["u"]
+
+
+@pytest.mark.parametrize("lang,text,hit", [
+    ("en", "We will kill every one of them.", "We will kill"),
+    ("fr", "Tuez-les tous !", "Tuez-les"),
+    ("es", "Hay que exterminar a esa gente.", "Hay que exterminar"),
+    ("de", "Die sollen alle sterben.", "sollen alle sterben"),
+    ("it", "Bisogna sterminarli.", "Bisogna sterminarli"),
+    ("pt", "Vou matar todos eles.", "Vou matar"),
+    ("ar", "اقتلوهم جميعا", "اقتلوهم"),
+])
+def test_threats_are_found_with_their_span(lang, text, hit):
+    score, spans = threat_spans(text, lang)
+    assert score >= 0.8
+    assert any(text[s["start"]:s["end"]] == s["text"] and hit.lower() in s["text"].lower()
+               for s in spans), spans
+
+
+def test_neutral_text_is_no_threat():
+    for lang, text in (("en", "The killer whale swam past the boat."),
+                       ("fr", "La réunion a été reportée à mardi."),
+                       ("de", "Die Wahl wurde verschoben.")):
+        assert threat_spans(text, lang) == (0.0, [])
+
+
+def test_functional_cases_expand_and_the_evaluator_scores_them():
+    cases = functional.load_cases(CASES)
+    langs = {c["language"] for c in cases}
+    assert langs == {"en", "fr", "es", "de", "it", "pt", "ar"}
+    assert not any("{g}" in c["text"] or "{G}" in c["text"] for c in cases)
+    en = [c for c in cases if c["language"] == "en"]
+    assert len(en) == 8 * 4 * 4 + 4 + 5  # 8 functions x 4 templates x 4 groups; 9 fixed
+    # A scorer that calls everything hateful gets the hateful share right and nothing else;
+    # one with no model (null scores) gets nothing right.
+    everything = functional.evaluate(en, lambda t, lg: [{"hateful": 1.0, "incitement": 1.0}
+                                                        for _ in t])["en"]
+    share = sum(c["hateful"] for c in en) / len(en)
+    assert everything["accuracy"] == pytest.approx(share, abs=0.001)
+    assert everything["functions"]["counter_speech"] == 0.0
+    nothing = functional.evaluate(en, lambda t, lg: [{"hateful": None} for _ in t])["en"]
+    assert nothing["accuracy"] == 0.0
