@@ -229,12 +229,15 @@ def _test(engine, rule, cid, day) -> tuple[bool, int, float, float | None, str] 
     return t.spike, count, t.expected, t.p_value, "country"
 
 
-def evaluate(engine: Engine, day: date, smtp: notify.SmtpSettings | None = None) -> list[int]:
-    """Check every active rule on `day`; store and deliver new alerts; return their ids."""
+def evaluate(engine: Engine, day: date, smtp: notify.SmtpSettings | None = None,
+             country_ids: set[int] | None = None) -> list[int]:
+    """Check every active rule on `day` (for every country, or only COUNTRY_IDS); store and
+    deliver new alerts; return their ids."""
     smtp = smtp or notify.SmtpSettings.from_env()
     with transaction(engine) as s:
         active = s.scalars(select(MonitorAlertRule).where(MonitorAlertRule.active)).all()
-        targets = {r.id: _country_ids(s, r) for r in active}
+        targets = {r.id: {c: iso for c, iso in _country_ids(s, r).items()
+                          if country_ids is None or c in country_ids} for r in active}
     created = []
     for rule in active:
         for cid, iso3 in targets[rule.id].items():
@@ -249,29 +252,37 @@ def evaluate(engine: Engine, day: date, smtp: notify.SmtpSettings | None = None)
 
 
 def refresh(engine: Engine, days: set[date] | list[date],
-            smtp: notify.SmtpSettings | None = None) -> list[int]:
-    """Recompute the signals of DAYS and evaluate the rules on each; returns new alert ids."""
+            smtp: notify.SmtpSettings | None = None,
+            country_ids: set[int] | None = None) -> list[int]:
+    """Recompute the signals of DAYS (of every country, or only COUNTRY_IDS) and evaluate the
+    rules on each; returns new alert ids."""
     created = []
     for day in sorted(set(days)):
-        compute(engine, day, day)
-        created += evaluate(engine, day, smtp)
+        compute(engine, day, day, country_ids)
+        created += evaluate(engine, day, smtp, country_ids)
     return created
 
 
 def after_ingest(engine: Engine, document_ids: list[int] = (), event_ids: list[int] = (),
                  smtp: notify.SmtpSettings | None = None) -> list[int]:
     """Called by every ingestion path with what it stored: signals and rules of those days."""
-    days: set[date] = set()
+    touched: dict[date, set[int]] = {}
     with transaction(engine) as s:
         for chunk in range(0, len(document_ids), 500):
-            days |= {d.date() for d in s.scalars(select(MonitorDocument.published_at).where(
-                MonitorDocument.id.in_(document_ids[chunk:chunk + 500]),
-                MonitorDocument.country_id.is_not(None)))}
+            for when, cid in s.execute(select(MonitorDocument.published_at,
+                                              MonitorDocument.country_id).where(
+                    MonitorDocument.id.in_(document_ids[chunk:chunk + 500]),
+                    MonitorDocument.country_id.is_not(None))):
+                touched.setdefault(when.date(), set()).add(cid)
         for chunk in range(0, len(event_ids), 500):
-            days |= set(s.scalars(select(MonitorEvent.day).where(
-                MonitorEvent.id.in_(event_ids[chunk:chunk + 500]),
-                MonitorEvent.country_id.is_not(None))))
-    return refresh(engine, days, smtp) if days else []
+            for day, cid in s.execute(select(MonitorEvent.day, MonitorEvent.country_id).where(
+                    MonitorEvent.id.in_(event_ids[chunk:chunk + 500]),
+                    MonitorEvent.country_id.is_not(None))):
+                touched.setdefault(day, set()).add(cid)
+    created = []
+    for day, cids in sorted(touched.items()):
+        created += refresh(engine, [day], smtp, cids)
+    return created
 
 
 def _record(engine, rule, cid, iso3, day, count, expected, p, baseline, smtp) -> int | None:
