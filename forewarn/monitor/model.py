@@ -20,7 +20,7 @@ import numpy as np
 import yaml
 
 from forewarn.monitor.heads import NBLogitHead, TextFeatures
-from forewarn.monitor.language import detect
+from forewarn.monitor.language import detect_many
 
 SCORES = ("hateful", "offensive", "incitement", "dehumanising")
 MODEL_FILE = "classifier.joblib"
@@ -172,7 +172,7 @@ class MonitorClassifier:
               confidences: list[float] | None = None) -> list[dict]:
         """One dict per text. `languages` (ISO 639-1) skips detection where given."""
         if languages is None:
-            found = [detect(t) for t in texts]
+            found = detect_many(texts)
             languages = [d.language for d in found]
             confidences = [d.confidence for d in found]
         confidences = confidences or [None] * len(texts)
