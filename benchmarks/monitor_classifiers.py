@@ -270,7 +270,8 @@ def main() -> None:
     ap.add_argument("--no-embedding", action="store_true",
                     help="skip the MiniLM embedding comparison")
     ap.add_argument("--previous-root", type=Path, default=None,
-                    help="a model root holding the previous default, scored beside")
+                    help="a model root holding the previous default, scored beside; trained "
+                    "there first (its sets, linear heads, no MiniLM blend) if it has none")
     ap.add_argument("--classify-texts", type=int, default=10_000,
                     help="texts for the end-to-end `monitor classify` timing (0: skip)")
     args = ap.parse_args()
@@ -333,6 +334,9 @@ def main() -> None:
     scorers = {f"forewarn {model.meta['version']}": lambda t, lg: model.score(
         t, lg, [1.0] * len(t))}
     if args.previous_root:
+        if not (args.previous_root / "LATEST").exists():
+            train(raw, args.previous_root, own={}, progress=print,
+                  only=[s.name for s in datasets.all_sets(raw)], version="previous-default")
         previous = load(args.previous_root)
         scorers[f"previous {previous.meta['version']}"] = lambda t, lg: previous.score(
             t, lg, [1.0] * len(t))

@@ -151,9 +151,12 @@ def fit(raw_dir: Path, limit: int | None = None, seed: int = 0, C: float = 4.0,
         features: TextFeatures | None = None, progress=print,
         test_limit: int | None = None,
         own: dict[str, tuple] | None = None, permissive_only: bool = False,
-        corrections: dict[str, list] | None = None) -> tuple[MonitorClassifier, dict]:
+        corrections: dict[str, list] | None = None,
+        only: list[str] | None = None) -> tuple[MonitorClassifier, dict]:
+    """ONLY: train just these sets (e.g. the previous default's, for the benchmark)."""
     sets = [_subset(s, limit, seed, test_limit)
-            for s in training_sets(Path(raw_dir), permissive_only, progress)]
+            for s in training_sets(Path(raw_dir), permissive_only, progress)
+            if only is None or s.name in only]
     used = add_corrections(sets, corrections or {}, progress)
     features = features or TextFeatures()
     own = own_heads(seed) if own is None else own
@@ -207,13 +210,14 @@ def train(raw_dir: Path, artifacts_root: Path, limit: int | None = None, seed: i
           features: TextFeatures | None = None,
           own: dict[str, tuple] | None = None, permissive_only: bool = False,
           corrections: dict[str, list] | None = None,
-          only_if_better: bool = False) -> tuple[Path, dict]:
+          only_if_better: bool = False, only: list[str] | None = None) -> tuple[Path, dict]:
     """Fit and save a version. ONLY_IF_BETTER: the new version becomes LATEST only if its mean
     held-out macro-F1 over the sets both versions have is at least the current one's (the
     background full training after the fast first run swaps in this way)."""
     model, metrics = fit(raw_dir, limit=limit, seed=seed, progress=progress,
                          test_limit=test_limit, features=features, own=own,
-                         permissive_only=permissive_only, corrections=corrections)
+                         permissive_only=permissive_only, corrections=corrections,
+                         only=only)
     latest = True
     if only_if_better:
         current = _current_metrics(Path(artifacts_root))
