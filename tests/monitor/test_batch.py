@@ -39,7 +39,7 @@ def test_classify_partitioned_is_complete_and_rerunnable(small_model_root, folde
     out = tmp_path / "out"
     r = batch.classify_partitioned(small_model_root, [folder], "body", out, workers=1,
                                    rows_per_partition=3)
-    assert r["rows"] == 18 and r["partitions"] == 2 + 1 + 3
+    assert r["rows"] == 4 + 3 + 7 and r["partitions"] == 2 + 1 + 3
     lines = [json.loads(x) for p in sorted(out.glob("part-*.jsonl")) for x in open(p)]
     assert sorted((x["source"], x["row"]) for x in lines) == sorted(
         [("a.csv", k) for k in range(1, 5)] + [("b.jsonl", k) for k in range(1, 4)]
