@@ -192,18 +192,12 @@ FUNCTIONAL = Path(__file__).with_name("monitor_functional_tests.yaml")
 def hatesonar_rows(texts: list[str], languages: list[str]) -> list[dict]:
     """hatesonar's class as our scores (English only: other languages are null)."""
     try:
-        from hatesonar import Sonar
-    except ImportError:
+        sess, _ = hatesonar_session()
+    except Exception:  # noqa: BLE001 - not installed or cannot start: no row scored
         return [{} for _ in texts]
-    sonar = Sonar()
-    out = []
-    for t, lang in zip(texts, languages, strict=True):
-        if lang != "en":
-            out.append({})
-            continue
-        top = sonar.ping(text=t)["top_class"]
-        out.append({"hateful": 1.0 if top == "hate_speech" else 0.0})
-    return out
+    labels, _ = sess.run(None, {"text": np.array(texts, dtype=object)})
+    return [{"hateful": float(label == 0)} if lang == "en" else {}  # class 0: hate speech
+            for label, lang in zip(labels, languages, strict=True)]
 
 
 def functional_report(scorers: dict, cases: list[dict]) -> dict:
