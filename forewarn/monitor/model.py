@@ -93,6 +93,22 @@ def threat_spans(text: str, language: str) -> tuple[float, list[dict]]:
     return best, spans
 
 
+@lru_cache
+def _counter_patterns() -> dict[str, re.Pattern]:
+    spec = _yaml("counter_speech.yaml")
+    return {lang: re.compile("|".join(f"(?:{p})" for kind in groups.values() for p in kind),
+                             re.IGNORECASE)
+            for lang, groups in spec.items() if isinstance(groups, dict)}
+
+
+def counter_speech_spans(text: str, language: str) -> tuple[float, list[dict]]:
+    """(the factor applied to hate scores, matched spans) for counter-speech or negated hate."""
+    pattern = _counter_patterns().get(language)
+    spans = [{"kind": "counter_speech", "start": m.start(), "end": m.end(), "text": m.group(0)}
+             for m in pattern.finditer(text)] if pattern else []
+    return (float(_yaml("counter_speech.yaml").get("factor", 0.4)) if spans else 1.0), spans
+
+
 def term_spans(text: str, terms: list[str], kind: str) -> list[dict]:
     out, seen = [], set()
     for t in terms:
@@ -185,7 +201,8 @@ class MonitorClassifier:
             lang = languages[i]
             row = {"language": lang, "language_confidence": confidences[i],
                    **{s: None for s in SCORES}, "label": None, "target_group": None,
-                   "threat": None, "dehumanising_terms": [], "evidence": [],
+                   "threat": None, "counter_speech": None, "dehumanising_terms": [],
+                   "evidence": [],
                    "risk_factors": [], "supported": lang in supported,
                    "no_training_data": [] if lang in supported else list(SCORES),
                    "null_reason": None if lang in supported else self.no_model_reason(lang)}
@@ -215,7 +232,13 @@ class MonitorClassifier:
         if _threat_patterns().get(lang):
             row["threat"] = threat
             row["incitement"] = round(max(row["incitement"] or 0.0, threat), 4)
-        row["evidence"] = spans + term_spans(text, found, "dehumanising")
+        factor, counter = counter_speech_spans(text, lang)
+        row["counter_speech"] = bool(counter) if _counter_patterns().get(lang) else None
+        if counter:  # quoted or denied hate: lowered, not erased (see counter_speech.yaml)
+            for name in ("hateful", "dehumanising", "incitement"):
+                if row[name] is not None:
+                    row[name] = round(row[name] * factor, 4)
+        row["evidence"] = spans + term_spans(text, found, "dehumanising") + counter
         row["no_training_data"] = [s for s in SCORES if row[s] is None]
         row["label"] = label_of(row)
         row["risk_factors"] = risk_factors_of(row)

@@ -100,3 +100,25 @@ def test_functional_cases_expand_and_the_evaluator_scores_them():
     assert everything["functions"]["counter_speech"] == 0.0
     nothing = functional.evaluate(en, lambda t, lg: [{"hateful": None} for _ in t])["en"]
     assert nothing["accuracy"] == 0.0
+
+
+@pytest.mark.parametrize("lang,text", [
+    ("en", "Calling refugees rats is hate speech and it is wrong."),
+    ("fr", "Je ne déteste pas mes voisins."),
+    ("de", "Hört auf, so über Flüchtlinge zu reden."),
+    ("es", "Ese comentario es racista y debe ser eliminado."),
+])
+def test_counter_speech_and_negated_hate_are_recognised(lang, text):
+    from forewarn.monitor.model import counter_speech_spans
+
+    factor, spans = counter_speech_spans(text, lang)
+    assert factor < 1 and spans and all(text[s["start"]:s["end"]] == s["text"] for s in spans)
+
+
+def test_plain_derogation_is_not_mistaken_for_counter_speech():
+    from forewarn.monitor.model import counter_speech_spans
+
+    for lang, text in (("en", "Immigrants are disgusting and worthless."),
+                       ("fr", "Les immigrés sont ignobles."),
+                       ("de", "Ausländer sind widerlich.")):
+        assert counter_speech_spans(text, lang) == (1.0, [])
