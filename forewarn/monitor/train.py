@@ -11,6 +11,7 @@ import numpy as np
 import sklearn
 from sklearn.metrics import f1_score
 
+from forewarn.data.errors import DataError
 from forewarn.monitor import corpora, datasets
 from forewarn.monitor.heads import NBLogitHead, TextFeatures
 from forewarn.monitor.model import Head, MonitorClassifier, save, scoring_spec
@@ -93,7 +94,14 @@ def training_sets(raw_dir: Path, permissive_only: bool = False,
                   progress=print) -> list[datasets.LabelledSet]:
     """Every labelled set (datasets.py + corpora.py); with PERMISSIVE_ONLY, only those whose
     licence allows any use (corpora.yaml `permissive`)."""
-    sets = [*datasets.all_sets(Path(raw_dir)), *corpora.all_sets(Path(raw_dir))]
+    sets = datasets.all_sets(Path(raw_dir))
+    for name, load_set in corpora.LOADERS.items():
+        try:
+            sets.append(load_set(Path(raw_dir)))
+        except DataError as exc:  # a set not fetched yet: train without it, say so
+            if "file not found" not in str(exc):
+                raise
+            progress(f"{name}: left out ({exc})")
     if permissive_only:
         dropped = [s.name for s in sets if not corpora.permissive(s)]
         progress(f"--permissive-only: leaving out {', '.join(dropped)}")
