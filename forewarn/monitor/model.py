@@ -166,7 +166,8 @@ class MonitorClassifier:
         return f"no training data for language '{language}'"
 
     def _term_heads_present(self, term: list[str]) -> bool:
-        return all(ref.lstrip("!").split(":")[0] in self.heads for ref in term)
+        """A term (the max of its heads) counts when any of its heads was trained."""
+        return any(ref.lstrip("!").split(":")[0] in self.heads for ref in term)
 
     def head_input(self, name: str, texts: list[str], shared=None):
         """The feature matrix head `name` reads (`shared`: the shared features, if computed)."""
@@ -218,7 +219,8 @@ class MonitorClassifier:
             for term in terms:
                 if not self._term_heads_present(term):
                     continue
-                parts = [1 - heads[r[1:]][k] if r.startswith("!") else heads[r][k] for r in term]
+                parts = [1 - heads[r[1:]][k] if r.startswith("!") else heads[r][k]
+                         for r in term if r.lstrip("!") in heads]
                 parts = [p for p in parts if not np.isnan(p)]
                 if parts:
                     vals.append(max(parts))

@@ -122,3 +122,43 @@ def test_plain_derogation_is_not_mistaken_for_counter_speech():
                        ("fr", "Les immigrés sont ignobles."),
                        ("de", "Ausländer sind widerlich.")):
         assert counter_speech_spans(text, lang) == (1.0, [])
+
+
+@pytest.mark.realdata
+def test_train_cli_fast_permissive_only_with_exported_corrections(raw_dir, tmp_path,
+                                                                  monkeypatch):
+    import json
+
+    from typer.testing import CliRunner
+
+    from forewarn.cli import app
+    from forewarn.monitor.model import load
+    from forewarn.settings import get_settings
+
+    (tmp_path / "raw").symlink_to(raw_dir)
+    monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path))
+    get_settings.cache_clear()
+    export = tmp_path / "corrections.csv"
+    export.write_text("id,document_id,kind,language,text\n"
+                      "1,7,counter_speech,en,Calling people vermin is hate speech\n"
+                      "2,8,missed,de,Die gehören alle weg\n", "utf-8")
+    try:
+        r = CliRunner().invoke(app, ["monitor", "train", "--fast", "--limit", "60",
+                                     "--permissive-only", "--corrections", str(export)])
+        assert r.exit_code == 0, r.output
+        root = tmp_path / "artifacts" / "monitor"
+        model = load(root)
+        card = json.loads((root / model.meta["version"] / "card.json").read_text())
+        assert card["licences"]["permissive_only"] is True
+        assert "any use" in card["licences"]["model_use"]
+        assert card["corrections_used"] == {"stormfront": 1, "germeval_hate": 1}
+        assert {"en", "fr", "de", "pt"} <= set(model.languages)
+        # Spanish and Italian have no permissive set; Arabic's only one (MLMA) is not read by
+        # the default Arabic hateful score, so Arabic is null too.
+        assert not {"es", "it", "ar"} & set(model.languages)
+        (row,) = model.score(["Odio a los inmigrantes, son una plaga."], ["es"], [1.0])
+        assert row["hateful"] is None and "permissive-only" in row["null_reason"]
+        shown = CliRunner().invoke(app, ["monitor", "card"])
+        assert "use terms: any use" in shown.output and "germeval_hate" in shown.output
+    finally:
+        get_settings.cache_clear()
