@@ -68,3 +68,26 @@ def test_backfill_stores_once_and_computes_signals(small_model_root, folder, eng
     again = batch.backfill(url, small_model_root, [folder / "a.csv", folder / "b.jsonl"],
                            "body", "country", "date", workers=2, rows_per_partition=2)
     assert again["stored"] == 0
+
+
+def test_gdelt_gkg_files_are_scored_by_page_title(small_model_root, tmp_path):
+    """GKG 2.1: 27 tab-separated columns, no header; DATE is column 2, DocumentIdentifier
+    column 5 and the V2.1 extras XML (with <PAGE_TITLE>) column 27."""
+    gkg = tmp_path / "20240501000000.gkg.csv"
+    rows = []
+    for k, title in enumerate(["Militias torched villages near Goma",
+                               "Grain prices stable in Nairobi markets"]):
+        cols = [""] * 27
+        cols[0], cols[1], cols[4] = f"20240501000000-{k}", "20240501000000", f"https://x/{k}"
+        cols[26] = f"<PAGE_LINKS></PAGE_LINKS><PAGE_TITLE>{title}</PAGE_TITLE>"
+        rows.append("\t".join(cols))
+    gkg.write_text("\n".join(rows) + "\n", encoding="utf-8")
+    r = batch.classify_partitioned(small_model_root, [gkg], "ignored", tmp_path / "out",
+                                   workers=1)
+    assert r["rows"] == 2
+    lines = [json.loads(x) for x in open(tmp_path / "out" / "part-00000.jsonl")]
+    assert [x["row"] for x in lines] == [1, 2] and all(x["language"] == "en" for x in lines)
+    bad = tmp_path / "short.gkg.csv"
+    bad.write_text("a\tb\tc\n", encoding="utf-8")
+    with pytest.raises(DataError, match="not a GKG 2.1 file"):
+        batch.classify_partitioned(small_model_root, [bad], "text", tmp_path / "o2", workers=1)

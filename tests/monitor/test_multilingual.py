@@ -162,3 +162,20 @@ def test_train_cli_fast_permissive_only_with_exported_corrections(raw_dir, tmp_p
         assert "use terms: any use" in shown.output and "germeval_hate" in shown.output
     finally:
         get_settings.cache_clear()
+
+
+@pytest.mark.realdata
+def test_only_if_better_keeps_the_current_model_when_the_new_one_scores_worse(raw_dir,
+                                                                               tmp_path):
+    from forewarn.monitor.train import train
+
+    root = tmp_path / "monitor"
+    sets = ["stormfront", "germeval_hate"]
+    quiet = {"progress": lambda _: None, "own": {}, "only": sets, "limit": 300}
+    train(raw_dir, root, version="v1", **quiet)
+    assert (root / "LATEST").read_text().strip() == "v1"
+    # Far fewer examples: worse held-out macro-F1, so it is saved but not swapped in.
+    train(raw_dir, root, version="v2", only_if_better=True, **{**quiet, "limit": 25})
+    assert (root / "LATEST").read_text().strip() == "v1" and (root / "v2").is_dir()
+    train(raw_dir, root, version="v3", only_if_better=True, **quiet)  # as good: swapped in
+    assert (root / "LATEST").read_text().strip() == "v3"
