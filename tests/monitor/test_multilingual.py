@@ -20,7 +20,7 @@ CASES = Path(__file__).resolve().parents[2] / "benchmarks" / "monitor_functional
 @pytest.mark.realdata
 def test_every_new_set_loads_with_disjoint_splits_and_a_licence(raw_dir):
     sets = corpora.all_sets(raw_dir)
-    assert {s.language for s in sets} == {"en", "ar", "de", "it", "pt", "es"}
+    assert {s.language for s in sets} == {"en", "ar", "de", "it", "pt", "es", "fr"}
     for s in sets:
         assert s.kind == "binary" and len(s.train_x) > 500 and len(s.test_x) > 90, s.name
         assert 0 < s.train_y.mean() < 1 and 0 < s.test_y.mean() < 1, s.name
@@ -37,7 +37,8 @@ def test_permissive_only_leaves_out_restricted_sets_and_the_card_says_so(raw_dir
     free = training_sets(raw_dir, permissive_only=True, progress=lambda _: None)
     names = {s.name for s in free}
     assert {"davidson", "germeval_hate", "toldbr_hate"} <= names
-    assert not names & {"haspeede", "offendes_hate", "tweeteval", "fortuna", "hatebr"}
+    assert not names & {"haspeede", "offendes_hate", "tweeteval", "fortuna", "hatebr",
+                        "romance_hate"}
     assert not {s.language for s in free} & {"es", "it"}
     assert use_terms(free)["permissive_only"] is True
     terms = use_terms(everything)
