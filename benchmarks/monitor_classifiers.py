@@ -37,7 +37,7 @@ from sklearn.metrics import f1_score
 from forewarn.monitor import datasets
 from forewarn.monitor.language import detect
 from forewarn.monitor.model import load
-from forewarn.monitor.train import evaluate, train
+from forewarn.monitor.train import evaluate, train, training_sets
 from forewarn.settings import get_settings
 
 
@@ -186,6 +186,75 @@ def throughput(model, texts: list[str], repeat: int = 1) -> float:
     return repeat * len(texts) / (time.perf_counter() - t0)
 
 
+FUNCTIONAL = Path(__file__).with_name("monitor_functional_tests.yaml")
+
+
+def hatesonar_rows(texts: list[str], languages: list[str]) -> list[dict]:
+    """hatesonar's class as our scores (English only: other languages are null)."""
+    try:
+        sess, _ = hatesonar_session()
+    except Exception:  # noqa: BLE001 - not installed or cannot start: no row scored
+        return [{} for _ in texts]
+    labels, _ = sess.run(None, {"text": np.array(texts, dtype=object)})
+    return [{"hateful": float(label == 0)} if lang == "en" else {}  # class 0: hate speech
+            for label, lang in zip(labels, languages, strict=True)]
+
+
+def functional_report(scorers: dict, cases: list[dict]) -> dict:
+    """Accuracy per language and function of each scorer on Forewarn's functional tests."""
+    from forewarn.monitor import functional
+
+    out = {}
+    for name, score in scorers.items():
+        t0 = time.perf_counter()
+        out[name] = functional.evaluate(cases, score)
+        print(f"\nfunctional tests, {name} ({time.perf_counter() - t0:.0f} s): accuracy "
+              "per language (share predicted hateful); per function")
+        for lang, r in out[name].items():
+            fns = "  ".join(f"{f} {v:.2f}" for f, v in r["functions"].items())
+            print(f"  {lang}: {r['accuracy']:.3f} ({r['hateful_share']:.2f}, n={r['n']})  {fns}")
+    return out
+
+
+def per_language(results: dict) -> dict:
+    """Mean held-out macro-F1 of each language's sets."""
+    langs: dict[str, list[float]] = {}
+    for r in results["sets"].values():
+        for lang in r["language"].split("+"):
+            langs.setdefault(lang, []).append(r["macro_f1"])
+    return {k: round(float(np.mean(v)), 3) for k, v in sorted(langs.items())}
+
+
+def classify_end_to_end(root: Path, sets, n: int, workdir: Path) -> dict:
+    """Wall-clock of `forewarn monitor classify` on N test texts of every language, start-up
+    (imports, model loading, language models) included: a fresh process, as a user runs it."""
+    import csv
+    import subprocess
+    import sys
+
+    pool = [t for s in sets for t in s.test_x]
+    rng = np.random.default_rng(0)
+    texts = [pool[i] for i in rng.choice(len(pool), n, replace=len(pool) < n)]
+    src, out = workdir / "classify_input.csv", workdir / "classify_output.jsonl"
+    with open(src, "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["text"])
+        w.writerows([t] for t in texts)
+    data = workdir / "data"
+    (data / "artifacts").mkdir(parents=True)
+    (data / "artifacts" / "monitor").symlink_to(Path(root).resolve())
+    env = {**os.environ, "FOREWARN_DATA_DIR": str(data)}
+    t0 = time.perf_counter()
+    subprocess.run([sys.executable, "-c", "from forewarn.cli import app; app()", "monitor",
+                    "classify", "--input", str(src), "--text-column", "text", "--output",
+                    str(out)], check=True, env=env, capture_output=True)
+    took = time.perf_counter() - t0
+    rows = sum(1 for _ in open(out, encoding="utf-8"))
+    print(f"\nclassify end to end: {rows} texts in {took:.1f} s = {rows / took:.0f} texts/s "
+          "(start-up included)")
+    return {"texts": rows, "seconds": round(took, 1), "texts_per_s": round(rows / took, 1)}
+
+
 def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--raw-dir", type=Path, default=None)
@@ -194,6 +263,11 @@ def main() -> None:
     ap.add_argument("--json", type=Path, default=None, help="also write the results here")
     ap.add_argument("--no-embedding", action="store_true",
                     help="skip the MiniLM embedding comparison")
+    ap.add_argument("--previous-root", type=Path, default=None,
+                    help="a model root holding the previous default, scored beside; trained "
+                    "there first (its sets, linear heads, no MiniLM blend) if it has none")
+    ap.add_argument("--classify-texts", type=int, default=10_000,
+                    help="texts for the end-to-end `monitor classify` timing (0: skip)")
     args = ap.parse_args()
     raw = args.raw_dir or get_settings().raw_dir
     root = args.model_root or get_settings().artifacts_dir / "monitor"
@@ -203,8 +277,11 @@ def main() -> None:
     print(f"model {model.meta['version']}  ({os.cpu_count()} cores)\n")
     print(f"{'set':16s} {'lang':8s} {'n test':>7s} {'macro-F1':>9s}  per-class F1")
     results: dict = {"model": model.meta["version"], "sets": {}}
-    sets = datasets.all_sets(raw)
+    sets = training_sets(raw, progress=lambda _: None)
     for s in sets:
+        if s.name not in model.heads:
+            print(f"{s.name:16s} {s.language:8s} not in this model")
+            continue
         m = evaluate(model.heads[s.name].estimator, s, model.head_input(s.name, s.test_x))
         results["sets"][s.name] = {"language": s.language, **m}
         per = "  ".join(f"{k} {v:.3f}" for k, v in m["per_class_f1"].items())
@@ -243,11 +320,37 @@ def main() -> None:
     results["texts_per_s_without_language_detection"] = rate_no_detect
     print(f"\nthroughput (classify path, {len(mixed)} en/fr/ar texts): {rate:.0f} texts/s; "
           f"without language detection: {rate_no_detect:.0f} texts/s")
+    results["per_language_macro_f1"] = per_language(results)
+    print("\nmean held-out macro-F1 per language: " + ", ".join(
+        f"{k} {v:.3f}" for k, v in results["per_language_macro_f1"].items()))
+    from forewarn.monitor.functional import load_cases
+
+    cases = load_cases(FUNCTIONAL)
+    scorers = {f"forewarn {model.meta['version']}": lambda t, lg: model.score(
+        t, lg, [1.0] * len(t))}
+    if args.previous_root:
+        if not (args.previous_root / "LATEST").exists():
+            train(raw, args.previous_root, own={}, progress=print,
+                  only=[s.name for s in datasets.all_sets(raw)], version="previous-default")
+        previous = load(args.previous_root)
+        scorers[f"previous {previous.meta['version']}"] = lambda t, lg: previous.score(
+            t, lg, [1.0] * len(t))
+    scorers["hatesonar"] = hatesonar_rows
+    results["functional"] = functional_report(scorers, cases)
+    if args.classify_texts:
+        import tempfile
+
+        with tempfile.TemporaryDirectory() as tmp:
+            results["classify_end_to_end"] = classify_end_to_end(
+                root, sets, args.classify_texts, Path(tmp))
     if not args.no_embedding:
         results["embedding_comparison"] = embedding_comparison(
             model, davidson, results.get("hatesonar_davidson"))
     if args.json:
         args.json.write_text(json.dumps(results, indent=2), "utf-8")
+    # The model card (`forewarn monitor card`) shows these figures beside the version.
+    (root / model.meta["version"] / "benchmark.json").write_text(
+        json.dumps(results, indent=2, default=str), "utf-8")
 
 
 if __name__ == "__main__":

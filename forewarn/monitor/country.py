@@ -9,6 +9,7 @@ from datetime import date, timedelta
 from sqlalchemy import select
 
 from forewarn.monitor.models import MonitorAlert, MonitorSignal
+from forewarn.monitor.riskfactors import signal_label
 from forewarn.security import principal_of
 from forewarn.store.models import Country
 from forewarn.web.charts import Series, line_chart
@@ -54,9 +55,12 @@ def country_signals(session, country: dict) -> dict | None:
     return {
         "days": DAYS, "first": first, "last": last, "totals": totals,
         "chart": str(_chart(series, country["iso3"], first, last)) if series else None,
-        "alerts": [{"id": a.id, "day": a.day, "signal": a.signal, "count": a.count,
+        "labels": {name: signal_label(name) for name in totals},
+        "alerts": [{"id": a.id, "day": a.day, "signal": a.signal,
+                    "signal_label": signal_label(a.signal), "count": a.count,
                     "expected": round(a.expected, 2), "p_value": a.p_value,
-                    "status": a.status, "rule": a.rule.name} for a in alerts],
+                    "status": a.status, "rule": a.rule.name if a.rule else a.rule_name,
+                    "url": f"/monitor/alerts/{a.id}"} for a in alerts],
         "links": {"feed": f"/monitor?country={country['iso3']}",
                   "signals": f"/monitor/countries/{country['iso3']}/signals.json",
                   "alerts": "/monitor/alerts"},

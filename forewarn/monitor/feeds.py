@@ -1,6 +1,7 @@
 """Scheduled polling of RSS/Atom feeds: each active feed is fetched when its interval has
-passed since the last poll. Run `forewarn monitor poll` from cron / a systemd timer, or with
-`--every N` to keep polling."""
+passed since the last poll. `forewarn serve` polls by itself (forewarn/monitor/jobs.py);
+`forewarn monitor poll` polls once (or `--every N` seconds) without the web app. Feeds are
+listed, edited, disabled and deleted here, from the web app (/monitor/feeds) or the CLI."""
 
 from __future__ import annotations
 
@@ -12,19 +13,77 @@ from sqlalchemy import Engine, select
 
 from forewarn.monitor.models import MonitorFeed
 from forewarn.monitor.store import BatchReport, ingest_feed
+from forewarn.security.audit import record
 from forewarn.store.db import transaction
+
+FEED_FIELDS = ("url", "name", "interval_minutes", "country_iso3", "active")
+
+
+def _validate(fields: dict) -> dict:
+    from forewarn.data import countries
+
+    out = dict(fields)
+    if "url" in out and not str(out["url"]).startswith(("http://", "https://")):
+        raise ValueError("a feed URL must be http(s)")
+    if "interval_minutes" in out:
+        out["interval_minutes"] = int(out["interval_minutes"])
+        if out["interval_minutes"] < 1:
+            raise ValueError("a feed's interval is at least 1 minute")
+    if out.get("country_iso3"):
+        c = countries.get(str(out["country_iso3"]).strip())
+        if c is None:
+            raise ValueError(f"unknown country code '{out['country_iso3']}'")
+        out["country_iso3"] = c.iso3
+    elif "country_iso3" in out:
+        out["country_iso3"] = None
+    return out
 
 
 def add_feed(engine: Engine, url: str, name: str = "", interval_minutes: int = 60,
-             country_iso3: str | None = None) -> int:
-    if not url.startswith(("http://", "https://")):
-        raise ValueError("a feed URL must be http(s)")
+             country_iso3: str | None = None, by: str = "") -> int:
+    fields = _validate({"url": url, "interval_minutes": interval_minutes,
+                        "country_iso3": country_iso3})
     with transaction(engine) as s:
-        feed = MonitorFeed(url=url, name=name or url, interval_minutes=interval_minutes,
-                           country_iso3=country_iso3)
+        if s.scalar(select(MonitorFeed.id).where(MonitorFeed.url == fields["url"])):
+            raise ValueError(f"feed {url} is already registered")
+        feed = MonitorFeed(name=name or url, **fields)
         s.add(feed)
         s.flush()
+        record(s, by or "system", "monitor.feed.create", "monitor_feed", feed.id, after=feed)
         return feed.id
+
+
+def list_feeds(engine: Engine) -> list[MonitorFeed]:
+    with transaction(engine) as s:
+        return list(s.scalars(select(MonitorFeed).order_by(MonitorFeed.id)))
+
+
+def update_feed(engine: Engine, feed_id: int, by: str = "", **changes) -> MonitorFeed:
+    """Change any of FEED_FIELDS (active=False disables polling)."""
+    bad = set(changes) - set(FEED_FIELDS)
+    if bad:
+        raise ValueError(f"unknown feed fields: {', '.join(sorted(bad))}")
+    changes = _validate(changes)
+    with transaction(engine) as s:
+        feed = s.get(MonitorFeed, feed_id)
+        if feed is None:
+            raise LookupError(f"no feed {feed_id}")
+        before = {k: getattr(feed, k) for k in FEED_FIELDS}
+        for k, v in changes.items():
+            setattr(feed, k, v)
+        record(s, by or "system", "monitor.feed.update", "monitor_feed", feed.id,
+               before=before, after=feed)
+        return feed
+
+
+def delete_feed(engine: Engine, feed_id: int, by: str = "") -> None:
+    """Stop polling and forget the feed; documents it brought stay."""
+    with transaction(engine) as s:
+        feed = s.get(MonitorFeed, feed_id)
+        if feed is None:
+            raise LookupError(f"no feed {feed_id}")
+        record(s, by or "system", "monitor.feed.delete", "monitor_feed", feed_id, before=feed)
+        s.delete(feed)
 
 
 def _aware(t: datetime | None) -> datetime | None:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.special import expit
 from sklearn.base import BaseEstimator, ClassifierMixin, TransformerMixin
 from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
@@ -82,8 +83,11 @@ def _fit_binary(X, y: np.ndarray, C: float):
 
 
 def _proba_binary(model, X) -> np.ndarray:
+    """P(y = 1): expit((X * r) . w + b) computed as X . (r * w) + b, with no scaled copy of X
+    (the same numbers as lr.predict_proba, several times faster over 25 heads)."""
     r, lr = model
-    return lr.predict_proba(X.multiply(r).tocsr())[:, 1]
+    z = X @ (r * lr.coef_.ravel()).astype(np.float64) + lr.intercept_[0]
+    return expit(np.asarray(z).ravel())
 
 
 def _best_threshold(y: np.ndarray, p: np.ndarray) -> float:

@@ -45,4 +45,17 @@ def detect(text: str) -> Detected:
 
 
 def detect_many(texts: list[str]) -> list[Detected]:
-    return [detect(t) for t in texts]
+    """`detect` for a batch, in Lingua's parallel (Rust, multi-threaded) API: the same answers,
+    many times faster than one call per text (the classify path's largest cost before)."""
+    clean = [for_language_detection(t) for t in texts]
+    idx = [i for i, c in enumerate(clean) if sum(ch.isalpha() for ch in c) >= MIN_LETTERS]
+    out = [Detected(None, 0.0)] * len(texts)
+    if not idx:
+        return out
+    values = _detector().compute_language_confidence_values_in_parallel([clean[i] for i in idx])
+    for i, vals in zip(idx, values, strict=True):
+        if vals and vals[0].value > 0:
+            top = vals[0]
+            out[i] = Detected(top.language.iso_code_639_1.name.lower(),
+                              round(float(top.value), 4))
+    return out

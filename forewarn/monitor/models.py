@@ -148,7 +148,10 @@ class MonitorAlert(Base):
     __table_args__ = (UniqueConstraint("rule_id", "country_id", "day"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
-    rule_id: Mapped[int] = mapped_column(ForeignKey("monitor_alert_rule.id"), index=True)
+    # NULL once its rule is deleted: the alert and its history stay, `rule_name` says whose.
+    rule_id: Mapped[int | None] = mapped_column(ForeignKey("monitor_alert_rule.id"),
+                                                index=True)
+    rule_name: Mapped[str] = mapped_column(String(200), default="")
     country_id: Mapped[int] = mapped_column(ForeignKey("country.id"), index=True)
     day: Mapped[date] = mapped_column(Date)
     signal: Mapped[str] = mapped_column(String(40))
@@ -160,4 +163,27 @@ class MonitorAlert(Base):
     acted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     acted_by: Mapped[str] = mapped_column(String(120), default="")
     deliveries: Mapped[list] = mapped_column(JSON, default=list)  # [{channel, ok, detail}]
-    rule: Mapped[MonitorAlertRule] = relationship()
+    # How the expected count was obtained: "country" (its own last 28 days), or "regional" /
+    # "global" (pooled rate of other countries, when the country has < 14 days of history).
+    baseline: Mapped[str] = mapped_column(String(12), default="country")
+    assigned_to: Mapped[str] = mapped_column(String(120), default="")
+    notes: Mapped[list] = mapped_column(JSON, default=list)  # [{at, by, text}]
+    rule: Mapped[MonitorAlertRule | None] = relationship()
+
+
+class MonitorCorrection(Base):
+    """An analyst's verdict that a document's classification is wrong; exported, and used as
+    training examples by the next `forewarn monitor train`."""
+
+    __tablename__ = "monitor_correction"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    document_id: Mapped[int] = mapped_column(ForeignKey("monitor_document.id",
+                                                        ondelete="CASCADE"), index=True)
+    kind: Mapped[str] = mapped_column(String(20))  # see corrections.KINDS
+    correct_language: Mapped[str | None] = mapped_column(String(8))
+    note: Mapped[str] = mapped_column(Text, default="")
+    model_version: Mapped[str] = mapped_column(String(40), default="")
+    label_was: Mapped[str | None] = mapped_column(String(20))
+    created_by: Mapped[str] = mapped_column(String(120), default="")
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

@@ -97,3 +97,28 @@ def tag(passage: str, scores: dict | None = None) -> list[dict]:
                          "indicator_text": ind.text, "confirmed": ind.confirmed,
                          "passage": passage})
     return sorted(tags, key=lambda t: -t["score"])
+
+
+@lru_cache(maxsize=1)
+def risk_factor_titles() -> dict[str, str]:
+    """RF id → its (paraphrased) title in the Framework-of-Analysis catalogue."""
+    path = resources.files("forewarn.catalog").joinpath("framework_of_analysis.yaml")
+    data = yaml.safe_load(path.read_text("utf-8")) if path.is_file() else {}
+    return {rf["id"]: rf.get("title", "") for rf in data.get("risk_factors", [])}
+
+
+def describe(code: str) -> str:
+    """'RF10', 'rf:RF10' or 'RF10.2' → 'RF10 Intent to destroy…' (the code alone if unknown)."""
+    rf = code.split(":", 1)[-1].split(".")[0]
+    title = risk_factor_titles().get(rf)
+    return f"{code.split(':', 1)[-1]} {title}" if title else code
+
+
+def signal_label(signal: str) -> str:
+    """A signal as people read it: 'rf:RF9' → 'RF9 Intent to destroy …', 'gdelt:threats' →
+    'GDELT events: threats', scores unchanged."""
+    if signal.startswith("rf:"):
+        return describe(signal)
+    if signal.startswith("gdelt:"):
+        return f"GDELT events: {signal.split(':', 1)[1].replace('_', ' ')}"
+    return signal

@@ -26,19 +26,29 @@ def _day(d: datetime) -> date:
     return d.date()
 
 
-def compute(engine: Engine, start: date, end: date) -> int:
-    """Recompute the signals of [start, end] (inclusive); returns the number of rows."""
+def compute(engine: Engine, start: date, end: date,
+            country_ids: set[int] | None = None) -> int:
+    """Recompute the signals of [start, end] (inclusive), of every country or only of
+    COUNTRY_IDS (what ingestion touched: a document does not recount the whole world);
+    returns the number of rows."""
     counts: dict[tuple[int, date, str], int] = defaultdict(int)
     doc_totals: dict[tuple[int, date], int] = defaultdict(int)
     ev_totals: dict[tuple[int, date], int] = defaultdict(int)
     lo = datetime.combine(start, time.min)
     hi = datetime.combine(end + timedelta(1), time.min)
     with transaction(engine) as s:
-        docs = s.scalars(select(MonitorDocument).options(selectinload(MonitorDocument.passages))
-                         .where(MonitorDocument.country_id.is_not(None),
-                                MonitorDocument.near_duplicate_of.is_(None),
-                                MonitorDocument.published_at >= lo,
-                                MonitorDocument.published_at < hi)).all()
+        doc_q = (select(MonitorDocument).options(selectinload(MonitorDocument.passages))
+                 .where(MonitorDocument.country_id.is_not(None),
+                        MonitorDocument.near_duplicate_of.is_(None),
+                        MonitorDocument.published_at >= lo, MonitorDocument.published_at < hi))
+        ev_q = select(MonitorEvent).where(MonitorEvent.country_id.is_not(None),
+                                          MonitorEvent.day >= start, MonitorEvent.day <= end)
+        old_q = delete(MonitorSignal).where(MonitorSignal.day >= start, MonitorSignal.day <= end)
+        if country_ids is not None:
+            doc_q = doc_q.where(MonitorDocument.country_id.in_(country_ids))
+            ev_q = ev_q.where(MonitorEvent.country_id.in_(country_ids))
+            old_q = old_q.where(MonitorSignal.country_id.in_(country_ids))
+        docs = s.scalars(doc_q).all()
         for d in docs:
             key = (d.country_id, _day(d.published_at))
             doc_totals[key] += 1
@@ -47,15 +57,12 @@ def compute(engine: Engine, start: date, end: date) -> int:
                     counts[(*key, sig)] += 1
             for rf in {t["risk_factor"] for p in d.passages for t in (p.risk_tags or [])}:
                 counts[(*key, f"rf:{rf}")] += 1
-        events = s.scalars(select(MonitorEvent).where(
-            MonitorEvent.country_id.is_not(None), MonitorEvent.day >= start,
-            MonitorEvent.day <= end)).all()
+        events = s.scalars(ev_q).all()
         for e in events:
             key = (e.country_id, e.day)
             ev_totals[key] += 1
             counts[(*key, f"gdelt:{e.signal}")] += 1
-        s.execute(delete(MonitorSignal).where(MonitorSignal.day >= start,
-                                              MonitorSignal.day <= end))
+        s.execute(old_q)
         for (cid, day, sig), n in counts.items():
             total = (ev_totals if sig.startswith("gdelt:") else doc_totals)[(cid, day)]
             s.add(MonitorSignal(country_id=cid, day=day, signal=sig, count=n, total=total,

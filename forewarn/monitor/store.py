@@ -34,11 +34,12 @@ class BatchReport:
     duplicates: list[str] = field(default_factory=list)  # refs of exact duplicates skipped
     near_duplicates: list[int] = field(default_factory=list)  # stored, flagged
     errors: list[str] = field(default_factory=list)
+    alerts: list[int] = field(default_factory=list)  # alerts raised by this batch
 
     def as_dict(self) -> dict:
         return {"stored": len(self.stored), "duplicates": len(self.duplicates),
                 "near_duplicates": len(self.near_duplicates), "errors": self.errors,
-                "document_ids": self.stored}
+                "document_ids": self.stored, "alerts": self.alerts}
 
 
 def _near_duplicate(session: Session, sig: list[int], bands: list[str]) -> int | None:
@@ -144,6 +145,23 @@ def ingest_folder(engine: Engine, folder: Path, model=None) -> BatchReport:
             report.errors.append(str(exc))
             continue
         store_documents(engine, docs, model, report)
+    return settle(engine, report)
+
+
+def settle(engine: Engine, report: BatchReport, events: bool = False) -> BatchReport:
+    """After a batch: recompute the signals of the days it touched and evaluate the alert
+    rules there (forewarn.monitor.alerts.after_ingest), so alerts need no command. A failure
+    there is logged and reported, never undoing what was stored."""
+    from forewarn.monitor import alerts
+
+    if not report.stored:
+        return report
+    try:
+        report.alerts = alerts.after_ingest(
+            engine, [] if events else report.stored, report.stored if events else [])
+    except Exception as exc:  # noqa: BLE001 - the documents are stored; say what failed
+        log.exception("alert evaluation after ingestion failed")
+        report.errors.append(f"alert evaluation failed: {exc}")
     return report
 
 
@@ -157,7 +175,7 @@ def ingest_feed(engine: Engine, content: bytes | str, source: str, model=None,
         return report
     for d in docs:
         d.country_iso3 = d.country_iso3 or country_iso3
-    return store_documents(engine, docs, model, report)
+    return settle(engine, store_documents(engine, docs, model, report))
 
 
 def ingest_gdelt_events(engine: Engine, path: Path) -> BatchReport:
@@ -186,7 +204,7 @@ def ingest_gdelt_events(engine: Engine, path: Path) -> BatchReport:
             s.add(row)
             s.flush()
             report.stored.append(row.id)
-    return report
+    return settle(engine, report, events=True)
 
 
 def ingest_gdelt_mentions(engine: Engine, path: Path) -> dict:

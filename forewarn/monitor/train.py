@@ -11,9 +11,10 @@ import numpy as np
 import sklearn
 from sklearn.metrics import f1_score
 
-from forewarn.monitor import datasets
+from forewarn.data.errors import DataError
+from forewarn.monitor import corpora, datasets
 from forewarn.monitor.heads import NBLogitHead, TextFeatures
-from forewarn.monitor.model import Head, MonitorClassifier, save
+from forewarn.monitor.model import Head, MonitorClassifier, save, scoring_spec
 from forewarn.monitor.stacking import StackedHead
 
 
@@ -89,11 +90,82 @@ def finetune_available() -> bool:
     return torch_available()
 
 
+def training_sets(raw_dir: Path, permissive_only: bool = False,
+                  progress=print) -> list[datasets.LabelledSet]:
+    """Every labelled set (datasets.py + corpora.py); with PERMISSIVE_ONLY, only those whose
+    licence allows any use (corpora.yaml `permissive`)."""
+    sets = datasets.all_sets(Path(raw_dir))
+    for name, load_set in corpora.LOADERS.items():
+        try:
+            sets.append(load_set(Path(raw_dir)))
+        except DataError as exc:  # a set not fetched yet: train without it, say so
+            if "file not found" not in str(exc):
+                raise
+            progress(f"{name}: left out ({exc})")
+    if permissive_only:
+        dropped = [s.name for s in sets if not corpora.permissive(s)]
+        progress(f"--permissive-only: leaving out {', '.join(dropped)}")
+        sets = [s for s in sets if corpora.permissive(s)]
+    return sets
+
+
+def add_corrections(sets: list[datasets.LabelledSet], examples: dict[str, list],
+                    progress=print) -> dict[str, int]:
+    """Analysts' corrections (corrections.training_examples) join the training split of the
+    first hate set of their language that the scoring spec reads; never a test split."""
+    spec = scoring_spec()["languages"]
+    by_name = {s.name: s for s in sets}
+    used: dict[str, int] = {}
+    for lang, items in examples.items():
+        names = [t[0].lstrip("!").split(":")[0] for t in spec.get(lang, {}).get("hateful", [])]
+        target = next((by_name[n] for n in names if n in by_name
+                       and by_name[n].kind in ("binary", "multilabel")), None)
+        if target is None:
+            progress(f"corrections: no hate set for '{lang}', {len(items)} left out")
+            continue
+        for text, y in items:
+            if target.kind == "binary":
+                row = np.array([y])
+                target.train_y = np.concatenate([target.train_y, row])
+            else:
+                row = np.zeros((1, len(target.classes)), dtype=int)
+                row[0, target.classes.index("hateful")] = y
+                if "normal" in target.classes:
+                    row[0, target.classes.index("normal")] = 1 - y
+                target.train_y = np.vstack([target.train_y, row])
+            target.train_x = [*target.train_x, text]
+        used[target.name] = used.get(target.name, 0) + len(items)
+    return used
+
+
+def use_terms(sets: list[datasets.LabelledSet]) -> dict:
+    """What the model's training sets allow: any use, or non-commercial/research use only."""
+    lic = corpora.licences()
+    rows = [{"set": s.name, "file": s.source, **lic.get(s.source, {"licence": "unknown",
+                                                                     "permissive": False})}
+            for s in sets]
+    restricted = sorted({r["file"] for r in rows if not r.get("permissive")})
+    return {"sets": rows, "permissive_only": not restricted,
+            "model_use": ("any use, with attribution and share-alike/copyleft terms of the "
+                          "sets listed" if not restricted else
+                          "non-commercial research and public-interest use only (public bodies, "
+                          "non-profits, research): it learned from sets licensed "
+                          "non-commercial, research-only or without a licence: "
+                          + ", ".join(restricted)
+                          + ". Train with --permissive-only for a model without them.")}
+
+
 def fit(raw_dir: Path, limit: int | None = None, seed: int = 0, C: float = 4.0,
         features: TextFeatures | None = None, progress=print,
         test_limit: int | None = None,
-        own: dict[str, tuple] | None = None) -> tuple[MonitorClassifier, dict]:
-    sets = [_subset(s, limit, seed, test_limit) for s in datasets.all_sets(Path(raw_dir))]
+        own: dict[str, tuple] | None = None, permissive_only: bool = False,
+        corrections: dict[str, list] | None = None,
+        only: list[str] | None = None) -> tuple[MonitorClassifier, dict]:
+    """ONLY: train just these sets (e.g. the previous default's, for the benchmark)."""
+    sets = [_subset(s, limit, seed, test_limit)
+            for s in training_sets(Path(raw_dir), permissive_only, progress)
+            if only is None or s.name in only]
+    used = add_corrections(sets, corrections or {}, progress)
     features = features or TextFeatures()
     own = own_heads(seed) if own is None else own
     progress("features: fitting on all training texts")
@@ -119,6 +191,8 @@ def fit(raw_dir: Path, limit: int | None = None, seed: int = 0, C: float = 4.0,
         "sets": {s.name: {"language": s.language, "kind": s.kind, "classes": list(s.classes),
                           "source": s.source, **s.sizes(), **s.notes} for s in sets},
         "test_metrics": metrics,
+        "licences": use_terms(sets),
+        "corrections_used": used,
     }
     return MonitorClassifier(features, heads, meta), metrics
 
@@ -142,7 +216,38 @@ def new_version() -> str:
 def train(raw_dir: Path, artifacts_root: Path, limit: int | None = None, seed: int = 0,
           version: str | None = None, progress=print, test_limit: int | None = None,
           features: TextFeatures | None = None,
-          own: dict[str, tuple] | None = None) -> tuple[Path, dict]:
+          own: dict[str, tuple] | None = None, permissive_only: bool = False,
+          corrections: dict[str, list] | None = None,
+          only_if_better: bool = False, only: list[str] | None = None) -> tuple[Path, dict]:
+    """Fit and save a version. ONLY_IF_BETTER: the new version becomes LATEST only if its mean
+    held-out macro-F1 over the sets both versions have is at least the current one's (the
+    background full training after the fast first run swaps in this way)."""
     model, metrics = fit(raw_dir, limit=limit, seed=seed, progress=progress,
-                         test_limit=test_limit, features=features, own=own)
-    return save(model, Path(artifacts_root), version or new_version()), metrics
+                         test_limit=test_limit, features=features, own=own,
+                         permissive_only=permissive_only, corrections=corrections,
+                         only=only)
+    latest = True
+    if only_if_better:
+        current = _current_metrics(Path(artifacts_root))
+        common = sorted(set(current) & set(metrics))
+        if common:
+            new = float(np.mean([metrics[k]["macro_f1"] for k in common]))
+            old = float(np.mean([current[k]["macro_f1"] for k in common]))
+            latest = new >= old
+            progress(f"mean macro-F1 over {len(common)} sets: new {new:.4f}, current "
+                     f"{old:.4f} → {'swapped in' if latest else 'kept the current model'}")
+            model.meta["compared_with_current"] = {"new": new, "current": old,
+                                                   "swapped_in": latest}
+    return save(model, Path(artifacts_root), version or new_version(), latest), metrics
+
+
+def _current_metrics(root: Path) -> dict:
+    import json
+
+    from forewarn.monitor.model import CARD_FILE
+
+    latest = root / "LATEST"
+    if not latest.exists():
+        return {}
+    card = root / latest.read_text("utf-8").strip() / CARD_FILE
+    return json.loads(card.read_text("utf-8")).get("test_metrics", {}) if card.exists() else {}

@@ -1,7 +1,8 @@
 """Monitoring pages and API: the feed of monitored documents (filters: country, signal,
 language, source, dates; the most severe passage highlighted), the alerts inbox, per-country
 daily signals for charts, and the authenticated `POST /api/documents`. Every HTML page has a
-JSON twin at the same path + ".json"."""
+JSON twin at the same path + ".json". Alerts, rules, feeds and corrections: web_alerts.py;
+the duty officer's view: duty.py."""
 
 from __future__ import annotations
 
@@ -14,10 +15,11 @@ from sqlalchemy import select
 
 from forewarn.data import countries
 from forewarn.data.errors import DataError
-from forewarn.monitor import alerts as alerts_mod
+from forewarn.monitor.corrections import KINDS
 from forewarn.monitor.ingest import from_record
-from forewarn.monitor.models import MonitorAlert, MonitorDocument, MonitorSignal
-from forewarn.monitor.store import SEVERITY, BatchReport, store_document
+from forewarn.monitor.models import MonitorDocument, MonitorSignal
+from forewarn.monitor.riskfactors import describe
+from forewarn.monitor.store import SEVERITY, BatchReport, settle, store_document
 from forewarn.security.deps import require
 from forewarn.security.urls import safe_href
 from forewarn.store.models import Country
@@ -82,7 +84,8 @@ def _doc_json(d: MonitorDocument, iso3: str | None) -> dict:
             "country": iso3, "country_method": d.country_method, "label": d.label,
             "scores": d.scores, "near_duplicate_of": d.near_duplicate_of,
             "passage": top.text if top else "", "highlight": _highlight(top.text, terms)
-            if top else [], "risk_tags": [{k: t[k] for k in ("indicator", "score", "cues")}
+            if top else [], "risk_tags": [{**{k: t[k] for k in ("indicator", "score", "cues")},
+                                           "label": describe(t["indicator"])}
                                           for t in (top.risk_tags if top else [])]}
 
 
@@ -125,23 +128,7 @@ def feed(request: Request, session: SessionDep, principal=Depends(READ),
     return {"filters": {"country": country, "signal": signal, "language": language,
                         "source": source, "q": q, "date_from": date_from, "date_to": date_to},
             "total": len(docs), "page": page, "documents": docs[start:start + PAGE_SIZE],
-            "signals": list(SEVERITY)}
-
-
-@twin(router, "/monitor/alerts", "monitor/alerts.html", summary="The alerts inbox",
-      tags=["monitor"])
-def alerts_inbox(request: Request, session: SessionDep, principal=Depends(READ),
-                 status: str = "new"):
-    """Alerts with the given status (new, acknowledged, dismissed)."""
-    q = (select(MonitorAlert, Country.iso3).join(Country, Country.id == MonitorAlert.country_id)
-         .order_by(MonitorAlert.day.desc(), MonitorAlert.id.desc()))
-    if status:
-        q = q.where(MonitorAlert.status == status)
-    return {"status": status, "alerts": [
-        {"id": a.id, "rule": a.rule.name, "signal": a.signal, "country": iso3, "day": a.day,
-         "count": a.count, "expected": a.expected, "p_value": a.p_value, "status": a.status,
-         "acted_by": a.acted_by, "deliveries": a.deliveries}
-        for a, iso3 in session.execute(q).all()]}
+            "signals": list(SEVERITY), "correction_kinds": KINDS}
 
 
 @router.get("/monitor/countries/{iso3}/signals.json", tags=["monitor"])
@@ -179,36 +166,12 @@ def post_document(engine: EngineDep, settings: SettingsDep,
     report = BatchReport()
     doc_id = store_document(engine, doc, _model(str(settings.artifacts_dir / "monitor")),
                             report)
+    settle(engine, report)  # signals and alert rules of the document's day, at once
     return {"id": doc_id, "duplicate": doc_id is None,
             "near_duplicate": bool(report.near_duplicates)}
 
 
-@router.post("/api/monitor/alerts/{alert_id}/{action}", tags=["monitor"])
-def act_on_alert(alert_id: int, action: str, engine: EngineDep,
-                 principal=Depends(require("review"))):
-    """Acknowledge or dismiss an alert."""
-    if action not in ("acknowledge", "dismiss"):
-        raise HTTPException(404, "action must be acknowledge or dismiss")
-    try:
-        a = getattr(alerts_mod, action)(engine, alert_id, principal.username)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    return {"id": a.id, "status": a.status, "acted_by": a.acted_by}
+from forewarn.monitor import duty, web_alerts  # noqa: E402  (their routes join this router)
 
-
-@router.post("/api/monitor/rules", status_code=201, tags=["monitor"])
-def create_rule(engine: EngineDep, principal=Depends(require("create")),
-                body: dict = Body(...)):
-    """Create an alert rule: {"name", "signal", "countries"?, "mode"?, "threshold"?,
-    "min_count"?, "webhook_url"?, "email_to"?}."""
-    try:
-        rid = alerts_mod.create_rule(
-            engine, str(body.get("name", "")), str(body.get("signal", "")),
-            body.get("countries") or [], body.get("mode", "spike"),
-            float(body.get("threshold", 0.01)), int(body.get("min_count", 3)),
-            body.get("webhook_url", ""), body.get("email_to", ""), principal.username)
-    except (alerts_mod.RuleError, TypeError, ValueError) as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return {"id": rid}
-
-
+router.include_router(web_alerts.router)
+router.include_router(duty.router)

@@ -67,18 +67,25 @@ def test_model_loads_offline_and_scores_in_range(small_model_root, monkeypatch):
     model = load(small_model_root)
     rows = model.score(["They are vermin and we should kill every one of them.",
                         "Ces gens sont des rats.", "هؤلاء حشرات قذرة",
-                        "Heute ist ein schöner Tag in Berlin und wir gehen spazieren."])
-    assert [r["language"] for r in rows] == ["en", "fr", "ar", "de"]
-    for r in rows[:3]:
+                        "Die sind Ungeziefer und gehören nicht hierher.",
+                        "Ze zijn ongedierte en ze moeten allemaal weg uit ons land."])
+    assert [r["language"] for r in rows] == ["en", "fr", "ar", "de", "nl"]
+    for r in rows[:4]:
         assert r["supported"] and r["label"] is not None
         for s in ("hateful", "offensive", "dehumanising"):
             assert 0.0 <= r[s] <= 1.0
     assert rows[0]["incitement"] is not None and 0 <= rows[0]["incitement"] <= 1
-    assert rows[1]["incitement"] is None and "incitement" in rows[1]["no_training_data"]
+    # French incitement: no labelled set, so the threats rule alone (no call here: 0).
+    assert rows[1]["incitement"] == 0.0 and rows[1]["threat"] == 0.0
     assert rows[0]["dehumanising_terms"] == ["vermin"]
-    german = rows[3]
-    assert not german["supported"] and german["label"] is None
-    assert all(german[s] is None for s in SCORES)
+    assert {"kind": "dehumanising", "start": 9, "end": 15, "text": "vermin"} in \
+        rows[0]["evidence"]
+    assert any(e["kind"] == "threat" and "kill" in e["text"] for e in rows[0]["evidence"])
+    assert rows[3]["dehumanising_terms"] == ["Ungeziefer"]
+    dutch = rows[4]
+    assert not dutch["supported"] and dutch["label"] is None
+    assert all(dutch[s] is None for s in SCORES)
+    assert "no training data for language 'nl'" in dutch["null_reason"]
     assert model.meta["version"] == "vtest" and "davidson" in model.meta["test_metrics"]
 
 

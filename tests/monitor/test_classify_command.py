@@ -28,7 +28,8 @@ def data_dir(small_model_root, tmp_path, monkeypatch):
 def test_csv_in_jsonl_out_one_object_per_row(data_dir, tmp_path):
     src = tmp_path / "posts.csv"
     src.write_text('id,text\n1,"Those people are vermin, drive them out"\n2,I love my garden\n'
-                   '3,"Les immigrés sont des cafards"\n4,"Guten Morgen, liebe Nachbarn"\n',
+                   '3,"Les immigrés sont des cafards"\n'
+                   '4,"Goedemorgen, lieve buren, wat een mooie dag"\n',
                    encoding="utf-8")
     out = tmp_path / "out.jsonl"
     r = CliRunner().invoke(app, ["monitor", "classify", "--input", str(src), "--text-column",
@@ -41,7 +42,8 @@ def test_csv_in_jsonl_out_one_object_per_row(data_dir, tmp_path):
     for x in rows[:3]:
         assert all(0 <= x[k] <= 1 for k in ("hateful", "offensive", "dehumanising"))
         assert x["label"] in {"hateful", "offensive", "incitement", "dehumanising", "neither"}
-    assert rows[3]["language"] == "de" and rows[3]["hateful"] is None
+    assert rows[3]["language"] == "nl" and rows[3]["hateful"] is None
+    assert "no training data for language 'nl'" in rows[3]["null_reason"]
 
 
 def test_jsonl_input_and_forced_language(data_dir, tmp_path):
