@@ -7,7 +7,10 @@ from pathlib import Path
 
 import typer
 
+from forewarn.cliutil import UserError, iso_date, one_of
 from forewarn.monitor.cli import _engine, app, console
+
+ACTIONS = ("acknowledge", "dismiss", "reopen", "assign", "annotate")
 
 
 def _country(session, country_id: int) -> str:
@@ -19,9 +22,12 @@ def _country(session, country_id: int) -> str:
 
 
 @app.command("alerts")
-def alerts_cmd(day: str = typer.Option(None, help="Re-evaluate the rules on this day first "
+def alerts_cmd(day: str = typer.Option(None, callback=iso_date,
+                                       help="Re-evaluate the rules on this day first "
                                        "(ingestion and `serve` do it by themselves)."),
-               status: str = typer.Option("new", help="new, acknowledged, dismissed or all")):
+               status: str = typer.Option("new", callback=one_of(
+                   "new", "acknowledged", "dismissed", "all"),
+                   help="new, acknowledged, dismissed or all")):
     """List the alerts inbox (and, with --day, evaluate the rules on that day first)."""
     from datetime import date
 
@@ -34,8 +40,11 @@ def alerts_cmd(day: str = typer.Option(None, help="Re-evaluate the rules on this
     if day:
         created = alerts.refresh(engine, [date.fromisoformat(day)])
         console.print(f"{len(created)} new alerts")
+    shown = alerts.inbox(engine, None if status == "all" else status or None)
+    if not shown:
+        console.print(f"No {'' if status == 'all' else status + ' '}alerts.")
     with Session(engine) as s:
-        for a in alerts.inbox(engine, None if status == "all" else status or None):
+        for a in shown:
             extra = f" assigned to {a.assigned_to}" if a.assigned_to else ""
             console.print(f"#{a.id} {a.day} {_country(s, a.country_id)} "
                           f"{signal_label(a.signal)}: {a.count} (expected {a.expected:.2f}, "
@@ -44,7 +53,9 @@ def alerts_cmd(day: str = typer.Option(None, help="Re-evaluate the rules on this
 
 @app.command("alert")
 def alert_act(alert_id: int,
-              action: str = typer.Argument(..., help="acknowledge|dismiss|reopen|assign|annotate"),
+              action: str = typer.Argument(..., callback=one_of(*ACTIONS),
+                                           help="acknowledge, dismiss, reopen, assign or "
+                                           "annotate"),
               value: str = typer.Argument("", help="assign: the username; annotate: the note"),
               by: str = typer.Option("cli")) -> None:
     """Act on an alert: acknowledge, dismiss, reopen, assign USER or annotate NOTE."""
@@ -52,9 +63,9 @@ def alert_act(alert_id: int,
 
     try:
         a = alerts.act(_engine(), alert_id, action, by, value)
-    except (LookupError, ValueError) as exc:
-        console.print(f"[red]{exc}[/red]")
-        raise typer.Exit(1) from exc
+    except LookupError:
+        raise UserError(f"no alert {alert_id} (see `forewarn monitor alerts --status all`)"
+                        ) from None
     console.print(f"alert {alert_id}: {a.status}"
                   + (f", assigned to {a.assigned_to}" if a.assigned_to else "")
                   + f", {len(a.notes or [])} note(s)")

@@ -71,19 +71,11 @@ def flagged_documents(session, limit: int = 15) -> list[dict]:
              else "/monitor"} for d, iso3 in session.execute(q).all()]
 
 
-def field_reports(session, limit: int = 10) -> list[dict] | None:
-    """The latest field reports the viewer may see (None: the reports capability is absent)."""
-    try:
-        from forewarn.reports import triage
-    except ImportError:
-        return None
-    out = []
-    for r in triage.queue(session, limit=limit):
-        c = session.get(Country, r.country_id) if r.country_id else None
-        out.append({"id": r.id, "reference": r.reference, "created_at": r.created_at,
-                    "status": r.status, "place": r.place, "country": c.iso3 if c else None,
-                    "what": (r.what or "")[:200], "url": f"/reports/{r.id}"})
-    return out
+def field_reports(session, limit: int = 10) -> list[dict]:
+    """The latest field reports the viewer may see (through the reports capability)."""
+    from forewarn.reports.service import latest
+
+    return latest(session, limit)
 
 
 @twin(router, "/duty", "monitor/duty.html", summary="The duty officer's view", tags=["monitor"])
