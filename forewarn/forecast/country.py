@@ -24,7 +24,7 @@ from forewarn.store.models import EwpCountryYear
 from forewarn.web.charts import Series, fmt_pct, line_chart
 from forewarn.web.sections import register_country_section
 
-_calibration_cache: dict[int, dict] = {}
+_calibration_cache: dict[tuple[str, int], dict] = {}
 # Bands with fewer country-years are listed in the table but not plotted: a share from a
 # handful of rows (3 rows, 2 onsets: 67%) would set the chart's scale and say little.
 MIN_BAND_ROWS = 30
@@ -51,8 +51,10 @@ def window_statement(data_year: int, today: date) -> dict:
 def native_calibration(session: Session, run_id: int) -> dict:
     """Risk bands of a stored backtest's year-T risks against the observed share with a new
     onset in T+1 or T+2 (EWP mk_onset; years whose T+2 is not yet observed are left out)."""
-    if run_id in _calibration_cache:
-        return _calibration_cache[run_id]
+    # Keyed by database too: run ids restart in each database a process serves.
+    key = (str(session.get_bind().url), run_id)
+    if key in _calibration_cache:
+        return _calibration_cache[key]
     onsets = {(c, y): o for c, y, o in session.execute(
         select(EwpCountryYear.country_id, EwpCountryYear.year, EwpCountryYear.mk_onset))}
     last = max((y for _, y in onsets), default=0)
@@ -72,7 +74,7 @@ def native_calibration(session: Session, run_id: int) -> dict:
            "brier": metrics.brier(truth, risk) if risk else None,
            "first_year": years[0] if years else None, "last_scored_year": last - 2}
     _calibration_cache.clear()  # only the newest backtest is ever shown
-    _calibration_cache[run_id] = out
+    _calibration_cache[key] = out
     return out
 
 
