@@ -48,10 +48,9 @@ def app_on(engine, tmp_path, cheap_argon2):
         yield build
 
 
-@pytest.fixture
-def clients(app_on):
-    """CLIENTS(role) → a client signed in as ROLE ('anonymous': not signed in)."""
-    app = app_on()
+def signed_in_clients(app):
+    """A factory: make(role) → a client of APP signed in as ROLE ('anonymous': not signed
+    in); close_all() closes them."""
     opened = []
 
     def make(role: str) -> TestClient:
@@ -61,6 +60,13 @@ def clients(app_on):
             assert login(c, role).status_code == 303
         return c
 
+    make.close_all = lambda: [c.close() for c in opened]
+    return make
+
+
+@pytest.fixture
+def clients(app_on):
+    """CLIENTS(role) → a client signed in as ROLE ('anonymous': not signed in)."""
+    make = signed_in_clients(app_on())
     yield make
-    for c in opened:
-        c.close()
+    make.close_all()

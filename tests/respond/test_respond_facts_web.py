@@ -8,13 +8,12 @@ from __future__ import annotations
 import json
 
 import pytest
-from fastapi.testclient import TestClient
 from sqlalchemy.orm import Session
 
 from forewarn.respond import facts
 from forewarn.web.watchlist import topology
-from tests.accounts import login
 
+from .conftest import signed_in_clients
 from .recording import audit_entries, post_form, post_json
 
 pytestmark = pytest.mark.realdata
@@ -22,19 +21,9 @@ pytestmark = pytest.mark.realdata
 
 @pytest.fixture
 def as_role(app_on, raw_dir):
-    app = app_on(raw_dir)
-    opened = []
-
-    def make(role: str) -> TestClient:
-        c = TestClient(app, base_url="https://testserver")
-        opened.append(c)
-        if role != "anonymous":
-            assert login(c, role).status_code == 303
-        return c
-
+    make = signed_in_clients(app_on(raw_dir))
     yield make
-    for c in opened:
-        c.close()
+    make.close_all()
 
 
 def test_state_of_palestine_has_a_page_and_a_map_shape(as_role, raw_dir):
