@@ -124,20 +124,28 @@ def facts_from_session(session, iso3: str, raw_dir: Path | None,
 
 
 def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | None:
-    """Forewarn's newest stored forecast for ISO3 (risk, the year before's risk, citation), or
-    None when no forecast run is stored for it."""
-    from forewarn.forecast import latest_forecast, risk_history
+    """Forewarn's newest stored forecast for ISO3 (risk, the risk it is compared with,
+    citation), or None when no forecast run is stored for it. Both figures come from
+    forewarn.forecast.risk_change, the one change figure the country page's headline and the
+    home page's movers show, so the planner's trend cannot disagree with them."""
+    from forewarn.forecast import risk_change, risk_history
 
-    rows = risk_history(session, iso3)
-    now = next((r for r in reversed(rows) if r["source"] == "forecast"), None)
-    if now is None or now["risk"] is None:
+    change = risk_change(session, iso3)
+    if change is None or change["risk"] is None:
         return None
-    before = next((r["risk"] for r in rows if r["year"] == now["year"] - 1), None)
-    if before is None:  # no backtest year: the forecast run's own previous-year prediction
-        before = next((r["previous_risk"] for r in latest_forecast(session)
-                       if r["iso3"] == iso3), None)
-    return (float(now["risk"]), None if before is None else float(before),
-            f"Forewarn stored forecast, model {now['model_version']}, origin year {now['year']}")
+    now = next((r for r in reversed(risk_history(session, iso3))
+                if r["source"] == "forecast" and r["year"] == change["year"]), None)
+    model = f"model {now['model_version']}, " if now else ""
+    before = change["previous_risk"]
+    return (float(change["risk"]), None if before is None else float(before),
+            f"Forewarn stored forecast, {model}origin year {change['year']}")
+
+
+def forecast_change(session, iso3: str) -> dict | None:
+    """The forecast's change figure for ISO3 (forewarn.forecast.risk_change), or None."""
+    from forewarn.forecast import risk_change
+
+    return risk_change(session, iso3) if session is not None else None
 
 
 def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
@@ -302,12 +310,22 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         veto_cast = bool(recorded) or any(v.date >= GA_DEBATE_RULE_FROM for v in later)
         sources.append(rec.source)
         sources += sorted({v.topic for v in later})
+    trend = _trend(f, rules)
+    basis = {}
+    change = forecast_change(session, iso3) if f.forecast_source and \
+        f.forecast_source.startswith("Forewarn") else None
+    if trend and change and change["change"] is not None:
+        basis["risk_trend"] = [f"{change['change'] * 100:+.1f} percentage points: "
+                               f"{change['compares']}"]
+    elif trend and f.risk_before is not None:
+        basis["risk_trend"] = [f"{f.risk * 100:.1f}% against {f.risk_before * 100:.1f}% the "
+                               f"year before ({f.forecast_source})"]
     c = countries.get(iso3)
     return SituationProfile(
         phase=phase, state_role=state_role, iso3=iso3, name=c.name if c else iso3,
         armed_conflict=None if f.state_based_deaths is None
         else f.state_based_deaths >= inf["armed_conflict_min_deaths"],
-        risk=f.risk, risk_trend=_trend(f, rules), foa=foa,
+        risk=f.risk, risk_trend=trend, foa=foa, basis=basis,
         icc_jurisdiction=treaties["icc_jurisdiction"], icc_basis=treaties["icc_basis"],
         genocide_party=treaties["genocide_party"],
         genocide_art_ix=treaties["genocide_party"] and not ts.genocide_art_ix_reservation,

@@ -138,7 +138,7 @@ def profile_for_situation(session, sit, settings=None, principal=None,
     if conflict is not None:
         profile.armed_conflict = conflict == "yes"
     profile.conflict_type = values["conflict_type"]["value"]
-    profile.basis = {k: (v["basis"] if not v["override"] else
+    profile.basis = profile.basis | {k: (v["basis"] if not v["override"] else
                          [f"set by {v['override']['by']}: {v['override']['reason']}"])
                      for k, v in values.items()}
     if derived["non_state_perpetrators"]:
