@@ -330,6 +330,7 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         genocide_party=treaties["genocide_party"],
         genocide_art_ix=treaties["genocide_party"] and not ts.genocide_art_ix_reservation,
         hr_treaties=treaties["hr"], icj_cases=reg.icj_cases, memberships=memberships,
+        council_seat=reg.council_seat(),
         veto_likely=veto_likely, veto_reasons=veto_reasons, veto_cast=veto_cast,
         icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources,
         # EWP's ongoing non-state-led episodes name their perpetrators (e.g. the RSF).
