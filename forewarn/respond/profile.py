@@ -226,13 +226,15 @@ def recorded_vetoes(session, iso3: str) -> list[Veto]:
 
 def apply_registry(ts, reg) -> dict:
     """Treaty and ICC facts for the planner: the registry's facts in force (a correction
-    replaces the shipped status) and the ICC referrals in the record."""
+    replaces the shipped status), the ICC referrals in the record and the ICC situations
+    under investigation."""
     def party(treaty: str, shipped: bool | None) -> bool | None:
         found = reg.party(treaty)
         return shipped if found is None else found
 
     icc_party = party("rome_statute", ts.icc_party)
     declared, referrals = reg.art12_3, reg.icc_referrals
+    situations = sorted(reg.icc_situations, key=lambda f: f.date or "")
     basis = ""
     if referrals:
         r = referrals[-1]
@@ -242,11 +244,16 @@ def apply_registry(ts, reg) -> dict:
         basis = "the ICC has territorial/nationality jurisdiction as a party (Art. 12(2))"
     elif declared is not None:
         basis = f"Art. 12(3) declaration: {declared.status} ({declared.citation})"
+    elif situations:  # e.g. Bangladesh/Myanmar: crimes completed on a party's territory
+        s = situations[-1]
+        basis = (f"ICC situation under investigation: {s.summary or s.subject} ({s.subject}), "
+                 f"{s.status} ({s.citation}, as of {s.as_of})")
     hr = {k: party(k, v["party"]) for k, v in ts.hr.items()}
     for k in reg.treaties:   # a treaty the registry knows but the status files do not list
         if k not in hr and k not in ("genocide", "rome_statute", "geneva_conventions"):
             hr[k] = reg.party(k)
-    return {"icc_jurisdiction": bool(icc_party or declared is not None or referrals),
+    return {"icc_jurisdiction": bool(icc_party or declared is not None or referrals
+                                     or situations),
             "icc_basis": basis, "genocide_party": party("genocide", ts.genocide_party),
             "hr": hr}
 

@@ -58,3 +58,44 @@ def test_council_route_knows_the_state_sits_on_the_council(raw_dir):
     assert "own veto" in permanent["reasons"][0]
     sudan = plan(profile_for_country(raw_dir, "SDN"))["council_route"]
     assert sudan["council_seat"] is None and not any("27(3)" in r for r in sudan["reasons"])
+
+
+def test_icc_situations_come_from_the_registry_and_a_correction_reaches_the_planner(
+        engine):
+    """One source for ICC situations: the registry (catalog/reference_facts.yaml), each row
+    with its citation and as-of date; the planner's 'what has been tried' reads it through
+    facts_for, so an administrator's correction changes it."""
+    from pathlib import Path
+
+    import forewarn.respond as respond_pkg
+    from forewarn.respond import facts
+    from forewarn.respond.situation import existing_measures, icc_situation
+
+    assert not (Path(respond_pkg.__file__).parent / "icc_situations.yaml").exists()
+    shipped = facts.facts_for(None, kind="icc_situation")
+    assert {"SDN", "LBY", "MMR", "UKR", "PSE"} <= {f.iso3 for f in shipped}
+    assert all(f.citation and f.as_of and f.date for f in shipped)
+    darfur = icc_situation("SDN")
+    assert darfur["case"] == "ICC-02/05" and "Art. 13(b)" in darfur["trigger"]
+    from sqlalchemy.orm import Session
+
+    from forewarn.security.principal import for_role
+    from forewarn.security.sensitivity import set_principal
+
+    with Session(engine) as s:
+        set_principal(s, for_role("admin", "admin"))
+        s.info["principal"] = for_role("admin", "admin")
+        tried = existing_measures(s, "SDN")["icc_investigation"]
+        assert tried[0]["citation"] and "ICC-02/05" in tried[0]["what"]
+        facts.add_fact(s, s.info["principal"], kind="icc_situation", iso3="SDN",
+                       subject="ICC-02/05", status="investigation open (Security Council "
+                       "referral, Rome Statute Art. 13(b)); arrest warrants outstanding",
+                       citation="Test: ICC press release ICC-CPI-20260101", source="corrected")
+        s.flush()
+        tried = existing_measures(s, "SDN")["icc_investigation"]
+        assert "warrants outstanding" in tried[0]["outcome"]
+        assert tried[0]["citation"] == "Test: ICC press release ICC-CPI-20260101"
+        # The country-level profile reads the same facts: the ICC has jurisdiction over
+        # Myanmar through the Bangladesh/Myanmar situation, without a Council referral.
+        mmr = profile_for_country(s, "MMR")
+        assert mmr.icc_jurisdiction is True and "ICC-01/19" in mmr.icc_basis

@@ -132,21 +132,23 @@ def test_a_finding_is_flagged_and_an_audited_correction_changes_the_planner(engi
 
 
 def test_a_recorded_icc_referral_changes_the_icc_route(as_role):
+    # Syria: not a party, no Art. 12(3) declaration, no ICC situation (Myanmar has one, the
+    # Bangladesh/Myanmar situation, so the ICC already has jurisdiction there).
     analyst = as_role("analyst")
-    before = analyst.get("/countries/MMR/options.json").json()["profile"]
+    before = analyst.get("/countries/SYR/options.json").json()["profile"]
     assert before["icc_jurisdiction"] is False
     assert "ICC jurisdiction without the Council: no" in analyst.get(
-        "/countries/MMR/options").text
+        "/countries/SYR/options").text
     r = post_json(analyst, "/api/respond/measures", {
-        "iso3": "MMR", "tool_id": "icc_investigation", "date": "2025-01-15",
+        "iso3": "SYR", "tool_id": "icc_investigation", "date": "2025-01-15",
         "actor": "UN Security Council", "decision_ref": "S/RES/9999 (test referral)"})
     assert r.status_code == 201, r.text
-    after = analyst.get("/countries/MMR/options.json").json()["profile"]
+    after = analyst.get("/countries/SYR/options.json").json()["profile"]
     assert after["icc_jurisdiction"] is True and "S/RES/9999" in after["icc_basis"]
-    page = analyst.get("/countries/MMR/options").text
+    page = analyst.get("/countries/SYR/options").text
     assert "ICC jurisdiction: yes" in page and "S/RES/9999" in page
     assert any(f["kind"] == "icc_referral" and f["source"] == "recorded" for f in
-               analyst.get("/facts.json", params={"iso3": "MMR"}).json()["facts"])
+               analyst.get("/facts.json", params={"iso3": "SYR"}).json()["facts"])
 
 
 def test_toolbox_page_has_a_chapter_column_and_filter(as_role):
