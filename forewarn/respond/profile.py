@@ -172,6 +172,34 @@ def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
                  f"{snap['as_of']}, published version {snap['number']}{demo}")
 
 
+def monitor_alerts(session, iso3: str, days: int, today=None) -> list[dict]:
+    """The country's monitor alerts (spikes of hate speech or incitement signals) of the last
+    DAYS days, newest first: [{day, signal, count, expected, status}]. Monitoring is internal
+    (as on the country page and the situation profile): a reader who may not read internal
+    material gets none, not even a count."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import inspect, select
+
+    from forewarn.monitor.models import MonitorAlert
+    from forewarn.security import principal_of
+    from forewarn.store.models import Country
+
+    principal = principal_of(session)
+    if principal is None or not principal.can("read:internal"):
+        return []
+    if not inspect(session.connection()).has_table(MonitorAlert.__tablename__):
+        return []
+    since = (today or date.today()) - timedelta(days=days)
+    rows = session.scalars(select(MonitorAlert).join(Country, Country.id ==
+                                                     MonitorAlert.country_id)
+                           .where(Country.iso3 == iso3, MonitorAlert.day >= since,
+                                  MonitorAlert.status != "dismissed")
+                           .order_by(MonitorAlert.day.desc())).all()
+    return [{"day": a.day.isoformat(), "signal": a.signal, "count": a.count,
+             "expected": a.expected, "status": a.status} for a in rows]
+
+
 def infer_phase(f: CountryFacts, rules: dict) -> tuple[str, str]:
     inf = rules["inference"]
     if f.ongoing_state_led or f.ongoing_non_state_led:
@@ -277,9 +305,20 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     raw_dir = Path(raw_dir) if raw_dir else None
     f = (facts_from_session(session, iso3, raw_dir, inf["aftermath_years"]) if session
          else facts_from_raw(raw_dir, iso3, inf["aftermath_years"]))
-    inferred, sources = {}, []
+    inferred, sources, basis = {}, [], {}
+    days = inf.get("monitor_alert_days", 90)
+    alerts = monitor_alerts(session, iso3, days) if session is not None else []
+    if alerts:
+        signals = sorted({a["signal"].replace("_", " ") for a in alerts})
+        basis["monitor"] = [f"{len(alerts)} monitor alerts in the last {days} days (rising "
+                            f"signals: {', '.join(signals)}; latest {alerts[0]['day']})"]
+        sources.append(f"Forewarn monitor alerts, last {days} days")
     if phase is None:
         phase, how = infer_phase(f, rules)
+        if phase == "latent_risk" and alerts:
+            # Rising hate-speech or incitement signals are warning signs (Framework of
+            # Analysis, risk factor 8 indicators): the same rule as the situation profile.
+            phase, how = "escalation", basis["monitor"][0] + "; " + how
         inferred["phase"] = how
     if state_role is None:
         state_role, how = infer_state_role(f, rules)
@@ -291,6 +330,7 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         if found is not None:
             foa, citation = found
             sources.append(citation)
+            basis["assessment"] = [citation]
     if f.state_based_deaths is not None:
         sources.append(UCDP_CITATION)
     ts = treaty_status(iso3, raw_dir)
@@ -318,7 +358,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         sources.append(rec.source)
         sources += sorted({v.topic for v in later})
     trend = _trend(f, rules)
-    basis = {}
     change = forecast_change(session, iso3) if f.forecast_source and \
         f.forecast_source.startswith("Forewarn") else None
     if trend and change and change["change"] is not None:

@@ -99,3 +99,45 @@ def test_icc_situations_come_from_the_registry_and_a_correction_reaches_the_plan
         # Myanmar through the Bangladesh/Myanmar situation, without a Council referral.
         mmr = profile_for_country(s, "MMR")
         assert mmr.icc_jurisdiction is True and "ICC-01/19" in mmr.icc_basis
+
+
+def test_country_planner_reads_monitor_alerts_for_internal_readers_only(engine):
+    """The country-level planner uses the monitor's alerts (rising signals) as the situation
+    profile does: recent alerts raise latent risk to escalation, with the basis shown; a
+    reader without internal clearance gets neither the alerts nor their effect."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import select
+    from sqlalchemy.orm import Session
+
+    from forewarn.monitor.models import MonitorAlert, MonitorAlertRule
+    from forewarn.security import ANONYMOUS, SYSTEM
+    from forewarn.security.principal import for_role
+    from forewarn.security.sensitivity import set_principal
+    from forewarn.store.models import Country
+
+    with Session(engine) as s:
+        set_principal(s, SYSTEM)
+        country = s.scalar(select(Country).where(Country.iso3 == "ISL"))
+        if country is None:
+            country = Country(iso3="ISL", name="Iceland", cow_code=395, region="Europe")
+            s.add(country)
+            s.flush()
+        rule = MonitorAlertRule(name="incitement spike", signal="incitement")
+        s.add(rule)
+        s.flush()
+        s.add(MonitorAlert(rule_id=rule.id, country_id=country.id, signal="incitement",
+                           day=date.today() - timedelta(days=3), count=12, expected=2.0,
+                           p_value=0.001))
+        s.commit()
+    with Session(engine) as s:
+        set_principal(s, ANONYMOUS)
+        public = profile_for_country(s, "ISL")
+    with Session(engine) as s:
+        set_principal(s, for_role("analyst", "analyst"))
+        internal = profile_for_country(s, "ISL")
+    assert public.phase == "latent_risk" and "monitor" not in public.basis
+    assert internal.phase == "escalation"
+    assert "1 monitor alerts" in internal.basis["monitor"][0] and \
+        "incitement" in internal.basis["monitor"][0]
+    assert "monitor alerts" in internal.inferred["phase"]
