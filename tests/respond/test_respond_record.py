@@ -97,6 +97,7 @@ def test_stored_outcomes_from_real_panel(engine, panel):
 @pytest.fixture(scope="module")
 def client(raw_dir, tmp_path_factory):
     """The respond router on a small app (the full app is tested by the web package)."""
+    import forewarn.web.menu  # noqa: F401  (the site frame's template globals, as in the app)
     from forewarn.respond.web import router
     from forewarn.store.db import make_engine, upgrade
 
