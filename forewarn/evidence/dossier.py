@@ -289,7 +289,7 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
         "rejected": rejected,
         "undecided": {"count": len(undecided), "items": undecided,
                       "url": f"/situations/{sit.id}/proposals"},
-        "obligations": {**hooks.obligations(iso3, settings.raw_dir),
+        "obligations": {**hooks.obligations(session, iso3, settings.raw_dir),
                         "findings": obligation_findings},
         "recommendations": (hooks.recommendations(session, iso3, settings, sit, principal,
                                                   phase, state_role)

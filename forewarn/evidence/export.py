@@ -66,12 +66,22 @@ def to_markdown(d: dict) -> str:
     ob = d["obligations"]
     out += ["## 3. Obligations of the state", ""]
     if ob["available"]:
-        out += ["| Treaty | Party | Note |", "|---|---|---|"]
-        out += [f"| {t['treaty']} | {'yes' if t['party'] else 'no'} | {t['note']} |"
+        out += [f"> **Contradicted fact.** {c['kind']}, {c['subject']}: a finding says "
+                f"**{c['finding']}** ({c['finding_citation']}, as of {c['finding_as_of']}); "
+                f"the {c['in_force_source']} fact says **{c['in_force']}** "
+                f"({c['in_force_citation']}, as of {c['in_force_as_of']})."
+                for c in ob.get("contradictions", [])]
+        if ob.get("contradictions"):
+            out.append("")
+        out += ["| Treaty | Party | Note | Source (as of) |", "|---|---|---|---|"]
+        out += [f"| {t['treaty']} | {'yes' if t['party'] else t['status']} | "
+                f"{_md_escape(t['note'])} | {_md_escape(t['citation'])} ({t['as_of']}"
+                f"{'; corrected' if t['source'] == 'corrected' else ''}) |"
                 for t in ob["treaties"]]
         out.append("")
         out += [f"- **{o['court']}, {o['case']}, order of {o['date']}.** {o['summary']} "
-                f"Compliance: {o['compliance']}. ({o['source']})" for o in ob["court_orders"]]
+                f"Compliance: {o['compliance']}. ({o['citation']}, as of {o['as_of']})"
+                for o in ob["court_orders"]]
     else:
         out.append(f"_{ob['note']}_")
     out += [f"- {f['text']} {_cites(f['citations'])}" for f in ob["findings"]]

@@ -1,5 +1,6 @@
 """What a dossier takes from other capabilities: the state's treaty obligations and court
-orders, and response recommendations, both from forewarn.respond.
+orders (from the reference-facts registry), and response recommendations, both from
+forewarn.respond.
 
 Each hook returns {"available": False, "note": ...} instead of failing when the other
 capability cannot answer (its data missing or broken), so a dossier is always produced and
@@ -15,43 +16,20 @@ log = logging.getLogger("forewarn.evidence")
 MAX_RECOMMENDATIONS = 6
 
 
-def obligations(iso3: str, raw_dir: Path | None = None) -> dict:
-    """Treaties ISO3 is party to and court orders addressed to it."""
-    from forewarn.respond import catalog, treaties
+def obligations(session, iso3: str, raw_dir: Path | None = None) -> dict:
+    """Treaties ISO3 is party to and court orders addressed to it, as the reference-facts
+    registry holds them for this reader (an audited correction replaces the shipped fact),
+    each with its citation and as-of date, and findings that contradict a fact in force."""
+    from forewarn.respond import service
 
     try:
-        ts = treaties.treaty_status(iso3, raw_dir if raw_dir and Path(raw_dir).exists()
-                                    else None)
-        orders = [o for o in catalog.load_court_orders() if o["respondent"] == iso3]
+        out = service.obligations(session, iso3, raw_dir if raw_dir and Path(raw_dir).exists()
+                                  else None)
     except Exception as exc:  # another capability's data: report, never break the dossier
         log.exception("treaty status for %s", iso3)
-        return {"available": False, "treaties": [], "court_orders": [],
-                "note": f"Treaty status could not be read ({exc})."}
-    rows = [
-        {"treaty": "Convention on the Prevention and Punishment of the Crime of Genocide (1948)",
-         "party": ts.genocide_party,
-         "note": "reservation to Art. IX (ICJ jurisdiction)" if ts.genocide_art_ix_reservation
-         else ""},
-        {"treaty": "Rome Statute of the International Criminal Court (1998)",
-         "party": ts.icc_party,
-         "note": "; ".join(x for x in (
-             f"withdrew {ts.icc_withdrawn}" if ts.icc_withdrawn else "",
-             f"withdrawal pending {ts.icc_pending_withdrawal}" if ts.icc_pending_withdrawal
-             else "",
-             f"Art. 12(3) declaration {ts.icc_art12_3}" if ts.icc_art12_3 else "") if x)},
-        {"treaty": "Geneva Conventions of 12 August 1949", "party": ts.geneva_party,
-         "note": ""},
-    ]
-    names = treaties.HR_NAMES
-    for key, entry in sorted(ts.hr.items()):
-        rows.append({"treaty": names.get(key, key), "party": bool(entry.get("party")),
-                     "note": f"since {entry['year']}" if entry.get("year") else ""})
-    return {"available": True, "treaties": rows,
-            "court_orders": [{"court": o["court"], "case": o["case"], "date": o["date"],
-                              "summary": o["summary"], "compliance": o["compliance"],
-                              "compliance_note": o.get("compliance_note", ""),
-                              "source": o["source"]} for o in orders],
-            "sources": list(ts.sources), "note": ""}
+        return {"available": False, "treaties": [], "court_orders": [], "contradictions": [],
+                "note": f"Treaty status could not be read from forewarn.respond ({exc})."}
+    return {"available": True, **out, "note": ""}
 
 
 def recommendations(session, iso3: str, settings, situation=None, principal=None,

@@ -220,14 +220,15 @@ def country_facts(session: Session, iso3: str, settings=None, principal=None) ->
     out: dict = {}
     try:
         from forewarn.respond import profile as rp
-        from forewarn.respond.catalog import load_court_orders
         from forewarn.respond.planner import load_rules
 
         rules = load_rules()
         raw = getattr(settings, "raw_dir", None)
         f = rp.facts_from_session(session, iso3, raw if raw and Path(raw).exists() else None,
                                   rules["inference"]["aftermath_years"])
-        out["court_orders"] = list(load_court_orders())
+        from forewarn.respond.service import court_orders
+
+        out["court_orders"] = court_orders()
         out["ongoing_episodes"] = (f.ongoing_state_led or []) + (f.ongoing_non_state_led or [])
         out["state_based_deaths"], out["last_year"] = f.state_based_deaths, f.last_year
         out["armed_conflict_min_deaths"] = rules["inference"]["armed_conflict_min_deaths"]

@@ -84,7 +84,7 @@ class Intake:
         if name not in LIMITERS:
             LIMITERS[name] = TokenBucket(
                 self.limits.rate_limit * 60 / self.limits.rate_window_seconds,
-                burst=self.limits.rate_limit)
+                burst=self.limits.rate_limit, name=name)
         return LIMITERS[name]
 
     @staticmethod
@@ -104,7 +104,10 @@ class Intake:
 
     def accept(self, message: InboundMessage, channel: Channel) -> str:
         """Store MESSAGE as a report; returns its reference or raises Refused."""
-        wait = self._bucket(channel.name).take(self._key(message.sender or "unknown"))
+        # Held in the database (as the web's rate limits): every intake process and worker
+        # shares one bucket per sender, and a restart does not reset it.
+        wait = self._bucket(channel.name).take(self._key(message.sender or "unknown"),
+                                               self.sessions)
         if wait:
             raise Refused(f"too many reports from this sender; try again in {int(wait) + 1} s",
                           temporary=True, kind="rate")

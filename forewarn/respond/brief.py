@@ -139,6 +139,13 @@ def _judgements(sit, options: dict, principal) -> list[dict]:
         add("non_state", "Non-state perpetrators: " + ", ".join(
             derived["non_state_perpetrators"][:4]) + ".", role)
     add("phase", f"Phase: {values['phase']['label']}.", values["phase"])
+    prof = options["profile"]
+    if prof.get("risk") is not None:
+        # The trend and its figure are forewarn.forecast.risk_change's (respond.profile),
+        # the same the country page's headline and the home page's movers show.
+        add("forecast", f"Forecast risk of mass-killing onset: {prof['risk'] * 100:.1f}%"
+            + (f", {prof['risk_trend']}" if prof.get("risk_trend") else "") + ".",
+            {"basis": (prof.get("basis") or {}).get("risk_trend", []), "refs": []})
     conflict = values["armed_conflict"]
     kind = values["conflict_type"]["value"]
     if conflict["value"] is not None:

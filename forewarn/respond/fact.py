@@ -12,6 +12,7 @@ KINDS = {
     "sanctions_regime": "UN sanctions regime",
     "icc_referral": "ICC referral",
     "icc_declaration": "ICC Art. 12(3) declaration",
+    "icc_situation": "ICC situation under investigation",
     "treaty_party": "Treaty status",
     "court_order": "Court order and compliance",
     "icj_case": "ICJ case",

@@ -29,8 +29,8 @@ __all__ = ["KINDS", "SOURCES", "Fact", "FactError", "PlannerFacts", "add_fact",
            "memberships", "planner_facts", "timeline"]
 # Kinds an administrator may correct in the app (memberships are corrected in
 # organisations.yaml, so the partners page and the planner keep one source).
-CORRECTABLE = ("treaty_party", "icc_declaration", "icc_referral", "veto", "court_order",
-               "icj_case", "sanctions_regime", "veto_restraint", "fact_finding",
+CORRECTABLE = ("treaty_party", "icc_declaration", "icc_referral", "icc_situation", "veto",
+               "court_order", "icj_case", "sanctions_regime", "veto_restraint", "fact_finding",
                "peace_operation", "council_event", "council_member")
 # Kinds whose findings are compared with the shipped fact (same key, different status).
 COMPARED = ("treaty_party", "icc_declaration", "membership", "court_order")
@@ -288,6 +288,11 @@ class PlannerFacts:
     @property
     def icc_referrals(self) -> list[Fact]:
         return [f for f in self.facts if f.kind == "icc_referral"]
+
+    @property
+    def icc_situations(self) -> list[Fact]:
+        """ICC situations under investigation concerning the country (shipped or corrected)."""
+        return [f for f in self.facts if f.kind == "icc_situation" and f.source != "recorded"]
 
     @property
     def icj_cases(self) -> list[str]:

@@ -1,8 +1,10 @@
 """What followed the measures taken: deaths, displacement and forecast risk over the next
 6/12/24 months from the annual panel, and which combinations of tools preceded de-escalation.
 
-The panel is annual. The baseline is the last full year before the measure; a horizon of h
-months reads the calendar year that contains the measure date + h months. A situation counts
+The panel is annual. The baseline is the last full year before the measure (deaths and
+displacement in that year, and the forecast made from that year's data, the one in hand when
+the measure was taken); a horizon of h months reads the calendar year that contains the
+measure date + h months. A situation counts
 as de-escalated when deaths fell by the rules' threshold (planner_rules.yaml: outcomes).
 """
 
@@ -23,7 +25,8 @@ PANEL_COLUMNS = ["iso3", "year", "deaths", "displaced", "risk"]
 
 
 def panel_from_raw(raw_dir: Path) -> pd.DataFrame:
-    """iso3, year, deaths (UCDP, all types), displaced (UNHCR/IDMC), risk (EWP out-of-sample)."""
+    """iso3, year, deaths (UCDP, all types), displaced (UNHCR/IDMC), risk (the EWP's
+    out-of-sample forecast made from that year's data)."""
     raw_dir = Path(raw_dir)
     ucdp = readers.read_ucdp_country_year(raw_dir / readers.UCDP_CY)
     kinds = ["state_based_deaths", "non_state_deaths", "one_sided_deaths"]
@@ -33,10 +36,15 @@ def panel_from_raw(raw_dir: Path) -> pd.DataFrame:
     idps = disp[["idps", "idmc_conflict_idps"]].max(axis=1)   # both count IDPs: never add them
     disp["displaced"] = disp[["refugees", "asylum_seekers"]].sum(axis=1, min_count=1).fillna(0) + \
         idps.fillna(0)
-    foos = readers.read_ewp_foos(raw_dir / readers.EWP_FOOS)[["year", "ccode", "risk_prev"]]
+    foos = readers.read_ewp_foos(raw_dir / readers.EWP_FOOS)[["year", "prev_year", "ccode",
+                                                               "risk_prev"]]
     foos["iso3"] = [getattr(countries.from_cow(c, y), "iso3", None)
                     for c, y in zip(foos["ccode"], foos["year"], strict=True)]
-    foos = foos.dropna(subset=["iso3"]).rename(columns={"risk_prev": "risk"})
+    # A row of year Y holds the forecast made from Y-1's data (prev_year): keep it under the
+    # year of the data it was made from, so the baseline year's risk is the forecast in hand
+    # when a measure was taken the year after (not the one made a year earlier still).
+    foos = foos.dropna(subset=["iso3"]).drop(columns="year").rename(
+        columns={"risk_prev": "risk", "prev_year": "year"})
     out = ucdp[["iso3", "year", "deaths"]].merge(disp[["iso3", "year", "displaced"]],
                                                  on=["iso3", "year"], how="outer")
     out = out.merge(foos[["iso3", "year", "risk"]].drop_duplicates(["iso3", "year"]),

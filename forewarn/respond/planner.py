@@ -57,6 +57,7 @@ class SituationProfile:
     icc_warrants: list[str] = field(default_factory=list)
     icc_basis: str = ""                          # why the ICC has jurisdiction (registry)
     icj_cases: list[str] = field(default_factory=list)   # ICJ cases against the state
+    council_seat: dict | None = None             # the state's own Council seat this year
     conflict_type: str | None = None             # international | non-international | none
     non_state_perpetrators: list[str] = field(default_factory=list)
     foreign_perpetrators: list[str] = field(default_factory=list)   # other states (ISO3)
@@ -397,7 +398,29 @@ def plan(profile: SituationProfile, rules: dict | None = None,
 
 def _council_route(p: SituationProfile) -> dict:
     if p.veto_likely:
-        return {"status": "blocked", "reasons": p.veto_reasons or ["a veto is likely"]}
-    if p.veto_likely is None:
-        return {"status": "uncertain", "reasons": ["no veto record was consulted"]}
-    return {"status": "open", "reasons": p.veto_reasons}
+        route = {"status": "blocked", "reasons": p.veto_reasons or ["a veto is likely"]}
+    elif p.veto_likely is None:
+        route = {"status": "uncertain", "reasons": ["no veto record was consulted"]}
+    else:
+        route = {"status": "open", "reasons": list(p.veto_reasons)}
+    seat = p.council_seat
+    if seat:
+        # Charter Art. 27(3): a party to a dispute abstains on Chapter VI decisions (and Art.
+        # 52(3)); it votes, and as a permanent member may veto, under Chapter VII.
+        from forewarn.data import countries
+
+        known = countries.get(p.iso3) if p.iso3 else None
+        who = known.name if known else (p.iso3 or "The state")
+        held = ("a permanent member" if seat.get("seat") == "permanent"
+                else f"an elected member ({seat.get('term')})")
+        reason = (f"{who} sits on the Council as {held}: as a party to the dispute it must "
+                  f"abstain on decisions under Chapter VI (Charter Art. 27(3)), but votes on "
+                  f"Chapter VII decisions" + (", where its own veto can block them"
+                                              if seat.get("seat") == "permanent" else "")
+                  + f" ({seat.get('citation')}, as of {seat.get('as_of')}).")
+        route["reasons"] = [reason, *route["reasons"]]
+        if seat.get("seat") == "permanent":
+            route["status"] = "blocked"
+        route["chapter_vi"] = "open: the state must abstain (Art. 27(3))"
+    route["council_seat"] = seat
+    return route

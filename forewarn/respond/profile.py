@@ -124,20 +124,28 @@ def facts_from_session(session, iso3: str, raw_dir: Path | None,
 
 
 def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | None:
-    """Forewarn's newest stored forecast for ISO3 (risk, the year before's risk, citation), or
-    None when no forecast run is stored for it."""
-    from forewarn.forecast import latest_forecast, risk_history
+    """Forewarn's newest stored forecast for ISO3 (risk, the risk it is compared with,
+    citation), or None when no forecast run is stored for it. Both figures come from
+    forewarn.forecast.risk_change, the one change figure the country page's headline and the
+    home page's movers show, so the planner's trend cannot disagree with them."""
+    from forewarn.forecast import risk_change, risk_history
 
-    rows = risk_history(session, iso3)
-    now = next((r for r in reversed(rows) if r["source"] == "forecast"), None)
-    if now is None or now["risk"] is None:
+    change = risk_change(session, iso3)
+    if change is None or change["risk"] is None:
         return None
-    before = next((r["risk"] for r in rows if r["year"] == now["year"] - 1), None)
-    if before is None:  # no backtest year: the forecast run's own previous-year prediction
-        before = next((r["previous_risk"] for r in latest_forecast(session)
-                       if r["iso3"] == iso3), None)
-    return (float(now["risk"]), None if before is None else float(before),
-            f"Forewarn stored forecast, model {now['model_version']}, origin year {now['year']}")
+    now = next((r for r in reversed(risk_history(session, iso3))
+                if r["source"] == "forecast" and r["year"] == change["year"]), None)
+    model = f"model {now['model_version']}, " if now else ""
+    before = change["previous_risk"]
+    return (float(change["risk"]), None if before is None else float(before),
+            f"Forewarn stored forecast, {model}origin year {change['year']}")
+
+
+def forecast_change(session, iso3: str) -> dict | None:
+    """The forecast's change figure for ISO3 (forewarn.forecast.risk_change), or None."""
+    from forewarn.forecast import risk_change
+
+    return risk_change(session, iso3) if session is not None else None
 
 
 def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
@@ -162,6 +170,34 @@ def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
     demo = " (demonstration data)" if snap.get("demo") else ""
     return foa, (f"Forewarn Framework-of-Analysis assessment of {snap['country']} as of "
                  f"{snap['as_of']}, published version {snap['number']}{demo}")
+
+
+def monitor_alerts(session, iso3: str, days: int, today=None) -> list[dict]:
+    """The country's monitor alerts (spikes of hate speech or incitement signals) of the last
+    DAYS days, newest first: [{day, signal, count, expected, status}]. Monitoring is internal
+    (as on the country page and the situation profile): a reader who may not read internal
+    material gets none, not even a count."""
+    from datetime import date, timedelta
+
+    from sqlalchemy import inspect, select
+
+    from forewarn.monitor.models import MonitorAlert
+    from forewarn.security import principal_of
+    from forewarn.store.models import Country
+
+    principal = principal_of(session)
+    if principal is None or not principal.can("read:internal"):
+        return []
+    if not inspect(session.connection()).has_table(MonitorAlert.__tablename__):
+        return []
+    since = (today or date.today()) - timedelta(days=days)
+    rows = session.scalars(select(MonitorAlert).join(Country, Country.id ==
+                                                     MonitorAlert.country_id)
+                           .where(Country.iso3 == iso3, MonitorAlert.day >= since,
+                                  MonitorAlert.status != "dismissed")
+                           .order_by(MonitorAlert.day.desc())).all()
+    return [{"day": a.day.isoformat(), "signal": a.signal, "count": a.count,
+             "expected": a.expected, "status": a.status} for a in rows]
 
 
 def infer_phase(f: CountryFacts, rules: dict) -> tuple[str, str]:
@@ -218,13 +254,15 @@ def recorded_vetoes(session, iso3: str) -> list[Veto]:
 
 def apply_registry(ts, reg) -> dict:
     """Treaty and ICC facts for the planner: the registry's facts in force (a correction
-    replaces the shipped status) and the ICC referrals in the record."""
+    replaces the shipped status), the ICC referrals in the record and the ICC situations
+    under investigation."""
     def party(treaty: str, shipped: bool | None) -> bool | None:
         found = reg.party(treaty)
         return shipped if found is None else found
 
     icc_party = party("rome_statute", ts.icc_party)
     declared, referrals = reg.art12_3, reg.icc_referrals
+    situations = sorted(reg.icc_situations, key=lambda f: f.date or "")
     basis = ""
     if referrals:
         r = referrals[-1]
@@ -234,11 +272,16 @@ def apply_registry(ts, reg) -> dict:
         basis = "the ICC has territorial/nationality jurisdiction as a party (Art. 12(2))"
     elif declared is not None:
         basis = f"Art. 12(3) declaration: {declared.status} ({declared.citation})"
+    elif situations:  # e.g. Bangladesh/Myanmar: crimes completed on a party's territory
+        s = situations[-1]
+        basis = (f"ICC situation under investigation: {s.summary or s.subject} ({s.subject}), "
+                 f"{s.status} ({s.citation}, as of {s.as_of})")
     hr = {k: party(k, v["party"]) for k, v in ts.hr.items()}
     for k in reg.treaties:   # a treaty the registry knows but the status files do not list
         if k not in hr and k not in ("genocide", "rome_statute", "geneva_conventions"):
             hr[k] = reg.party(k)
-    return {"icc_jurisdiction": bool(icc_party or declared is not None or referrals),
+    return {"icc_jurisdiction": bool(icc_party or declared is not None or referrals
+                                     or situations),
             "icc_basis": basis, "genocide_party": party("genocide", ts.genocide_party),
             "hr": hr}
 
@@ -262,9 +305,20 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     raw_dir = Path(raw_dir) if raw_dir else None
     f = (facts_from_session(session, iso3, raw_dir, inf["aftermath_years"]) if session
          else facts_from_raw(raw_dir, iso3, inf["aftermath_years"]))
-    inferred, sources = {}, []
+    inferred, sources, basis = {}, [], {}
+    days = inf.get("monitor_alert_days", 90)
+    alerts = monitor_alerts(session, iso3, days) if session is not None else []
+    if alerts:
+        signals = sorted({a["signal"].replace("_", " ") for a in alerts})
+        basis["monitor"] = [f"{len(alerts)} monitor alerts in the last {days} days (rising "
+                            f"signals: {', '.join(signals)}; latest {alerts[0]['day']})"]
+        sources.append(f"Forewarn monitor alerts, last {days} days")
     if phase is None:
         phase, how = infer_phase(f, rules)
+        if phase == "latent_risk" and alerts:
+            # Rising hate-speech or incitement signals are warning signs (Framework of
+            # Analysis, risk factor 8 indicators): the same rule as the situation profile.
+            phase, how = "escalation", basis["monitor"][0] + "; " + how
         inferred["phase"] = how
     if state_role is None:
         state_role, how = infer_state_role(f, rules)
@@ -276,6 +330,7 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         if found is not None:
             foa, citation = found
             sources.append(citation)
+            basis["assessment"] = [citation]
     if f.state_based_deaths is not None:
         sources.append(UCDP_CITATION)
     ts = treaty_status(iso3, raw_dir)
@@ -302,16 +357,26 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
         veto_cast = bool(recorded) or any(v.date >= GA_DEBATE_RULE_FROM for v in later)
         sources.append(rec.source)
         sources += sorted({v.topic for v in later})
+    trend = _trend(f, rules)
+    change = forecast_change(session, iso3) if f.forecast_source and \
+        f.forecast_source.startswith("Forewarn") else None
+    if trend and change and change["change"] is not None:
+        basis["risk_trend"] = [f"{change['change'] * 100:+.1f} percentage points: "
+                               f"{change['compares']}"]
+    elif trend and f.risk_before is not None:
+        basis["risk_trend"] = [f"{f.risk * 100:.1f}% against {f.risk_before * 100:.1f}% the "
+                               f"year before ({f.forecast_source})"]
     c = countries.get(iso3)
     return SituationProfile(
         phase=phase, state_role=state_role, iso3=iso3, name=c.name if c else iso3,
         armed_conflict=None if f.state_based_deaths is None
         else f.state_based_deaths >= inf["armed_conflict_min_deaths"],
-        risk=f.risk, risk_trend=_trend(f, rules), foa=foa,
+        risk=f.risk, risk_trend=trend, foa=foa, basis=basis,
         icc_jurisdiction=treaties["icc_jurisdiction"], icc_basis=treaties["icc_basis"],
         genocide_party=treaties["genocide_party"],
         genocide_art_ix=treaties["genocide_party"] and not ts.genocide_art_ix_reservation,
         hr_treaties=treaties["hr"], icj_cases=reg.icj_cases, memberships=memberships,
+        council_seat=reg.council_seat(),
         veto_likely=veto_likely, veto_reasons=veto_reasons, veto_cast=veto_cast,
         icc_warrants=ts.outstanding_icc_warrants, inferred=inferred, sources=sources,
         # EWP's ongoing non-state-led episodes name their perpetrators (e.g. the RSF).

@@ -1,6 +1,7 @@
 """The planner for one situation of the evidence register: its profile derived from the
 incidents (forewarn.evidence.profile) over the country's data, what has already been tried
-(measures recorded, court cases, ICC situations) and what follows a veto.
+(measures recorded, court cases, ICC situations from the reference-facts registry) and what
+follows a veto.
 
 Facts come from the respond catalogues and the response record through their loaders, so
 the options page, the brief and the dossier read the same ones.
@@ -8,28 +9,23 @@ the options page, the brief and the dossier read the same ones.
 
 from __future__ import annotations
 
-from functools import lru_cache
-from pathlib import Path
-
 from forewarn.respond import store
-from forewarn.respond.catalog import (
-    PHASES,
-    STATE_ROLES,
-    load_court_orders,
-    load_partners,
-    read_yaml,
-)
+from forewarn.respond.catalog import PHASES, STATE_ROLES, load_court_orders, load_partners
+from forewarn.respond.facts import planner_facts
 from forewarn.respond.planner import SituationProfile, load_rules
 from forewarn.respond.profile import profile_for_country
 
 
-@lru_cache
-def icc_situations() -> tuple[dict, ...]:
-    return tuple(read_yaml(Path(__file__).with_name("icc_situations.yaml"))["situations"])
-
-
-def icc_situation(iso3: str) -> dict | None:
-    return next((s for s in icc_situations() if s["iso3"] == iso3), None)
+def icc_situation(iso3: str, session=None) -> dict | None:
+    """The ICC situation under investigation concerning ISO3, from the reference-facts
+    registry (kind icc_situation; a correction replaces the shipped row): {name, case,
+    trigger, opened, citation, as_of}, or None."""
+    found = planner_facts(session, iso3).icc_situations
+    if not found:
+        return None
+    f = max(found, key=lambda f: f.date or "")
+    return {"name": f.summary or f.subject, "case": f.subject, "trigger": f.status,
+            "opened": f.date or "", "citation": f.citation, "as_of": f.as_of}
 
 
 def existing_measures(session, iso3: str, also: tuple[str, ...] = ()) -> dict[str, list[dict]]:
@@ -57,11 +53,12 @@ def existing_measures(session, iso3: str, also: tuple[str, ...] = ()) -> dict[st
             "what": o["case"], "date": o["date"], "kind": "court",
             "outcome": f"{o['compliance'].replace('_', ' ')}: {o.get('compliance_note', '')}"
             .strip().rstrip(":"), "url": _url(o.get("source", ""))})
-    icc = icc_situation(iso3)
+    icc = icc_situation(iso3, session)
     if icc is not None:
         out.setdefault("icc_investigation", []).append({
-            "what": f"{icc['name']}, {icc['referral']}", "date": icc["opened"],
-            "kind": "court", "outcome": "investigation open",
+            "what": f"{icc['name']} ({icc['case']})", "date": icc["opened"],
+            "kind": "court", "outcome": icc["trigger"], "citation": icc["citation"],
+            "as_of": icc["as_of"],
             "url": "https://www.icc-cpi.int/situations-under-investigations"})
     return out
 
@@ -99,15 +96,14 @@ def vetoing_members(session, iso3: str) -> list[str]:
 
 
 def enrich(profile: SituationProfile, session) -> SituationProfile:
-    """Add what has been tried and the ICC's jurisdiction through a situation under
-    investigation (a Council referral reaches non-parties) to a country profile."""
+    """Add what has been tried to a country profile."""
     if profile.iso3 is None:
         return profile
     if session is not None:
         profile.existing = existing_measures(session, profile.iso3,
                                              tuple(profile.foreign_perpetrators))
-    if icc_situation(profile.iso3) is not None:
-        profile.icc_jurisdiction = True
+    # The ICC's jurisdiction through a situation under investigation is in the profile
+    # already (profile.apply_registry reads the registry's icc_situation facts).
     return profile
 
 
@@ -138,7 +134,7 @@ def profile_for_situation(session, sit, settings=None, principal=None,
     if conflict is not None:
         profile.armed_conflict = conflict == "yes"
     profile.conflict_type = values["conflict_type"]["value"]
-    profile.basis = {k: (v["basis"] if not v["override"] else
+    profile.basis = profile.basis | {k: (v["basis"] if not v["override"] else
                          [f"set by {v['override']['by']}: {v['override']['reason']}"])
                      for k, v in values.items()}
     if derived["non_state_perpetrators"]:

@@ -48,9 +48,6 @@ EXCEPTIONS = {
         "monitor registers its hate-speech figures as a data-suggestion source",
     ("catalog", "forewarn.assess.cli"):
         "`forewarn catalog` loads the official Framework wording through assess's command",
-    ("evidence", "forewarn.respond.catalog"):
-        "dossier hooks: court orders; to move behind a respond.service",
-    ("evidence", "forewarn.respond.treaties"): "dossier hooks: treaty status",
     ("reports", "forewarn.evidence.incidents"):
         "reports' adapter (reports/evidence_link.py) predates evidence/api.py, which offers "
         "the same; to switch",

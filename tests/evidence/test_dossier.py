@@ -179,3 +179,36 @@ def test_country_page_section_lists_incidents_and_dossiers(seeded, session_as):
     assert d["incidents"][0]["date_start"] >= d["incidents"][-1]["date_start"]
     assert all(i["sources"] >= 1 for i in d["incidents"])
     assert country_evidence(s, {"iso3": "SDN"})["incidents_total"] == 0
+
+
+def test_dossier_obligations_read_the_facts_registry(seeded, session_as, evidence_key):
+    """An administrator's audited correction reaches the dossier, every treaty row carries its
+    citation and as-of date, and a finding that contradicts a shipped treaty fact is flagged in
+    the JSON, HTML and Markdown of the dossier (issue 20, "Done when")."""
+    from forewarn.respond import facts
+
+    admin = session_as("admin")
+    principal = admin.info["principal"]
+    facts.add_fact(admin, principal, kind="treaty_party", iso3="MMR", subject="rome_statute",
+                   status="party", citation="Test depositary notification C.N.1.2026",
+                   source="corrected")
+    facts.add_fact(admin, principal, kind="treaty_party", iso3="MMR", subject="genocide",
+                   status="not party", citation="An analyst's source, para. 3")
+    admin.commit()
+    _, d = build(session_as, "viewer", seeded, evidence_key)
+    ob = d["obligations"]
+    assert ob["available"], ob["note"]
+    rows = {t["id"]: t for t in ob["treaties"]}
+    assert rows["rome_statute"]["party"] is True and rows["rome_statute"]["source"] == \
+        "corrected" and rows["rome_statute"]["citation"].startswith("Test depositary")
+    assert rows["genocide"]["party"] is True  # a finding is flagged, never used instead
+    assert all(t["citation"] and t["as_of"] for t in ob["treaties"])
+    assert all(o["citation"] and o["as_of"] for o in ob["court_orders"])
+    [c] = ob["contradictions"]
+    assert c["finding"] == "not party" and c["in_force"] == "party"
+    html = export.to_print_html(d)
+    md = export.to_markdown(d)
+    for text in (html, md):
+        assert "Contradicted fact" in text and "An analyst&#39;s source" in text.replace(
+            "An analyst's source", "An analyst&#39;s source")
+        assert "Test depositary notification C.N.1.2026" in text

@@ -108,6 +108,10 @@ def test_sources_incidents_proposals_decisions_and_dossier_via_the_api(api):
         "text": "Uncited.", "citations": []}).status_code == 422
     d = client.get(f"/situations/{sid}.json").json()
     assert d["obligations"]["findings"][0]["citations"][0]["locator"] == "n/a"
+    # The JSON twin carries the registry's facts, each with citation and as-of date.
+    ob = d["obligations"]
+    assert ob["available"] and ob["contradictions"] == [] and ob["treaties"]
+    assert all(t["citation"] and t["as_of"] for t in ob["treaties"])
     assert d["findings"] and all(f["citations"] for f in d["findings"])
     assert d["determinations"][0]["crime_id"] == "GC-II-c"
     md = client.get(f"/situations/{sid}.md", headers=a)

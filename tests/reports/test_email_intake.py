@@ -151,3 +151,37 @@ def test_parsing_fields_in_other_languages_and_html():
     assert report.language == "fr" and report.country == "TCD" and report.place == "Kutum"
     assert report.occurred_at.date().isoformat() == "2026-01-05"
     assert report.occurred_precision == "day" and "convoi" in report.what
+
+
+def test_intake_rate_limit_is_held_in_the_database_across_processes(engine, test_key):
+    """The intake's per-sender limit lives in the database (as the web's rate limits do), so
+    a second intake process, or a restart, does not start the sender's allowance afresh."""
+    from forewarn.reports.channels import InboundMessage, Intake, Refused
+    from forewarn.security.deps import LIMITERS
+    from forewarn.security.models import RateLimitBucket
+    from forewarn.settings import ReportSettings
+    from forewarn.store.db import session_factory
+
+    limits = ReportSettings(rate_limit=2)
+    channel = EmailChannel()
+    # Spam-flagged messages spend the sender's allowance (the limit counts every attempt)
+    # without storing a report.
+    spam = InboundMessage(channel="email", sender="busy@example.org", text="x" * 40,
+                          spam_flagged=True)
+
+    def attempt() -> str:
+        intake = Intake(session_factory(engine), test_key.data_dir, limits)
+        try:
+            intake.accept(spam, channel)
+        except Refused as exc:
+            return exc.kind
+        return "accepted"
+
+    LIMITERS.pop("reports-email", None)
+    assert [attempt(), attempt(), attempt()] == ["spam", "spam", "rate"]
+    LIMITERS.pop("reports-email", None)  # another process: nothing held in this one's memory
+    assert attempt() == "rate"
+    with Session(engine) as s:
+        set_principal(s, SYSTEM)
+        assert s.scalars(select(RateLimitBucket).where(
+            RateLimitBucket.name == "reports-email")).all()

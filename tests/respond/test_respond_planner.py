@@ -207,8 +207,8 @@ def test_regional_routes_agree_on_a_suspended_member():
                                    veto_likely=True))
     notes = [a["note"] for o in result["options"] + result["blocked"] for a in o["authorisation"]]
     au_notes = [n for n in notes if "AU" in n]
-    # Every route names the suspension the same way (the facts registry's memberships).
-    assert au_notes and all("suspended since 2021-10-27" in n for n in au_notes
+    # One wording, from the facts registry: "AU (...; membership suspended since 2021-10-27)".
+    assert au_notes and all("membership suspended since 2021-10-27" in n for n in au_notes
                             if "suspended" in n)
     suspension = _option(result, "regional_suspension")
     if suspension is not None:

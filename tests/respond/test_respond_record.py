@@ -97,6 +97,7 @@ def test_stored_outcomes_from_real_panel(engine, panel):
 @pytest.fixture(scope="module")
 def client(raw_dir, tmp_path_factory):
     """The respond router on a small app (the full app is tested by the web package)."""
+    import forewarn.web.menu  # noqa: F401  (the site frame's template globals, as in the app)
     from forewarn.respond.web import router
     from forewarn.store.db import make_engine, upgrade
 
@@ -194,3 +195,20 @@ def test_country_page_shows_the_planners_options_with_reasons(raw_dir, imported_
     assert top[0]["reasons"][0].split(" ")[0] in html
     assert all(b["why"] for b in section["data"]["blocked"])
     assert "printable brief" in html and "will be filled" not in html
+
+
+@pytest.mark.realdata
+def test_outcome_baseline_is_the_last_full_year_before_the_measure(panel, raw_dir):
+    """Deaths, displacement and the forecast risk all read the baseline year (the last full
+    year before the measure): the risk is the EWP forecast made from that year's data, the
+    one in hand when the measure was taken, not the one made a year before it."""
+    from forewarn.data import readers
+
+    foos = readers.read_ewp_foos(raw_dir / readers.EWP_FOOS)
+    syr = foos[(foos["ccode"] == 652) & foos["risk_prev"].notna()]
+    made_from_2010 = float(syr.loc[syr["prev_year"] == 2010, "risk_prev"].iloc[0])
+    made_from_2009 = float(syr.loc[syr["prev_year"] == 2009, "risk_prev"].iloc[0])
+    assert made_from_2010 != made_from_2009
+    [o] = [o for o in outcomes_for(panel, "SYR", date(2011, 8, 22)) if o.horizon_months == 12]
+    assert o.baseline_year == 2010
+    assert o.risk_before == pytest.approx(made_from_2010)

@@ -34,7 +34,10 @@ def test_profile_for_myanmar_from_real_data(raw_dir):
     assert p.iso3 == "MMR" and p.phase == "ongoing_atrocities" and p.state_role == "perpetrator"
     assert "phase" in p.inferred and "state_role" in p.inferred
     assert p.risk is not None and p.risk > 0.05 and p.armed_conflict
-    assert p.veto_likely and p.genocide_party and not p.icc_jurisdiction
+    assert p.veto_likely and p.genocide_party
+    # Not a party, but the ICC investigates the Bangladesh/Myanmar situation (ICC-01/19,
+    # deportation completed on a party's territory): the registry's icc_situation fact.
+    assert p.icc_jurisdiction and "ICC-01/19" in p.icc_basis
     assert "ASEAN" in p.memberships
     result = plan(p)
     assert result["council_route"]["status"] == "blocked"
