@@ -51,6 +51,8 @@ def _seed_version(session, level, mark):
 
 @seed_factory(AssessmentComment)
 def _seed_comment(session, level, mark):
-    return AssessmentComment(assessment_id=_assessment(session, level, mark).id,
+    a = _assessment(session, level, mark)
+    session.add(_version(a, level, mark))  # an assessment always has the version it names
+    return AssessmentComment(assessment_id=a.id,
                              indicator="RF1.1", body=f"comment {mark}", author_id=None,
                              author_name=f"commenter {mark}"[:120], sensitivity=level)
