@@ -196,6 +196,8 @@ OTHER_VARIABLES = {
                             "postgres`).",
     "FOREWARN_CHROMIUM": "Tests only: the Chromium binary for browser tests (default "
                          "`/usr/bin/chromium`).",
+    "FOREWARN_FUZZ_EXAMPLES": "Tests only: examples per operation in the API fuzz test "
+                              "(tests/security/test_api_fuzz.py; default 5).",
 }
 
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import shutil
+import tempfile
 import uuid
 from pathlib import Path
 
@@ -18,6 +19,9 @@ import pytest
 from forewarn.store.db import make_engine, upgrade
 
 ROOT = Path(__file__).resolve().parents[1]
+# Tests never touch the user's own data directory (~/.local/share/forewarn): code that falls
+# back on the default settings gets a fresh, empty one for this run.
+os.environ["FOREWARN_DATA_DIR"] = tempfile.mkdtemp(prefix="forewarn-tests-")
 IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
 PG_ADMIN_URL = os.environ.get("FOREWARN_TEST_PG_URL",
                               "postgresql://postgres@127.0.0.1:5432/postgres")
