@@ -4,6 +4,7 @@ country, adding the registry's entry (forewarn.data.countries) when the table la
 from __future__ import annotations
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from forewarn.data import countries
@@ -23,6 +24,12 @@ def country_id(session: Session, iso3: str | None) -> int | None:
     row = Country(iso3=c.iso3, name=c.name, iso_numeric=c.iso_numeric, cow_code=c.cow_code,
                   gw_code=c.gw_code, region=c.region, first_year=c.first_year,
                   last_year=c.last_year, note=c.note)
-    session.add(row)
-    session.flush()
+    try:
+        # A savepoint: when a concurrent writer (another worker, a parallel backfill
+        # partition) adds the same country first, only this insert is undone and theirs is used.
+        with session.begin_nested():
+            session.add(row)
+            session.flush()
+    except IntegrityError:
+        return session.scalar(select(Country.id).where(Country.iso3 == c.iso3))
     return row.id

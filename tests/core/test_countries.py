@@ -54,3 +54,28 @@ def test_registry_codes_are_unique():
     assert len(iso) == len(set(iso))
     nums = [c.iso_numeric for c in countries.all_countries() if c.iso_numeric is not None]
     assert len(nums) == len(set(nums))
+
+
+def test_country_id_survives_a_concurrent_insert_of_the_same_country(engine):
+    """Two writers add the same country at once (e.g. two backfill partitions): the one that
+    looked before the other committed finds its insert refused by the unique iso3 and uses the
+    other's row, keeping everything else it did in its transaction."""
+    from sqlalchemy.orm import Session
+
+    from forewarn.store.countries import country_id
+
+    with Session(engine) as first:
+        made = country_id(first, "SDN")
+        first.commit()
+
+    class LookedTooEarly(Session):
+        """Its first look finds nothing, as it would have before the first writer committed."""
+        looks = 0
+
+        def scalar(self, *args, **kwargs):
+            self.looks += 1
+            return None if self.looks == 1 else super().scalar(*args, **kwargs)
+
+    with LookedTooEarly(engine) as second:
+        assert country_id(second, "sdn") == made
+        second.commit()
