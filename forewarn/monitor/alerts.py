@@ -136,18 +136,10 @@ def update_rule(engine: Engine, rule_id: int, by: str = "", **changes) -> Monito
     bad = set(changes) - set(RULE_FIELDS)
     if bad:
         raise RuleError(f"unknown rule fields: {', '.join(sorted(bad))}")
-    changes = _validate(changes)
-    with transaction(engine) as s:
-        rule = s.get(MonitorAlertRule, rule_id)
-        if rule is None:
-            raise LookupError(f"no alert rule {rule_id}")
-        before = {k: getattr(rule, k) for k in RULE_FIELDS}
-        for k, v in changes.items():
-            setattr(rule, k, v)
-        _check_threshold(rule)
-        record(s, by or "system", "monitor.rule.update", "monitor_alert_rule", rule.id,
-               before=before, after=rule)
-        return rule
+    from forewarn.monitor.store import update_audited
+
+    return update_audited(engine, MonitorAlertRule, rule_id, RULE_FIELDS, _validate(changes),
+                          by, "monitor.rule.update", "alert rule", check=_check_threshold)
 
 
 def delete_rule(engine: Engine, rule_id: int, by: str = "") -> None:

@@ -63,17 +63,10 @@ def update_feed(engine: Engine, feed_id: int, by: str = "", **changes) -> Monito
     bad = set(changes) - set(FEED_FIELDS)
     if bad:
         raise ValueError(f"unknown feed fields: {', '.join(sorted(bad))}")
-    changes = _validate(changes)
-    with transaction(engine) as s:
-        feed = s.get(MonitorFeed, feed_id)
-        if feed is None:
-            raise LookupError(f"no feed {feed_id}")
-        before = {k: getattr(feed, k) for k in FEED_FIELDS}
-        for k, v in changes.items():
-            setattr(feed, k, v)
-        record(s, by or "system", "monitor.feed.update", "monitor_feed", feed.id,
-               before=before, after=feed)
-        return feed
+    from forewarn.monitor.store import update_audited
+
+    return update_audited(engine, MonitorFeed, feed_id, FEED_FIELDS, _validate(changes), by,
+                          "monitor.feed.update", "feed")
 
 
 def delete_feed(engine: Engine, feed_id: int, by: str = "") -> None:

@@ -245,3 +245,25 @@ def rescore(engine: Engine, model, progress=None) -> int:
         if progress is not None:
             progress(n, len(ids))
     return len(ids)
+
+
+def update_audited(engine: Engine, model, row_id: int, fields: tuple[str, ...], changes: dict,
+                   by: str, action: str, what: str, check=None):
+    """Set CHANGES (already validated, keys among FIELDS) on MODEL's row ROW_ID in one
+    transaction, run CHECK(row) before committing, audit ACTION with before and after; returns
+    the row. LookupError names WHAT when there is no such row. (Rules and feeds share it.)"""
+    from forewarn.security.audit import record
+
+    with transaction(engine) as s:
+        row = s.get(model, row_id)
+        if row is None:
+            raise LookupError(f"no {what} {row_id}")
+        before = {k: getattr(row, k) for k in fields}
+        for k, v in changes.items():
+            setattr(row, k, v)
+        if check is not None:
+            check(row)
+        record(s, by or "system", action, model.__tablename__, row.id, before=before,
+               after=row)
+        return row
+
