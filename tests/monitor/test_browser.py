@@ -4,19 +4,19 @@ alert, and the officer acknowledges it from there."""
 
 from __future__ import annotations
 
-import shutil
 from datetime import UTC, datetime
 
 import httpx
 import pytest
+from playwright.sync_api import expect
 from sqlalchemy.orm import Session
 
 from forewarn.settings import Settings
 from forewarn.store.db import make_engine, upgrade
 from tests.accounts import PASSWORD, make_users
-from tests.conftest import _unavailable
 from tests.live import private_key, serve
 from tests.monitor.test_duty_web import BURST
+from tests.web.conftest import browser  # noqa: F401  (the web suite's Chromium fixture)
 
 pytestmark = pytest.mark.browser
 
@@ -42,41 +42,35 @@ def live(tmp_path):
 
 
 @pytest.fixture
-def browser():
-    if not (shutil.which("chromium") and shutil.which("chromedriver")):
-        _unavailable("Chromium or chromedriver not installed (Debian: chromium chromium-driver)")
-    from selenium import webdriver
-    from selenium.webdriver.chrome.service import Service
-
-    options = webdriver.ChromeOptions()
-    options.binary_location = shutil.which("chromium")
-    for arg in ("--headless=new", "--no-sandbox", "--disable-dev-shm-usage",
-                "--window-size=1280,900"):
-        options.add_argument(arg)
-    driver = webdriver.Chrome(service=Service(shutil.which("chromedriver")), options=options)
-    driver.implicitly_wait(2)
-    yield driver
-    driver.quit()
+def page(browser, live):  # noqa: F811
+    """A laptop-sized page on the live app; console errors (CSP violations, script errors) are
+    kept on `page.errors` and must stay empty."""
+    base, _ = live
+    context = browser.new_context(base_url=base, viewport={"width": 1280, "height": 900})
+    context.set_default_timeout(20_000)
+    pg = context.new_page()
+    pg.errors = []
+    pg.on("pageerror", lambda exc: pg.errors.append(f"pageerror: {exc}"))
+    pg.on("console", lambda m: m.type == "error" and "favicon" not in (m.location or {}).get(
+        "url", "") and pg.errors.append(f"console: {m.text} {m.location}"))
+    yield pg
+    context.close()
 
 
-def test_duty_view_shows_a_new_burst_by_itself_and_acknowledges_it(live, browser):
-    from selenium.common.exceptions import StaleElementReferenceException
-    from selenium.webdriver.common.by import By
-    from selenium.webdriver.support import expected_conditions as ec
-    from selenium.webdriver.support.ui import WebDriverWait
-
+def test_duty_view_shows_a_new_burst_by_itself_and_acknowledges_it(live, page):
     base, api = live
     r = httpx.post(f"{base}/api/monitor/rules", headers=api, timeout=60,
                    json={"name": "Intent to destroy", "signal": "RF10", "min_count": 3})
     assert r.status_code == 201, r.text
 
-    browser.get(f"{base}/login")
-    browser.find_element(By.NAME, "username").send_keys("reviewer")
-    browser.find_element(By.NAME, "password").send_keys(PASSWORD)
-    browser.find_element(By.CSS_SELECTOR, "form [type=submit]").click()
-    WebDriverWait(browser, 10).until(lambda d: "/login" not in d.current_url)
-    browser.get(f"{base}/duty?refresh=2")
-    assert "No new alerts." in browser.find_element(By.ID, "duty-alerts").text
+    page.goto("/login")
+    page.fill("[name=username]", "reviewer")
+    page.fill("[name=password]", PASSWORD)
+    page.click("form [type=submit]")
+    page.wait_for_url(lambda url: "/login" not in url)
+    page.goto("/duty?refresh=2")
+    alerts = page.locator("#duty-alerts")
+    expect(alerts).to_contain_text("No new alerts.")
 
     now = datetime.now(UTC).isoformat()
     for k, text in enumerate(BURST):
@@ -85,26 +79,16 @@ def test_duty_view_shows_a_new_burst_by_itself_and_acknowledges_it(live, browser
         assert r.status_code == 201, r.text
 
     # No reload, no command: duty.js fetches /duty.json and rebuilds the list.
-    WebDriverWait(browser, 30).until(
-        lambda d: "Central African Republic" in d.find_element(By.ID, "duty-alerts").text)
-    assert browser.find_element(By.ID, "duty").get_attribute("data-refreshed")
-
-    def acknowledge(d):
-        # The list is rebuilt every 2 s: an element found may go stale before the click.
-        item = d.find_element(By.CSS_SELECTOR, "#duty-alerts li[data-alert]")
-        text = item.text
-        assert "RF10" in text and "4 (expected" in text, text
-        item.find_element(By.CSS_SELECTOR, "button.ack").click()
-        return True
-
-    WebDriverWait(browser, 20, ignored_exceptions=(StaleElementReferenceException,)).until(
-        acknowledge)
-    WebDriverWait(browser, 20).until(ec.url_contains("/duty"))
-    WebDriverWait(browser, 20).until(
-        lambda d: "No new alerts." in d.find_element(By.ID, "duty-alerts").text)
-    logs = [entry for entry in browser.get_log("browser") if entry["level"] == "SEVERE"
-            and "favicon" not in entry["message"]]
-    assert logs == []
+    expect(alerts).to_contain_text("Central African Republic", timeout=30_000)
+    assert page.locator("#duty").get_attribute("data-refreshed")
+    item = alerts.locator("li[data-alert]").first
+    expect(item).to_contain_text("RF10")
+    expect(item).to_contain_text("4 (expected")
+    # The list is rebuilt every 2 s; the locator finds the button afresh at each attempt.
+    item.locator("button.ack").click()
+    page.wait_for_url(lambda url: "/duty" in url)
+    expect(alerts).to_contain_text("No new alerts.", timeout=20_000)
+    assert page.errors == []
 
     inbox = httpx.get(f"{base}/monitor/alerts.json?status=acknowledged", headers=api,
                       timeout=60).json()
