@@ -13,7 +13,6 @@ from __future__ import annotations
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin, clone
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from forewarn.forecast import validation
@@ -79,14 +78,7 @@ class CalibratedEnsemble(validation.BinaryNaNTags, ClassifierMixin, BaseEstimato
         self.block_years = block_years
 
     def fit(self, X, y):
-        years = validation.years_of(X)
-        _, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=float)
-        check_classification_targets(y)
-        self.classes_ = unique_labels(y)
-        if len(self.classes_) != 2:
-            raise ValueError("Only binary classification is supported by CalibratedEnsemble; y has "
-                             f"{len(self.classes_)} class(es) (1 class is not enough)")
-        y01 = (y == self.classes_[1]).astype(float)
+        years, _, y01 = validation.binary_fit_inputs(self, X, y)
         lin = clone(self.linear if self.linear is not None else ElasticNetLogit())
         trees = clone(self.trees if self.trees is not None else BoostedTrees())
         folds = validation.usable_folds(

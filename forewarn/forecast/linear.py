@@ -13,7 +13,6 @@ import warnings
 
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from forewarn.forecast import validation
@@ -172,14 +171,7 @@ class ElasticNetLogit(validation.BinaryNaNTags, ClassifierMixin, BaseEstimator):
                 np.concatenate([fp[best] for fp in preds]), rows)
 
     def fit(self, X, y):
-        years = validation.years_of(X)
-        Xa, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=float)
-        check_classification_targets(y)
-        self.classes_ = unique_labels(y)
-        if len(self.classes_) != 2:
-            raise ValueError("Only binary classification is supported by ElasticNetLogit; y has "
-                             f"{len(self.classes_)} class(es) (1 class is not enough)")
-        y01 = (y == self.classes_[1]).astype(float)
+        years, Xa, y01 = validation.binary_fit_inputs(self, X, y)
         params = {"alpha": self.alpha if self.alpha is not None else DEFAULT_ALPHA}
         if self.alpha is None:
             folds = validation.usable_folds(

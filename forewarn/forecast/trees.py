@@ -12,7 +12,6 @@ from __future__ import annotations
 import lightgbm as lgb
 import numpy as np
 from sklearn.base import BaseEstimator, ClassifierMixin
-from sklearn.utils.multiclass import check_classification_targets, unique_labels
 from sklearn.utils.validation import check_is_fitted, validate_data
 
 from forewarn.forecast import validation
@@ -105,14 +104,7 @@ class BoostedTrees(validation.BinaryNaNTags, ClassifierMixin, BaseEstimator):
         return best[1], best[2], rows
 
     def fit(self, X, y):
-        years = validation.years_of(X)
-        _, y = validate_data(self, X, y, ensure_all_finite="allow-nan", dtype=float)
-        check_classification_targets(y)
-        self.classes_ = unique_labels(y)
-        if len(self.classes_) != 2:
-            raise ValueError("Only binary classification is supported by BoostedTrees; y has "
-                             f"{len(self.classes_)} class(es) (1 class is not enough)")
-        y01 = (y == self.classes_[1]).astype(float)
+        years, _, y01 = validation.binary_fit_inputs(self, X, y)
         params = {"num_leaves": self.num_leaves or DEFAULT_LEAVES,
                   "n_estimators": self.n_estimators or DEFAULT_TREES}
         if self.n_estimators is None or self.num_leaves is None:

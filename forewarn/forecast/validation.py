@@ -11,6 +11,8 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from sklearn.utils.multiclass import check_classification_targets, unique_labels
+from sklearn.utils.validation import validate_data
 
 YEAR_COLUMN = "year"
 YEAR_SQUARED_COLUMN = "year_sq"
@@ -88,3 +90,17 @@ class BinaryNaNTags:
         tags.classifier_tags.multi_class = False
         tags.input_tags.allow_nan = True
         return tags
+
+
+def binary_fit_inputs(estimator, X, y) -> tuple[np.ndarray | None, np.ndarray, np.ndarray]:
+    """(years of X's rows, X as a float array, y as 0/1) for ESTIMATOR's `fit`, checked the
+    scikit-learn way (NaN allowed: the trees handle it, the linear model imputes); sets
+    `classes_` and refuses anything but two classes."""
+    years = years_of(X)
+    Xa, y = validate_data(estimator, X, y, ensure_all_finite="allow-nan", dtype=float)
+    check_classification_targets(y)
+    estimator.classes_ = unique_labels(y)
+    if len(estimator.classes_) != 2:
+        raise ValueError(f"Only binary classification is supported by {type(estimator).__name__}; "
+                         f"y has {len(estimator.classes_)} class(es) (1 class is not enough)")
+    return years, Xa, (y == estimator.classes_[1]).astype(float)
