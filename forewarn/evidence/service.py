@@ -1,81 +1,71 @@
-"""The register's Python API for other capabilities (forewarn.reports keeps report uploads
-here and verifies reports into incidents). Everything runs in the caller's session and
-transaction, as the session's principal."""
+"""The evidence register's Python interface for the other capabilities. Everything runs in the
+caller's session and transaction; what the session's principal may not read stays invisible.
+
+forewarn.reports keeps report uploads here as originals and verifies reports into incidents;
+forewarn.respond reads what a principal may see, audits its exports and starts a situation's
+options from the situation's derived profile.
+"""
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from collections.abc import Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from forewarn.evidence import incidents, sources
-from forewarn.evidence.access import principal_of
+from forewarn.evidence.access import actor_name, audit, may_read, readable_levels
+from forewarn.evidence.incidents import IncidentError, country_id
 from forewarn.evidence.models import Incident, Source
+from forewarn.evidence.profile import derive as derive_profile
 from forewarn.evidence.storage import BlobStore
-from forewarn.settings import get_settings
-from forewarn.store.models import Country
+
+__all__ = [
+    "IncidentChoice", "IncidentError", "actor_name", "audit", "cite_sources", "country_id",
+    "create_incident", "derive_profile", "incident_choices", "keep_original", "may_read",
+    "readable_levels",
+]
 
 
-def store_for(data_dir: Path | None = None, session: Session | None = None) -> BlobStore:
-    """The register's file store: in DATA_DIR, else the data dir of the settings the session
-    carries (a request's), else the process's."""
-    if data_dir is None:
-        settings = (session.info.get("settings") if session is not None else None) \
-            or get_settings()
-        data_dir = settings.data_dir
-    return BlobStore(Path(data_dir) / "evidence")
+@dataclass(frozen=True)
+class IncidentChoice:
+    """An incident as a picker lists it."""
+    id: int
+    title: str
 
 
-def add_report_source(session: Session, data: bytes, digest: str, mime: str, *, title: str,
-                      received_via: str, data_dir: Path | None = None,
-                      sensitivity: str = "restricted") -> int:
-    """Keep an uploaded original as an evidentiary source (restricted by default); returns
-    its id. DIGEST must be the sha256 of DATA."""
-    from forewarn.evidence.storage import sha256_bytes
-
-    if sha256_bytes(data) != digest:
-        raise sources.IntakeError("the digest does not match the bytes")
-    result = sources.register(session, store_for(data_dir, session), data, kind="upload",
-                              title=title,
-                              actor=principal_of(session), collector=received_via[:120],
-                              original_location=received_via, media_type=mime,
-                              sensitivity=sensitivity, witness_media=True)
-    return result.source.id
+def keep_original(session: Session, data_dir: Path, data: bytes, mime: str, *, title: str,
+                  received_via: str) -> int | None:
+    """Keep DATA unchanged as a restricted source, sealed at rest (witness media), in the
+    register's one content-addressed store under DATA_DIR; its custody log starts with this
+    intake by RECEIVED_VIA. Returns its id, or None when the same bytes are already
+    registered above the session's clearance."""
+    intake = sources.register(session, BlobStore(Path(data_dir) / "evidence"), data,
+                              kind="upload", title=title, actor=received_via,
+                              collector=received_via, original_location=received_via,
+                              media_type=mime, sensitivity="restricted", witness_media=True)
+    return intake.source.id if intake.visible else None
 
 
-def link_report(session: Session, report, incident_id: int | None, new_title: str) -> int:
-    """Join REPORT's originals to incident INCIDENT_ID, or to a new incident titled NEW_TITLE
-    built from the report (harm `unclassified` until an analyst classifies it)."""
-    actor = principal_of(session)
-    if incident_id is not None:
-        incident = session.get(Incident, incident_id)
-        if incident is None:
-            raise incidents.IncidentError("incident", f"no incident #{incident_id}")
-    else:
-        iso3 = session.scalar(select(Country.iso3).where(Country.id == report.country_id)) \
-            if report.country_id else None
-        when = report.occurred_at or report.created_at or datetime.now(UTC)
-        incident = incidents.create_incident(session, {
-            "title": new_title, "summary": report.what, "date_start": when.date(),
-            "place": report.place, "country": iso3, "latitude": report.latitude,
-            "longitude": report.longitude, "harm_types": ["unclassified"],
-            "victim_groups": [{"name": report.affected[:200], "characteristics": []}]
-            if report.affected else [],
-            "sensitivity": "restricted"}, actor)
-    for n, att in enumerate(report.attachments, start=1):
-        if att.source_id is None:
-            continue
-        source = session.get(Source, att.source_id)
+def create_incident(session: Session, data: dict, actor) -> Incident:
+    """A new incident from DATA (the fields of `POST /api/evidence/incidents`); IncidentError
+    names a field it refuses."""
+    return incidents.create_incident(session, data, actor)
+
+
+def cite_sources(session: Session, incident: Incident, source_ids: Iterable[int | None], actor,
+                 locator: str) -> None:
+    """Link the sources SOURCE_IDS the session may read to INCIDENT as evidence of its
+    conduct (each link is written to the source's custody log); others are skipped."""
+    for source_id in source_ids:
+        source = session.get(Source, source_id) if source_id else None
         if source is not None:
-            incidents.link_source(session, incident, source, actor, ["conduct"],
-                                  f"report {report.reference}, attachment {n}")
-    return incident.id
+            incidents.link_source(session, incident, source, actor, locator=locator)
 
 
-def incident_choices(session: Session, limit: int = 100) -> list[dict]:
-    """Recent incidents the session may read, for a picker."""
+def incident_choices(session: Session, limit: int = 200) -> list[IncidentChoice]:
+    """The newest incidents the session may read."""
     rows = session.scalars(select(Incident).order_by(Incident.id.desc()).limit(limit))
-    return [{"id": i.id, "title": i.title, "date_start": i.date_start.isoformat(),
-             "country": i.country.iso3 if i.country else None} for i in rows]
+    return [IncidentChoice(i.id, i.title) for i in rows]

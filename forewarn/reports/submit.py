@@ -9,7 +9,8 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from forewarn.reports import evidence_link, similar
+from forewarn.evidence import service as evidence
+from forewarn.reports import similar
 from forewarn.reports.config import ReportSettings
 from forewarn.reports.media import FileType, check_batch, check_upload
 from forewarn.reports.models import Report, ReportAttachment
@@ -67,8 +68,8 @@ def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[
     working = working_store(data_dir)
     for n, p in enumerate(prepared, start=1):
         digest = sha256(p.upload.data)
-        source_id = evidence_link.keep_original(
-            session, data_dir, p.upload.data, digest, p.kind.mime,
+        source_id = evidence.keep_original(
+            session, data_dir, p.upload.data, p.kind.mime,
             title=f"Report {report.reference}, attachment {n} ({p.kind.kind})",
             received_via=f"report {report.reference} ({channel})")
         report.attachments.append(ReportAttachment(

@@ -13,7 +13,8 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from forewarn.reports import evidence_link, exports, protection, triage
+from forewarn.evidence import service as evidence
+from forewarn.reports import exports, protection, triage
 from forewarn.reports.models import STATUSES, ReportAttachment
 from forewarn.reports.storage import working_store
 from forewarn.security import AccessDenied, Principal, set_principal
@@ -128,7 +129,7 @@ def report_detail(request: Request, report_id: int, session: ReportSession, prin
                             for o, s in triage.suggestions(session, report)],
             "reviewers": [{"id": u.id, "username": u.username}
                           for u in triage.reviewers(session)] if principal.can("review") else [],
-            "incidents": evidence_link.incident_choices(session)
+            "incidents": evidence.incident_choices(session)
             if principal.can("review") else [],
             "statuses": list(STATUSES), "can_review": principal.can("review"),
             "can_publish": principal.can("publish")}
