@@ -12,9 +12,7 @@ from sqlalchemy import func, select
 from forewarn.evidence import dossier, export, legal, sources
 from forewarn.evidence import incidents as inc_mod
 from forewarn.evidence.catalog import vocabulary
-from forewarn.evidence.models import Incident, Situation, Source
-from forewarn.evidence.views import incident_dict, situation_dict, source_dict
-from forewarn.evidence.webdeps import (
+from forewarn.evidence.deps import (
     CurrentPrincipal,
     StoreDep,
     check_edit,
@@ -23,6 +21,8 @@ from forewarn.evidence.webdeps import (
     get_source,
     require,
 )
+from forewarn.evidence.models import Incident, Situation, Source
+from forewarn.evidence.views import incident_dict, situation_dict, source_dict
 from forewarn.web.deps import SessionDep
 from forewarn.web.render import render, twin
 
@@ -55,7 +55,7 @@ def index(request: Request, session: SessionDep, principal: CurrentPrincipal):
             "can_create": _can(principal, "create")}
 
 
-def _form_vocab() -> dict:
+def form_vocab() -> dict:
     v = vocabulary()
     return {k: v[k] for k in ("harm_types", "protected_characteristics", "context_facts",
                               "reliability", "credibility", "standards_of_proof")}
@@ -64,7 +64,7 @@ def _form_vocab() -> dict:
 @twin(router, "/evidence/sources/new", "evidence/source_new.html", tags=TAGS)
 def source_form(request: Request, principal=Depends(require("create"))):
     """The form for registering a source (file, URL or pasted text)."""
-    return {"vocabulary": _form_vocab(), "error": None, "values": {}}
+    return {"vocabulary": form_vocab(), "error": None, "values": {}}
 
 
 @router.post("/evidence/sources/new", include_in_schema=False)
@@ -102,7 +102,7 @@ async def source_submit(request: Request, session: SessionDep, store: StoreDep,
     except sources.IntakeError as exc:
         session.rollback()
         return render(request, "evidence/source_new.html",
-                      {"vocabulary": _form_vocab(), "error": str(exc), "values": values},
+                      {"vocabulary": form_vocab(), "error": str(exc), "values": values},
                       status_code=422)
     if not result.visible:
         session.commit()  # the new capture stays in that source's custody log
@@ -135,10 +135,10 @@ def incident_form(request: Request, session: SessionDep, principal=Depends(requi
         sit = get_situation(session, situation)
         values |= {"situation": sit.id, "situation_title": sit.title,
                    "country": sit.country.iso3}
-    return {"vocabulary": _form_vocab(), "sources": recent, "error": None, "values": values}
+    return {"vocabulary": form_vocab(), "sources": recent, "error": None, "values": values}
 
 
-def _incident_from_form(form) -> tuple[dict, list[dict]]:
+def incident_from_form(form) -> tuple[dict, list[dict]]:
     get = form.get
     casualties = {}
     for cat in ("killed", "injured", "displaced"):
@@ -175,7 +175,7 @@ def _incident_from_form(form) -> tuple[dict, list[dict]]:
 async def incident_submit(request: Request, session: SessionDep,
                           principal=Depends(require("create"))):
     form = await request.form()
-    data, links = _incident_from_form(form)
+    data, links = incident_from_form(form)
     sit = get_situation(session, int(form["situation"])) \
         if str(form.get("situation") or "").isdigit() else None
     try:
@@ -190,7 +190,7 @@ async def incident_submit(request: Request, session: SessionDep,
                   "source_ids": form.getlist("source_ids"),
                   "harm_types": form.getlist("harm_types")}
         return render(request, "evidence/incident_new.html",
-                      {"vocabulary": _form_vocab(), "sources": recent, "error": str(exc),
+                      {"vocabulary": form_vocab(), "sources": recent, "error": str(exc),
                        "values": values}, status_code=422)
     session.commit()
     return _see_other(f"/situations/{sit.id}/profile" if sit is not None

@@ -25,6 +25,13 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from forewarn.security.crypto import derive
+
+
+def signing_key() -> bytes:
+    """The key the report form's challenges are signed with (derived from the app's secret)."""
+    return derive("reports-challenge")
+
 
 class ChallengeFailed(ValueError):
     """The challenge was missing, wrong, expired or already used (message id for gettext)."""

@@ -1,6 +1,6 @@
 """Working copies of report attachments (metadata stripped: what reviewers open), in the shared
 content-addressed, write-once store (forewarn.store.files), `<root>/<sha[:2]>/<sha>`.
-Originals are kept by the evidence register (reports/evidence_link.py)."""
+Originals are kept by the evidence register (forewarn.evidence.service.keep_original)."""
 
 from __future__ import annotations
 

@@ -9,14 +9,15 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
-from forewarn.reports import evidence_link, similar
+from forewarn.evidence import service as evidence
+from forewarn.reports import similar
 from forewarn.reports.config import ReportSettings
 from forewarn.reports.media import FileType, check_batch, check_upload
 from forewarn.reports.models import Report, ReportAttachment
 from forewarn.reports.schemas import ReportIn
 from forewarn.reports.storage import sha256, working_store
 from forewarn.reports.strip import Stripped, strip_metadata
-from forewarn.security import Principal, Sensitivity
+from forewarn.security import SYSTEM, Principal, Sensitivity, set_principal
 from forewarn.security.audit import record
 from forewarn.store.countries import country_id
 
@@ -67,8 +68,8 @@ def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[
     working = working_store(data_dir)
     for n, p in enumerate(prepared, start=1):
         digest = sha256(p.upload.data)
-        source_id = evidence_link.keep_original(
-            session, data_dir, p.upload.data, digest, p.kind.mime,
+        source_id = evidence.keep_original(
+            session, data_dir, p.upload.data, p.kind.mime,
             title=f"Report {report.reference}, attachment {n} ({p.kind.kind})",
             received_via=f"report {report.reference} ({channel})")
         report.attachments.append(ReportAttachment(
@@ -82,3 +83,29 @@ def store(session: Session, data_dir: Path, report_in: ReportIn, prepared: list[
     record(session, actor, "report.create", "report", report.id, after=report,
            note=f"{channel}; {len(prepared)} attachment(s)")
     return report
+
+
+async def read_uploads(files, limit: int) -> list[Upload]:
+    """The uploaded FILES (form or multipart parts) as Uploads, each read to at most LIMIT + 1
+    bytes (so an oversized one is refused by `prepare`, not cut); empty parts are skipped."""
+    out = []
+    for f in files:
+        if not getattr(f, "filename", None) and not getattr(f, "size", None):
+            continue
+        out.append(Upload(f.filename or "attachment", await f.read(limit + 1)))
+    return out
+
+
+def save(sessions, data_dir: Path, report_in: ReportIn, uploads: list[Upload],
+         limits: ReportSettings, channel: str, actor) -> tuple[str, list[dict]]:
+    """Prepare and store a submitted report in a transaction of its own; returns its reference
+    and a receipt per file (the sha256 the server computed of what it received, so the
+    reporter can check nothing was altered)."""
+    prepared = prepare(uploads, limits)
+    with sessions() as session, session.begin():
+        # The reporter may not read `restricted` records; the write runs as the system, the
+        # audit entry names the real actor.
+        set_principal(session, SYSTEM)
+        report = store(session, data_dir, report_in, prepared, actor=actor, channel=channel)
+        return report.reference, [{"sha256": a.sha256, "size": a.size, "kind": a.kind}
+                                  for a in report.attachments]

@@ -111,7 +111,7 @@ def _totals(incidents) -> dict[str, str]:
 
 
 def _judgements(sit, options: dict, principal) -> list[dict]:
-    from forewarn.evidence.access import may_read
+    from forewarn.evidence.service import may_read
 
     derived = options["derived"]
     values = derived["values"]
@@ -247,7 +247,7 @@ def _changes(session, sit, level: str, judgements: list[dict], names: list[str])
 
 
 def _level(principal) -> str:
-    from forewarn.evidence.access import readable_levels
+    from forewarn.evidence.service import readable_levels
 
     return readable_levels(principal)[-1]
 
@@ -287,7 +287,7 @@ def build_brief(session, settings, sit, principal, phase=None, state_role=None) 
 
 def record_issue(session, sit, brief: dict, principal) -> None:
     """Keep what this brief said, so the next one can say what changed."""
-    from forewarn.evidence.access import actor_name, audit
+    from forewarn.evidence.service import actor_name, audit
 
     session.add(RespondBrief(situation_id=sit.id, level=_level(principal),
                              issued_by=actor_name(principal),

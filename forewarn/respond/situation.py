@@ -113,7 +113,7 @@ def profile_for_situation(session, sit, settings=None, principal=None,
     """The planner's profile for an evidence-register situation: the derived values (with
     the analyst's overrides) over the country's data; PHASE/STATE_ROLE given in a request
     win over both, for a what-if."""
-    from forewarn.evidence.profile import derive
+    from forewarn.evidence.service import derive_profile as derive
 
     derived = derive(session, sit, principal, settings)
     values = derived["values"]

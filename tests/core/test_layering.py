@@ -48,11 +48,6 @@ EXCEPTIONS = {
         "monitor registers its hate-speech figures as a data-suggestion source",
     ("catalog", "forewarn.assess.cli"):
         "`forewarn catalog` loads the official Framework wording through assess's command",
-    ("reports", "forewarn.evidence.incidents"):
-        "reports' adapter (reports/evidence_link.py) predates evidence/api.py, which offers "
-        "the same; to switch",
-    ("reports", "forewarn.evidence.sources"): "as above",
-    ("reports", "forewarn.evidence.storage"): "as above",
     ("assess", "forewarn.monitor.notify"):
         "review e-mails go through the one SMTP sender, which monitor's alerts introduced; "
         "to move into a shared mailer",
@@ -61,11 +56,6 @@ EXCEPTIONS = {
     ("evidence", "forewarn.respond.planner"):
         "the situation profile derives the state's role with the planner's rules; as above",
     ("evidence", "forewarn.respond.profile"): "as above (the country-level profile)",
-    ("respond", "forewarn.evidence.access"):
-        "the brief reads incidents the reader may see; to move into evidence.service",
-    ("respond", "forewarn.evidence.profile"):
-        "options for a situation start from its derived profile; to move into "
-        "evidence.service",
 }
 
 

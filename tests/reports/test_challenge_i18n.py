@@ -68,7 +68,7 @@ def _template_msgids() -> set[str]:
     for name in ("form.html", "thanks.html"):
         text = (root / name).read_text(encoding="utf-8")
         ids |= {m.group(2) for m in re.finditer(r"""_\((["'])(.*?)\1\)""", text, re.S)}
-    from forewarn.reports.web import FIELD_MESSAGES
+    from forewarn.reports.pages import FIELD_MESSAGES
 
     return ids | set(FIELD_MESSAGES.values())
 

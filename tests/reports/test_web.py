@@ -67,11 +67,11 @@ def test_api_submission_with_proof_of_work_and_openapi(client):
 
 
 def test_upload_limits_over_http(client, monkeypatch):
-    from forewarn.reports import web
+    from forewarn.reports import pages
     from forewarn.reports.config import ReportSettings
 
     small = ReportSettings(max_file_bytes=2000, max_total_bytes=50_000, max_files=2, pow_bits=4)
-    monkeypatch.setattr(web, "get_report_settings", lambda: small)
+    monkeypatch.setattr(pages, "get_report_settings", lambda: small)
     r = client.post("/report", data=_form(client),
                     files={"attachments": ("p.jpg", gps_jpeg((400, 400)), "image/jpeg")})
     assert r.status_code == 413 and "the limit is 2 KB per file" in r.text

@@ -4,7 +4,6 @@ working copies of attachments, and the CSV export. Each page has its JSON twin."
 from __future__ import annotations
 
 import json
-from collections.abc import Iterator
 from datetime import date
 from typing import Annotated
 from urllib.parse import urlencode
@@ -13,24 +12,16 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse, Response
 from sqlalchemy.orm import Session
 
-from forewarn.reports import evidence_link, exports, protection, triage
+from forewarn.evidence import service as evidence
+from forewarn.reports import exports, protection, triage
+from forewarn.reports.deps import Reader, ReportSession
 from forewarn.reports.models import STATUSES, ReportAttachment
 from forewarn.reports.storage import working_store
-from forewarn.security import AccessDenied, Principal, set_principal
-from forewarn.security.deps import CurrentPrincipal, require, require_login
+from forewarn.security import AccessDenied, Principal
+from forewarn.security.deps import require
 from forewarn.web.render import twin
 
 router = APIRouter(tags=["reports"])
-
-
-def principal_session(request: Request, principal: CurrentPrincipal) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
-        set_principal(session, principal)
-        yield session
-
-
-ReportSession = Annotated[Session, Depends(principal_session)]
-Reader = Annotated[Principal, Depends(require_login)]
 
 
 def _found(session: Session, report_id: int):
@@ -128,7 +119,7 @@ def report_detail(request: Request, report_id: int, session: ReportSession, prin
                             for o, s in triage.suggestions(session, report)],
             "reviewers": [{"id": u.id, "username": u.username}
                           for u in triage.reviewers(session)] if principal.can("review") else [],
-            "incidents": evidence_link.incident_choices(session)
+            "incidents": evidence.incident_choices(session)
             if principal.can("review") else [],
             "statuses": list(STATUSES), "can_review": principal.can("review"),
             "can_publish": principal.can("publish")}

@@ -10,14 +10,14 @@ from fastapi import APIRouter, Depends, Form, HTTPException, Request
 from fastapi.responses import RedirectResponse, Response
 
 from forewarn.reports import custom_form
+from forewarn.reports.deps import Admin
 from forewarn.reports.i18n import LANGUAGES
 from forewarn.security import Principal
 from forewarn.security.audit import record
-from forewarn.security.deps import require, require_login
+from forewarn.security.deps import require_login
 from forewarn.web.render import render, twin
 
 router = APIRouter(tags=["reports"])
-Admin = Annotated[Principal, Depends(require("manage:users"))]
 
 
 def _settings_view(request: Request, text: str | None = None, error: str = "") -> dict:

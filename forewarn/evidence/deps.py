@@ -21,11 +21,6 @@ def get_store(request: Request) -> BlobStore:
 StoreDep = Annotated[BlobStore, Depends(get_store)]
 
 
-def may_edit(principal, created_by: str) -> bool:
-    """edit:any, or edit:own on one's own record (forewarn.security.ownership)."""
-    return ownership.may_edit(principal, created_by)
-
-
 def check_edit(principal, created_by) -> None:
     """403 unless PRINCIPAL may change a record created by CREATED_BY (or the record)."""
     try:
