@@ -1,6 +1,5 @@
-"""Framework of Analysis pages: the catalogue, the consistency report, each country's profile
-(also contributed to the country page as the "framework" section); the assessment editor
-(editor.py) and the JSON API (api.py) are included here."""
+"""Framework of Analysis pages: the catalogue, the consistency report and each country's
+profile (the country page's "framework" section: country.py). Every page has a JSON twin."""
 
 from __future__ import annotations
 
@@ -8,21 +7,15 @@ from fastapi import APIRouter, HTTPException, Query, Request
 
 from forewarn.assess import consistency, service, suggest
 from forewarn.assess.access import actor_from_principal
-from forewarn.assess.api import router as api_router
-from forewarn.assess.catalog import CRIME_VIEWS, load_framework
-from forewarn.assess.editor import router as editor_router
+from forewarn.assess.catalog import load_framework
+from forewarn.assess.country import profile_section
 from forewarn.assess.profile import RULE_TEXT
-from forewarn.assess.review import router as review_router
-from forewarn.assess.views import country_profile, suggestions_dict
+from forewarn.assess.views import suggestions_dict
 from forewarn.security.deps import CurrentPrincipal
 from forewarn.web.deps import SessionDep, SettingsDep
 from forewarn.web.render import twin
-from forewarn.web.sections import register_country_section
 
 router = APIRouter()
-router.include_router(review_router)  # before /assessments/{id}: /assessments/review, {id}.pdf
-router.include_router(editor_router)
-router.include_router(api_router)
 
 
 @twin(router, "/framework", "assess/framework.html", tags=["framework"])
@@ -68,28 +61,6 @@ def consistency_page(request: Request, session: SessionDep, settings: SettingsDe
     return rep
 
 
-def _section(session, framework, country_id: int, iso3: str, actor) -> dict:
-    data = country_profile(session, framework, country_id)
-    data["iso3"] = iso3
-    data["links"] = {"framework": f"/countries/{iso3}/framework",
-                     "new": f"/assessments?iso3={iso3}" if actor.can("create") else None}
-    data["views"] = {k: v[0] for k, v in CRIME_VIEWS.items()}
-    return data
-
-
-@register_country_section("framework", "Framework of Analysis profile",
-                          "assess/country_profile.html", order=200)
-def framework_section(session, country: dict):
-    """The published profile and its history for the country page (and its JSON twin)."""
-    from forewarn.security import principal_of
-    from forewarn.settings import get_settings
-
-    framework = load_framework(get_settings().data_dir)
-    actor = actor_from_principal(principal_of(session))
-    country_id = country.get("id") or service.country_by_iso3(session, country["iso3"]).id
-    return _section(session, framework, country_id, country["iso3"], actor)
-
-
 @twin(router, "/countries/{iso3}/framework", "assess/country_framework.html",
       tags=["framework"])
 def country_framework(request: Request, iso3: str, session: SessionDep, settings: SettingsDep,
@@ -103,7 +74,7 @@ def country_framework(request: Request, iso3: str, session: SessionDep, settings
         c = service.country_by_iso3(session, iso3)
     except service.NotFound as exc:
         raise HTTPException(404, str(exc)) from None
-    data = _section(session, framework, c.id, c.iso3, actor)
+    data = profile_section(session, framework, c.id, c.iso3, actor)
     data["country"] = {"iso3": c.iso3, "name": c.name, "region": c.region}
     data["assessments"] = [
         {"id": a.id, "as_of": a.as_of.isoformat(), "status": a.status, "demo": a.demo,

@@ -53,9 +53,6 @@ EXCEPTIONS = {
         "the same; to switch",
     ("reports", "forewarn.evidence.sources"): "as above",
     ("reports", "forewarn.evidence.storage"): "as above",
-    ("assess", "forewarn.monitor.notify"):
-        "review e-mails go through the one SMTP sender, which monitor's alerts introduced; "
-        "to move into a shared mailer",
     ("evidence", "forewarn.respond.brief"):
         "dossier hooks: the situation's ranked options; to move behind a respond.service",
     ("evidence", "forewarn.respond.planner"):
