@@ -17,6 +17,7 @@ from forewarn.assess import service, transfer
 from forewarn.assess.access import actor_from_principal, audit
 from forewarn.assess.catalog import load_framework
 from forewarn.assess.ratings import Content, Rating
+from forewarn.assess.review_mail import notify_submitted
 from forewarn.assess.views import (
     WORKFLOW_ERRORS,
     assessment_dict,
@@ -176,8 +177,6 @@ def _step(name: str):
             step(session, actor, a, body.note if body else "")
             session.commit()
             if name == "submit":
-                from forewarn.assess.review import notify_submitted
-
                 notify_submitted(session, a, actor, body.note if body else "")
             return assessment_dict(session, actor, load_framework(settings.data_dir), a)
         except WORKFLOW_ERRORS as exc:

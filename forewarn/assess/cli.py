@@ -9,6 +9,8 @@ import typer
 from rich.console import Console
 from rich.table import Table
 
+# The wording commands are `forewarn catalog`'s; these two are the same under `assess`.
+from forewarn.catalog.cli import load_wording_command, reset_wording_command
 from forewarn.cliutil import country, one_of
 from forewarn.cliutil import country as check_country
 from forewarn.settings import get_settings
@@ -40,62 +42,17 @@ def _framework():
     return load_framework(get_settings().data_dir)
 
 
-def catalog_load_command(file: Path, check_only: bool = False) -> None:
-    """Shared by `forewarn assess catalog-load` and `forewarn catalog load`."""
-    from forewarn.assess.catalog import (
-        CatalogError,
-        base_framework,
-        load_override_file,
-        read_yaml,
-        validate_override,
-    )
-
-    try:
-        if check_only:
-            _, warnings = validate_override(base_framework(), read_yaml(file), str(file))
-        else:
-            warnings = load_override_file(file, get_settings().data_dir, actor="command line")
-    except CatalogError as exc:
-        console.print(f"[red]{exc.source}: not loaded, nothing changed.[/red]")
-        for p in exc.problems:
-            console.print(f"  • {p}")
-        raise typer.Exit(2) from None
-    for w in warnings:
-        console.print(f"[yellow]warning:[/yellow] {w}")
-    if check_only:
-        console.print(f"{file} is valid.")
-        return
-    _audit_catalog(file)
-    console.print(f"Loaded wording from {file}; the Framework pages now show it "
-                  "(marked as loaded wording).")
-
-
-def _audit_catalog(file: Path) -> None:
-    from sqlalchemy.exc import SQLAlchemyError
-
-    from forewarn.assess.access import SYSTEM, audit
-
-    try:
-        with _session() as s, s.begin():
-            audit(s, SYSTEM, "catalog.load", "framework_of_analysis", Path(file).name)
-    except SQLAlchemyError:  # no database yet: the file is loaded all the same
-        console.print("[yellow]No database to record this in the audit log.[/yellow]")
-
-
 @app.command("catalog-load")
 def catalog_load(file: Path = typer.Argument(..., exists=True, dir_okay=False),
                  check: bool = typer.Option(False, "--check", help="Validate only.")) -> None:
     """Replace the Framework's wording (e.g. with the official text), keyed by the same ids."""
-    catalog_load_command(file, check)
+    load_wording_command(file, check)
 
 
 @app.command("catalog-reset")
 def catalog_reset() -> None:
     """Go back to the packaged paraphrase."""
-    from forewarn.assess.catalog import reset_override
-
-    done = reset_override(get_settings().data_dir)
-    console.print("Back to the packaged paraphrase." if done else "No loaded wording to reset.")
+    reset_wording_command()
 
 
 @app.command("export")

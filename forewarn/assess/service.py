@@ -17,14 +17,18 @@ sensitivity; versions copy their assessment's level.
 from __future__ import annotations
 
 import copy
+from dataclasses import dataclass
 from datetime import date
+from pathlib import Path
 
 from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
-from forewarn.assess.access import Actor, audit
+from forewarn.assess import catalog, suggest
+from forewarn.assess.access import SYSTEM, Actor, audit
 from forewarn.assess.catalog import Framework
 from forewarn.assess.models import Assessment, AssessmentVersion
+from forewarn.assess.profile import POINTS, compute_profile
 from forewarn.assess.ratings import Content, completeness_problems, diff, normalise
 from forewarn.store.base import utcnow
 from forewarn.store.models import Country
@@ -317,3 +321,66 @@ def review_queue(session) -> list[Assessment]:
     """Assessments waiting for a reviewer, oldest submission first (filtered by clearance)."""
     return list(session.scalars(select(Assessment).where(Assessment.status == "in_review")
                                 .order_by(Assessment.updated_at, Assessment.id)))
+
+
+# -- for other capabilities: the published profile, data-suggestion sources, the wording ------
+@dataclass(frozen=True)
+class PublishedProfile:
+    """A country's latest published assessment as the planner reads it."""
+
+    country: str
+    as_of: str
+    number: int  # the published version
+    demo: bool
+    points: dict[str, int]  # risk factor id -> 0 absent / 1 present / 2 serious
+
+    def citation(self) -> str:
+        demo = " (demonstration data)" if self.demo else ""
+        return (f"Forewarn Framework-of-Analysis assessment of {self.country} as of "
+                f"{self.as_of}, published version {self.number}{demo}")
+
+
+def latest_published_profile(session, iso3: str) -> PublishedProfile | None:
+    """The risk-factor levels of ISO3's latest published assessment that the session's
+    principal may read (by the documented profile rule), or None."""
+    country = session.scalar(select(Country).where(Country.iso3 == iso3))
+    snaps = published(session, country.id) if country is not None else []
+    if not snaps:
+        return None
+    snap = snaps[-1]  # ordered by assessment date
+    settings = session.info.get("settings")
+    framework = catalog.load_framework(getattr(settings, "data_dir", None))
+    factors = compute_profile(framework, snap["ratings"])["factors"]
+    return PublishedProfile(
+        country=snap["country"], as_of=snap["as_of"], number=snap["number"],
+        demo=bool(snap.get("demo")),
+        points={f["id"]: POINTS[f["level"]] for f in factors if f["level"] in POINTS})
+
+
+def register_source(name: str, provider: suggest.Provider, table: str = "") -> None:
+    """Add a data source the suggestion rules may name (e.g. monitor's hate-speech figures)."""
+    suggest.register_source(name, provider, table)
+
+
+def check_wording(file: Path) -> list[str]:
+    """Validate FILE (official Framework wording, same ids) without loading it; return
+    warnings. Raises CatalogError (forewarn.data.errors) with the problems."""
+    _, warnings = catalog.validate_override(catalog.base_framework(), catalog.read_yaml(file),
+                                            str(file))
+    return warnings
+
+
+def load_wording(file: Path, data_dir: Path, actor: str = "command line") -> list[str]:
+    """Validate FILE and store it over the packaged paraphrase; return warnings. Raises
+    CatalogError and changes nothing for a bad file."""
+    return catalog.load_override_file(file, data_dir, actor=actor)
+
+
+def record_wording_load(session, file: Path) -> None:
+    """The audit entry of a wording load (by the command line: SYSTEM)."""
+    audit(session, SYSTEM, "catalog.load", "framework_of_analysis", Path(file).name)
+
+
+def reset_wording(data_dir: Path) -> bool:
+    """Back to the packaged paraphrase; True if there was loaded wording."""
+    return catalog.reset_override(data_dir)

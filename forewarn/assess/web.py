@@ -1,116 +1,16 @@
-"""Framework of Analysis pages: the catalogue, the consistency report, each country's profile
-(also contributed to the country page as the "framework" section); the assessment editor
-(editor.py) and the JSON API (api.py) are included here."""
+"""The Framework of Analysis capability's router (the app factory collects it): its pages
+(pages.py), the assessment pages (editor_pages.py), the review queue (review_pages.py) and the
+JSON API (api.py). No routes here."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, HTTPException, Query, Request
+from fastapi import APIRouter
 
-from forewarn.assess import consistency, service, suggest
-from forewarn.assess.access import actor_from_principal
-from forewarn.assess.api import router as api_router
-from forewarn.assess.catalog import CRIME_VIEWS, load_framework
-from forewarn.assess.editor import router as editor_router
-from forewarn.assess.profile import RULE_TEXT
-from forewarn.assess.review import router as review_router
-from forewarn.assess.views import country_profile, suggestions_dict
-from forewarn.security.deps import CurrentPrincipal
-from forewarn.web.deps import SessionDep, SettingsDep
-from forewarn.web.render import twin
-from forewarn.web.sections import register_country_section
+from forewarn.assess import api, editor_pages, pages, review_pages
 
 router = APIRouter()
-router.include_router(review_router)  # before /assessments/{id}: /assessments/review, {id}.pdf
-router.include_router(editor_router)
-router.include_router(api_router)
-
-
-@twin(router, "/framework", "assess/framework.html", tags=["framework"])
-def framework_page(request: Request, settings: SettingsDep):
-    """The UN Framework of Analysis for Atrocity Crimes: 14 risk factors (ids RF1…RF14), each
-    with its indicators (ids RF1.1…), the confirmed/confidence flag of each paraphrase, the
-    crime-specific views, the profile rule and the data-suggestion rules."""
-    framework = load_framework(settings.data_dir)
-    meta, rules = suggest.load_rules(framework)
-    data = framework.to_dict()
-    flags = [i for f in data["risk_factors"] for i in f["indicators"]]
-    data["counts"] = {"risk_factors": len(data["risk_factors"]), "indicators": len(flags),
-                      "confirmed": sum(i["confirmed"] for i in flags),
-                      "unconfirmed": {c: sum(i["confidence"] == c for i in flags)
-                                      for c in ("high", "medium", "low")}}
-    data["profile_rule"] = RULE_TEXT
-    data["suggestion_rules"] = {"notice": meta.get("notice", ""), "rules": [
-        {"id": r.id, "indicators": list(r.indicators), "source": r.source, "label": r.label,
-         "dataset": r.dataset, "threshold": r.threshold_text(), "note": r.note}
-        for r in rules]}
-    return data
-
-
-@twin(router, "/framework/consistency", "assess/consistency.html", tags=["framework"])
-def consistency_page(request: Request, session: SessionDep, settings: SettingsDep,
-                     item: str = Query("RF1.1", description="A risk factor (RF9) or an "
-                                       "indicator (RF9.1)"),
-                     max_age_days: int = Query(consistency.DEFAULT_MAX_AGE_DAYS, ge=1,
-                                               le=36500),
-                     tolerance: int = Query(0, ge=0, le=2)):
-    """Every country's latest published rating of one indicator or factor beside the data
-    behind it; pairs of countries with similar data but ratings two levels apart; stale
-    assessments."""
-    framework = load_framework(settings.data_dir)
-    try:
-        rep = consistency.report(session, framework, item.strip().upper(), max_age_days,
-                                 tolerance)
-    except service.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    rep["choices"] = [{"id": f.id, "title": f.title,
-                       "indicators": [{"id": i.id, "text": i.text} for i in f.indicators]}
-                      for f in framework.factors]
-    return rep
-
-
-def _section(session, framework, country_id: int, iso3: str, actor) -> dict:
-    data = country_profile(session, framework, country_id)
-    data["iso3"] = iso3
-    data["links"] = {"framework": f"/countries/{iso3}/framework",
-                     "new": f"/assessments?iso3={iso3}" if actor.can("create") else None}
-    data["views"] = {k: v[0] for k, v in CRIME_VIEWS.items()}
-    return data
-
-
-@register_country_section("framework", "Framework of Analysis profile",
-                          "assess/country_profile.html", order=200)
-def framework_section(session, country: dict):
-    """The published profile and its history for the country page (and its JSON twin)."""
-    from forewarn.security import principal_of
-    from forewarn.settings import get_settings
-
-    framework = load_framework(get_settings().data_dir)
-    actor = actor_from_principal(principal_of(session))
-    country_id = country.get("id") or service.country_by_iso3(session, country["iso3"]).id
-    return _section(session, framework, country_id, country["iso3"], actor)
-
-
-@twin(router, "/countries/{iso3}/framework", "assess/country_framework.html",
-      tags=["framework"])
-def country_framework(request: Request, iso3: str, session: SessionDep, settings: SettingsDep,
-                      principal: CurrentPrincipal):
-    """One country's Framework profile: the published profile with crime-specific views, its
-    history as a heat strip per risk factor, the assessments the reader may see, and the
-    data-suggested indicators from the latest data."""
-    framework = load_framework(settings.data_dir)
-    actor = actor_from_principal(principal)
-    try:
-        c = service.country_by_iso3(session, iso3)
-    except service.NotFound as exc:
-        raise HTTPException(404, str(exc)) from None
-    data = _section(session, framework, c.id, c.iso3, actor)
-    data["country"] = {"iso3": c.iso3, "name": c.name, "region": c.region}
-    data["assessments"] = [
-        {"id": a.id, "as_of": a.as_of.isoformat(), "status": a.status, "demo": a.demo,
-         "published_version": a.published_version, "author": a.author_name}
-        for a in service.list_assessments(session, actor, iso3=c.iso3)]
-    data["suggestions"] = suggestions_dict(session, framework, c.id)
-    data["indicator_text"] = {i: framework.indicator(i).text
-                              for i in data["suggestions"]["indicators"]}
-    data["can_create"] = actor.can("create")
-    return data
+# First: /assessments/review and /assessments/{id}.pdf before /assessments/{id}.
+router.include_router(review_pages.router)
+router.include_router(editor_pages.router)
+router.include_router(api.router)
+router.include_router(pages.router)

@@ -36,12 +36,12 @@ def recommendations(session, iso3: str, settings, situation=None, principal=None
                     phase: str | None = None, state_role: str | None = None) -> dict:
     """The response planner's best options for SITUATION's derived profile (PHASE and
     STATE_ROLE, when given, as a what-if), ranked across the pillars, with their reasons
-    (forewarn.respond.brief.situation_options)."""
-    from forewarn.respond import brief
+    (forewarn.respond.service.situation_options)."""
+    from forewarn.respond import service
 
     try:
-        full = brief.situation_options(session, settings, situation, principal, phase,
-                                       state_role)
+        full = service.situation_options(session, settings, situation, principal, phase,
+                                         state_role)
     except Exception as exc:  # another capability: report, never break the dossier
         log.exception("response options for %s", iso3)
         return {"available": False, "items": [],

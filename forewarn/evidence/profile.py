@@ -219,8 +219,8 @@ def country_facts(session: Session, iso3: str, settings=None, principal=None) ->
     alerts, court orders), each read through its own interface; empty when unavailable."""
     out: dict = {}
     try:
-        from forewarn.respond import profile as rp
-        from forewarn.respond.planner import load_rules
+        from forewarn.respond import service as rp
+        from forewarn.respond.service import load_rules
 
         rules = load_rules()
         raw = getattr(settings, "raw_dir", None)

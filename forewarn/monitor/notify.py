@@ -1,4 +1,4 @@
-"""Alert notifications by webhook (JSON POST) and e-mail (SMTP).
+"""Alert notifications by webhook (JSON POST) and e-mail (SMTP, through forewarn.mail).
 
 SMTP settings are `settings.smtp` (forewarn.settings.SmtpSettings: FOREWARN_SMTP_HOST, _PORT,
 _FROM, _USER, _PASSWORD, _STARTTLS; docs/settings.md).
@@ -7,11 +7,10 @@ _FROM, _USER, _PASSWORD, _STARTTLS; docs/settings.md).
 from __future__ import annotations
 
 import json
-import smtplib
 import urllib.error
 import urllib.request
-from email.message import EmailMessage
 
+from forewarn.mail import send_email  # the one SMTP sender, shared with assess's review notices
 from forewarn.settings import SmtpSettings
 
 __all__ = ["SmtpSettings", "send_email", "send_webhook"]
@@ -44,22 +43,3 @@ def send_webhook(url: str, payload: dict, timeout: float = 10.0) -> dict:
         return {"channel": "webhook", "to": url, "ok": False, "detail": str(exc)[:300]}
     return {"channel": "webhook", "to": url, "ok": 200 <= status < 300,
             "detail": f"HTTP {status}"}
-
-
-def send_email(to: str, subject: str, body: str, smtp: SmtpSettings) -> dict:
-    if not smtp.host:
-        return {"channel": "email", "to": to, "ok": False,
-                "detail": "FOREWARN_SMTP_HOST is not set"}
-    msg = EmailMessage()
-    msg["From"], msg["To"], msg["Subject"] = smtp.sender, to, subject
-    msg.set_content(body)
-    try:
-        with smtplib.SMTP(smtp.host, smtp.port, timeout=smtp.timeout) as conn:
-            if smtp.starttls:
-                conn.starttls()
-            if smtp.user:
-                conn.login(smtp.user, smtp.password or "")
-            conn.send_message(msg)
-    except (OSError, smtplib.SMTPException) as exc:
-        return {"channel": "email", "to": to, "ok": False, "detail": str(exc)[:300]}
-    return {"channel": "email", "to": to, "ok": True, "detail": "sent"}

@@ -97,7 +97,7 @@ def provide(session, country_ids: list[int] | None, max_year: int | None,
 
 
 def register() -> None:
-    from forewarn.assess.suggest import register_source
+    from forewarn.assess.service import register_source
 
     register_source(SOURCE, provide, MonitorSignal.__tablename__)
 

@@ -1,4 +1,5 @@
-"""The response record's JSON API: record a measure taken or a Security Council veto.
+"""The response record's JSON API: record a measure taken, a Security Council veto, or a
+finding or correction of the reference-facts registry.
 
 Writes need the `create` permission (forewarn.security); browser sessions also send the CSRF
 token (the security middleware checks it), API-token callers do not. A refused field is a
@@ -10,8 +11,9 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.exceptions import RequestValidationError
 
-from forewarn.respond.recording import record_measure, record_veto
-from forewarn.respond.schemas import MeasureIn, MeasureOut, VetoIn, VetoOut
+from forewarn.respond import facts
+from forewarn.respond.recording import record_fact, record_measure, record_veto
+from forewarn.respond.schemas import FactIn, MeasureIn, MeasureOut, VetoIn, VetoOut
 from forewarn.respond.store import RecordError
 from forewarn.respond.views import measure_out, veto_dict
 from forewarn.security.deps import require
@@ -63,3 +65,20 @@ def api_record_veto(body: VetoIn, session: SessionDep, principal=Depends(require
         raise refused(session, exc) from None
     session.commit()
     return veto_dict(veto)
+
+
+@router.post("/facts", status_code=201, summary="Record a finding or correct a reference fact")
+def api_add_fact(body: FactIn, session: SessionDep, principal=Depends(require("create"))):
+    """A finding (`source` recorded) is shown beside the shipped fact and flagged where they
+    disagree; a correction (`source` corrected, needs `edit:any`) replaces the shipped fact
+    for the planner and every page. Audited as `create`/`correct respond_fact`."""
+    try:
+        row = record_fact(session, principal, body)
+    except facts.FactError as exc:
+        session.rollback()
+        raise RequestValidationError([{"loc": ("body", exc.field), "msg": exc.message,
+                                       "type": "value_error"}]) from None
+    session.commit()
+    return {"id": row.id, "kind": row.kind, "iso3": row.iso3, "subject": row.subject,
+            "status": row.status, "citation": row.citation, "as_of": row.as_of,
+            "source": row.source}

@@ -5,7 +5,8 @@
 decision-maker into two to three A4 pages: key judgements with their confidence, what changed
 since the last brief issued, the best options with trade-offs and safeguards, deadlines, what
 has been tried and the evidence the judgements rest on. HTML (print stylesheet, no site menu
-in print), PDF (WeasyPrint) and a JSON twin render the same dict.
+in print), PDF (WeasyPrint) and a JSON twin render the same dict (the pages:
+situation_pages.py).
 """
 
 from __future__ import annotations
@@ -15,8 +16,6 @@ from functools import lru_cache
 from pathlib import Path
 
 import yaml
-from fastapi import APIRouter, HTTPException, Query, Request
-from fastapi.responses import Response
 from sqlalchemy import select
 
 from forewarn.respond import store
@@ -25,34 +24,13 @@ from forewarn.respond.models import RespondBrief
 from forewarn.respond.planner import load_rules, plan
 from forewarn.respond.situation import after_veto, profile_for_situation, vetoing_members
 from forewarn.respond.views import veto_dict
-from forewarn.security import principal_of
-from forewarn.web.deps import SessionDep
-from forewarn.web.render import twin
 
-router = APIRouter()
-TAGS = ["respond"]
 STATIC_CSS = Path(__file__).resolve().parents[1] / "web" / "static" / "brief.css"
 
 
 @lru_cache
 def brief_rules() -> dict:
     return yaml.safe_load(Path(__file__).with_name("brief.yaml").read_text("utf-8"))
-
-
-def _situation(session, situation_id: int):
-    from forewarn.evidence.models import Situation
-
-    s = session.get(Situation, situation_id)
-    if s is None:
-        raise HTTPException(404, f"No situation #{situation_id} (or you may not read it).")
-    return s
-
-
-def _check(phase, state_role):
-    if phase is not None and phase not in PHASES:
-        raise HTTPException(422, f"phase must be one of {', '.join(PHASES)}")
-    if state_role is not None and state_role not in STATE_ROLES:
-        raise HTTPException(422, f"state_role must be one of {', '.join(STATE_ROLES)}")
 
 
 def situation_options(session, settings, sit, principal, phase: str | None = None,
@@ -309,50 +287,3 @@ def to_pdf(brief: dict) -> bytes:
 
 def _no_fetch(url: str, *args, **kwargs):
     raise ValueError(f"external resource refused in the brief PDF: {url}")
-
-
-# ------------------------------------------------------------------------------ pages
-_PHASE = Query(None, description="what-if: latent_risk | escalation | ongoing_atrocities | "
-               "aftermath (derived from the situation when omitted)")
-_ROLE = Query(None, description="what-if: willing_unable | unwilling | complicit | perpetrator")
-
-
-@twin(router, "/situations/{situation_id}/options", "respond/situation_options.html",
-      tags=TAGS)
-def options_page(request: Request, session: SessionDep, situation_id: int,
-                 phase: str | None = _PHASE, state_role: str | None = _ROLE):
-    """Response options for a situation, ranked across all pillars for its derived profile,
-    each with why it fits, who must agree and how, what was tried, risks and safeguards."""
-    _check(phase, state_role)
-    principal = principal_of(session)
-    return situation_options(session, request.app.state.settings,
-                             _situation(session, situation_id), principal, phase, state_role)
-
-
-@twin(router, "/situations/{situation_id}/brief", "respond/situation_brief.html", tags=TAGS)
-def brief_page(request: Request, session: SessionDep, situation_id: int,
-               phase: str | None = _PHASE, state_role: str | None = _ROLE):
-    """The decision brief (2-3 A4 pages): key judgements with confidence, what changed, the
-    best options with trade-offs and safeguards, deadlines, what was tried, evidence."""
-    _check(phase, state_role)
-    principal = principal_of(session)
-    return build_brief(session, request.app.state.settings, _situation(session, situation_id),
-                       principal, phase, state_role)
-
-
-@router.get("/situations/{situation_id}/brief.pdf", tags=TAGS, response_class=Response,
-            responses={200: {"content": {"application/pdf": {}}}})
-def brief_pdf(request: Request, session: SessionDep, situation_id: int,
-              phase: str | None = _PHASE, state_role: str | None = _ROLE):
-    """The decision brief as an A4 PDF; issuing it is recorded (for "what changed")."""
-    _check(phase, state_role)
-    principal = principal_of(session)
-    sit = _situation(session, situation_id)
-    brief = build_brief(session, request.app.state.settings, sit, principal, phase,
-                        state_role)
-    body = to_pdf(brief)
-    if principal is not None and principal.can("create") and not (phase or state_role):
-        record_issue(session, sit, brief, principal)
-        session.commit()
-    return Response(body, media_type="application/pdf", headers={
-        "Content-Disposition": f'inline; filename="brief-situation-{situation_id}.pdf"'})

@@ -151,25 +151,10 @@ def forecast_change(session, iso3: str) -> dict | None:
 def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
     """Risk-factor levels (RF id -> 0 absent / 1 present / 2 serious) from the country's latest
     published assessment that the session's principal may read, with its citation."""
-    from sqlalchemy import select
-
     from forewarn.assess import service
-    from forewarn.assess.catalog import load_framework
-    from forewarn.assess.profile import POINTS, compute_profile
-    from forewarn.store.models import Country
 
-    country = session.scalar(select(Country).where(Country.iso3 == iso3))
-    snaps = service.published(session, country.id) if country is not None else []
-    if not snaps:
-        return None
-    snap = snaps[-1]  # ordered by assessment date
-    settings = session.info.get("settings")
-    framework = load_framework(getattr(settings, "data_dir", None))
-    factors = compute_profile(framework, snap["ratings"])["factors"]
-    foa = {f["id"]: POINTS[f["level"]] for f in factors if f["level"] in POINTS}
-    demo = " (demonstration data)" if snap.get("demo") else ""
-    return foa, (f"Forewarn Framework-of-Analysis assessment of {snap['country']} as of "
-                 f"{snap['as_of']}, published version {snap['number']}{demo}")
+    published = service.latest_published_profile(session, iso3)
+    return None if published is None else (published.points, published.citation())
 
 
 def monitor_alerts(session, iso3: str, days: int, today=None) -> list[dict]:

@@ -104,3 +104,22 @@ class VetoOut(BaseModel):
     ga_debate_date: dt.date | None
     note: str
     imported: bool
+
+
+# The reference-facts registry (POST /api/respond/facts and the /facts forms).
+class FactIn(BaseModel):
+    """A correction (`source` corrected) or a finding (recorded), with its official source."""
+
+    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
+    kind: str = Field(description="One of the registry's kinds, e.g. treaty_party.")
+    iso3: str = Field(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")
+    subject: str = Field(min_length=1, max_length=200, examples=["cped"],
+                         description="What the fact is about: treaty id, draft symbol ...")
+    status: str = Field(min_length=1, max_length=200, examples=["party"])
+    citation: str = Field(min_length=1, max_length=2000,
+                          description="The official source: document symbol, court order, "
+                                      "depositary notification.")
+    date: dt.date | None = None
+    as_of: dt.date | None = Field(None, description="When the source was read (default today).")
+    note: str = Field("", max_length=5000)
+    source: str = Field("recorded", pattern="^(recorded|corrected)$")

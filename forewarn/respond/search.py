@@ -1,17 +1,18 @@
 """Search groups of the response side: toolbox tools (name, Charter chapter, legal basis, tags,
 lead actors, risks, safeguards; the toolbox is public, matched in memory), and the record of
 measures taken and Security Council vetoes, from the full-text index (public records: the
-decisions and votes they cite are public)."""
+decisions and votes they cite are public), and the reference facts registry."""
 
 from __future__ import annotations
 
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forewarn.respond import facts
 from forewarn.respond.catalog import load_toolbox
 from forewarn.respond.models import RespondMeasure, RespondVeto
 from forewarn.web import fulltext
-from forewarn.web.search import register_search
+from forewarn.web.search import register_search, snippet
 
 
 @register_search("tools", "Response toolbox", order=500)
@@ -84,4 +85,18 @@ def vetoes(session: Session, q: str, limit: int) -> list[dict]:
     return fulltext.results(session, q, ["vetoes"], limit)
 
 
-from forewarn.respond import facts_web  # noqa: E402,F401  (registers the "facts" group)
+@register_search("facts", "Reference facts", order=510)
+def search_facts(session, q: str, limit: int) -> list[dict]:
+    needle = q.casefold()
+    out = []
+    for f in facts.facts_for(session):
+        text = " ".join((f.subject, f.status, f.summary, f.citation, f.iso3, f.organisation))
+        if needle in text.casefold():
+            where = f.iso3 or f.organisation
+            out.append({"title": f"{facts.KINDS[f.kind]}: {where} {f.subject}",
+                        "url": f"/facts?iso3={f.iso3}" if f.iso3 else "/facts",
+                        "snippet": snippet(f"{f.status}. {f.summary} ({f.citation})", q),
+                        "meta": {"kind": f.kind, "as_of": f.as_of, "source": f.source}})
+        if len(out) >= limit:
+            break
+    return out

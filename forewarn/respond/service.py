@@ -1,5 +1,7 @@
 """forewarn.respond's Python interface for other capabilities: the reference-facts registry
-(as the dossier and the situation profile read it) and the names of the treaties it holds.
+(as the dossier and the situation profile read it) and the names of the treaties it holds;
+a situation's ranked options (the dossier); the country-level profile the planner infers
+from country data, with its rules (the situation profile starts from it).
 
 Other capabilities import this module, never respond's internals (tests/core/test_layering.py).
 """
@@ -10,12 +12,22 @@ from pathlib import Path
 
 from sqlalchemy.orm import Session
 
+from forewarn.respond.brief import situation_options
 from forewarn.respond.catalog import load_court_orders
 from forewarn.respond.facts import contradictions, dossier_facts, facts_for
+from forewarn.respond.planner import load_rules
+from forewarn.respond.profile import (
+    CountryFacts,
+    facts_from_session,
+    infer_phase,
+    infer_state_role,
+    published_foa,
+)
 from forewarn.respond.treaties import HR_NAMES
 
-__all__ = ["CORE_TREATIES", "contradictions", "court_orders", "dossier_facts", "facts_for",
-           "obligations", "treaty_name"]
+__all__ = ["CORE_TREATIES", "CountryFacts", "contradictions", "court_orders", "dossier_facts",
+           "facts_for", "facts_from_session", "infer_phase", "infer_state_role", "load_rules",
+           "obligations", "published_foa", "situation_options", "treaty_name"]
 
 # The three treaties every dossier lists first, in this order.
 CORE_TREATIES = {

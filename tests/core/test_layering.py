@@ -40,22 +40,6 @@ FOUNDATIONS = {
 EXCEPTIONS = {
     ("web", "forewarn.security.middleware"):
         "the app factory installs security's middleware (one call in web/app.py)",
-    ("respond", "forewarn.assess.catalog"):
-        "the planner reads the latest published Framework profile; to move into "
-        "assess.service",
-    ("respond", "forewarn.assess.profile"): "as above (compute_profile, POINTS)",
-    ("monitor", "forewarn.assess.suggest"):
-        "monitor registers its hate-speech figures as a data-suggestion source",
-    ("catalog", "forewarn.assess.cli"):
-        "`forewarn catalog` loads the official Framework wording through assess's command",
-    ("assess", "forewarn.monitor.notify"):
-        "review e-mails go through the one SMTP sender, which monitor's alerts introduced; "
-        "to move into a shared mailer",
-    ("evidence", "forewarn.respond.brief"):
-        "dossier hooks: the situation's ranked options; to move behind a respond.service",
-    ("evidence", "forewarn.respond.planner"):
-        "the situation profile derives the state's role with the planner's rules; as above",
-    ("evidence", "forewarn.respond.profile"): "as above (the country-level profile)",
 }
 
 

@@ -240,7 +240,7 @@ def test_the_dossier_and_search_read_the_same_timeline(raw_dir, monkeypatch):
     dossier = facts.dossier_facts(None, "SDN", raw_dir)
     assert dossier["timeline"] == facts.timeline(None, "SDN", raw_dir)
     assert dossier["council_seat"] == facts.planner_facts(None, "SDN", raw_dir).council_seat()
-    from forewarn.respond.facts_web import search_facts
+    from forewarn.respond.search import search_facts
 
     monkeypatch.setattr(facts, "_raw_dir", lambda session, given: given or raw_dir)
     found = search_facts(None, "Srebrenica", 20)

@@ -159,7 +159,7 @@ def test_cli_validate_plan_and_deadline(tmp_path):
 
 @pytest.mark.realdata
 def test_options_summary_for_country_page(raw_dir, tmp_path):
-    from forewarn.respond.web import options_summary
+    from forewarn.respond.options import options_summary
     from forewarn.store.db import make_engine, upgrade
 
     eng = make_engine(f"sqlite:///{tmp_path / 's.db'}")

@@ -10,7 +10,7 @@ from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
 
-from forewarn.assess import evidence_form, service
+from forewarn.assess import evidence_form, review_mail, service
 from forewarn.assess.access import actor_from_principal
 from forewarn.assess.catalog import load_framework
 from forewarn.assess.ratings import CONFIDENCES, RATINGS, TRENDS, Content, Rating
@@ -272,9 +272,7 @@ def workflow_from_form(request: Request, assessment_id: int, session: SessionDep
                                  "problems": getattr(exc, "problems", []) or [str(exc)]}})
         return render(request, "assess/view.html", data, status_code=error.status_code)
     if action == "submit":
-        from forewarn.assess import review
-
-        review.notify_submitted(session, a, actor, note)
+        review_mail.notify_submitted(session, a, actor, note)
     return RedirectResponse(f"/assessments/{a.id}", status_code=303)
 
 

@@ -1,7 +1,8 @@
-"""The record page (/respond/record) with, for users who may create records, the plain-HTML
-forms that record a measure taken or a Security Council veto. A form posts, is validated by
-the API's schemas and the store's rules, and redirects back (303) to the page with the new
-row marked; a refused form comes back with each message next to its field."""
+"""The record page (/respond/record; its JSON twin /respond/record.json) with, for users who
+may create records, the plain-HTML forms that record a measure taken or a Security Council
+veto. A form posts, is validated by the API's schemas and the store's rules, and redirects
+back (303) to the page with the new row marked; a refused form comes back with each message
+next to its field."""
 
 from __future__ import annotations
 
@@ -136,3 +137,14 @@ async def veto_submit(request: Request, session: SessionDep,
         return _refused(request, session, principal, "veto", shown, {exc.field: exc.message})
     session.commit()
     return RedirectResponse(f"/respond/record?veto={veto.id}#veto-{veto.id}", status_code=303)
+
+
+# The JSON twin of /respond/record (the HTML adds the forms for recording to the page).
+# The summary is the docstring's first line, as twin() gives it, so /openapi.json is unchanged.
+@router.get("/respond/record.json", tags=["respond"],
+            summary="Measures taken, what followed (6/12/24 months) and which combinations of "
+                    "tools preceded")
+def record(request: Request, session: SessionDep):
+    """Measures taken, what followed (6/12/24 months) and which combinations of tools preceded
+    de-escalation; recorded vetoes with the General Assembly's debate deadline."""
+    return record_data(session)

@@ -2,24 +2,24 @@
 citation and as-of date, what the record or a correction made newer than the shipped data,
 and findings that contradict a shipped fact. Analysts record findings (`create`); reviewers
 and administrators correct a shipped fact (`edit:any`). Both with a citation, audited.
-Also the country page's "Reference facts" section and the search group."""
+The same through the JSON API: api.py; the country page's "Reference facts" section:
+country.py; the search group: search.py."""
 
 from __future__ import annotations
 
 import datetime as dt
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
-from fastapi.exceptions import RequestValidationError
 from fastapi.responses import HTMLResponse, RedirectResponse
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import ValidationError
 
 from forewarn.data import countries
 from forewarn.respond import facts
+from forewarn.respond.recording import record_fact
+from forewarn.respond.schemas import FactIn
 from forewarn.security.deps import CurrentPrincipal, require
 from forewarn.web.deps import SessionDep
 from forewarn.web.render import render, wants_json
-from forewarn.web.search import register_search, snippet
-from forewarn.web.sections import register_country_section
 
 router = APIRouter()
 TEMPLATE = "respond/facts.html"
@@ -96,50 +96,6 @@ def _page(request, principal, data, status_code=200, **extra):
     return render(request, TEMPLATE, context, status_code=status_code)
 
 
-class FactIn(BaseModel):
-    """A correction (`source` corrected) or a finding (recorded), with its official source."""
-
-    model_config = ConfigDict(str_strip_whitespace=True, extra="forbid")
-    kind: str = Field(description="One of the registry's kinds, e.g. treaty_party.")
-    iso3: str = Field(min_length=3, max_length=3, pattern="^[A-Za-z]{3}$")
-    subject: str = Field(min_length=1, max_length=200, examples=["cped"],
-                         description="What the fact is about: treaty id, draft symbol ...")
-    status: str = Field(min_length=1, max_length=200, examples=["party"])
-    citation: str = Field(min_length=1, max_length=2000,
-                          description="The official source: document symbol, court order, "
-                                      "depositary notification.")
-    date: dt.date | None = None
-    as_of: dt.date | None = Field(None, description="When the source was read (default today).")
-    note: str = Field("", max_length=5000)
-    source: str = Field("recorded", pattern="^(recorded|corrected)$")
-
-
-def _store(session, principal, body: FactIn):
-    if body.source == "corrected" and not principal.can("edit:any"):
-        raise HTTPException(403, "Correcting a shipped fact needs the `edit:any` permission.")
-    return facts.add_fact(session, principal, kind=body.kind, iso3=body.iso3,
-                          subject=body.subject, status=body.status, citation=body.citation,
-                          as_of=body.as_of, on=body.date, source=body.source, note=body.note)
-
-
-@router.post("/api/respond/facts", status_code=201, tags=["respond"],
-             summary="Record a finding or correct a reference fact")
-def api_add_fact(body: FactIn, session: SessionDep, principal=Depends(require("create"))):
-    """A finding (`source` recorded) is shown beside the shipped fact and flagged where they
-    disagree; a correction (`source` corrected, needs `edit:any`) replaces the shipped fact
-    for the planner and every page. Audited as `create`/`correct respond_fact`."""
-    try:
-        row = _store(session, principal, body)
-    except facts.FactError as exc:
-        session.rollback()
-        raise RequestValidationError([{"loc": ("body", exc.field), "msg": exc.message,
-                                       "type": "value_error"}]) from None
-    session.commit()
-    return {"id": row.id, "kind": row.kind, "iso3": row.iso3, "subject": row.subject,
-            "status": row.status, "citation": row.citation, "as_of": row.as_of,
-            "source": row.source}
-
-
 @router.post("/facts", include_in_schema=False)
 async def fact_submit(request: Request, session: SessionDep,
                       principal=Depends(require("create"))):
@@ -148,7 +104,7 @@ async def fact_submit(request: Request, session: SessionDep,
     try:
         body = FactIn.model_validate({k: (v or None) if k in ("date", "as_of") else v
                                       for k, v in values.items()})
-        row = _store(session, principal, body)
+        row = record_fact(session, principal, body)
     except facts.FactError as exc:
         errors = {exc.field: exc.message}
     except ValidationError as exc:
@@ -163,38 +119,3 @@ async def fact_submit(request: Request, session: SessionDep,
                          else None, None)
     return _page(request, principal, data, status_code=422, values=values, errors=errors,
                  form=values["source"])
-
-
-@register_country_section("facts", "Reference facts", "respond/facts_section.html", order=410)
-def country_facts(session, country: dict) -> dict:
-    """Council vetoes, ICC, ICJ, sanctions, memberships and treaty facts in force for the
-    country, with findings that contradict a shipped fact flagged."""
-    everything = facts.facts_for(session, country["iso3"])
-    rows = facts.current(everything)
-    # The timeline shows the events; the seat line the Council terms.
-    shown = [f.as_dict() for f in rows if f.kind not in ("council_event", "council_member")
-             and (f.kind != "treaty_party" or f.subject in (
-                 "genocide", "rome_statute", "geneva_conventions") or f.source != "shipped")]
-    return {"facts": shown, "contradictions": facts.contradictions(session, country["iso3"]),
-            "memberships": facts.memberships(country["iso3"]),
-            "timeline": facts.timeline(session, country["iso3"], facts=everything),
-            "council_seat": facts.PlannerFacts(everything).council_seat(),
-            "council_terms": [f.as_dict() for f in rows if f.kind == "council_member"],
-            "link": f"/facts?iso3={country['iso3']}"}
-
-
-@register_search("facts", "Reference facts", order=510)
-def search_facts(session, q: str, limit: int) -> list[dict]:
-    needle = q.casefold()
-    out = []
-    for f in facts.facts_for(session):
-        text = " ".join((f.subject, f.status, f.summary, f.citation, f.iso3, f.organisation))
-        if needle in text.casefold():
-            where = f.iso3 or f.organisation
-            out.append({"title": f"{facts.KINDS[f.kind]}: {where} {f.subject}",
-                        "url": f"/facts?iso3={f.iso3}" if f.iso3 else "/facts",
-                        "snippet": snippet(f"{f.status}. {f.summary} ({f.citation})", q),
-                        "meta": {"kind": f.kind, "as_of": f.as_of, "source": f.source}})
-        if len(out) >= limit:
-            break
-    return out
