@@ -86,7 +86,9 @@ def _message(err: dict) -> str:
     if kind == "extra_forbidden":
         return f"unknown key (got {_short(err['input'])})"
     msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    return f"{msg[0].lower()}{msg[1:]} (got {_short(err['input'])})"
+    msg = f"{msg[0].lower()}{msg[1:]}"
+    got = _short(err["input"])
+    return msg if got in msg or isinstance(err["input"], dict) else f"{msg} (got {got})"
 
 
 def problems(exc: ValidationError, data: Any, labels: Mapping[str, str] | None = None,
