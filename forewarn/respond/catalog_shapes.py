@@ -282,3 +282,88 @@ class ReferenceFactsIn(Shape):
     council_event_countries: dict[str, Iso3s] = {}
     council_name_aliases: dict[str, Iso3] = {}
     council_terms: list[CouncilTermIn] = []
+
+
+# ------------------------------------------------------------------------ planner rules
+class PhaseSpecIn(Shape):
+    label: Text
+    max_coercion: StrictInt
+    reason: Text
+
+
+class StateRoleSpecIn(PhaseSpecIn):
+    consent_likely: StrictBool
+    ceiling_exempt_tags: list[Text] = []
+
+
+class WhenIn(Shape):
+    """A rule's conditions; the planner (respond/planner.py `_holds`) tests each."""
+
+    phase: list[Phase] | None = None
+    state_role: list[StateRole] | None = None
+    trend: list[Literal["rising", "stable", "falling"]] | None = None
+    armed_conflict: StrictBool | None = None
+    veto_likely: StrictBool | None = None
+    icc_jurisdiction: StrictBool | None = None
+    genocide_party: StrictBool | None = None
+    has_regional: StrictBool | None = None
+    non_state: StrictBool | None = None
+    foreign_state: StrictBool | None = None
+    risk_min: float | None = None
+    foa_min: dict[Annotated[str, Field(pattern=r"^RF\d{1,2}$")], StrictInt] | None = None
+
+
+class RuleIn(Shape):
+    id: Text
+    when: WhenIn
+    reason: Text
+    boost_tags: dict[str, float] = {}
+    boost_tools: dict[str, float] = {}
+    facts: list[Text] = []
+
+    @field_validator("when", mode="before")
+    @classmethod
+    def _some_condition(cls, v):
+        if isinstance(v, dict) and not v:
+            raise ValueError("must be a non-empty mapping of conditions")
+        return v
+
+
+class AfterVetoIn(Shape):
+    id: Text
+    text: Text
+
+
+class ExistingIn(Shape):
+    once: list[Text] = []
+    follow_up: dict[str, Text] = {}
+
+
+class RwpIn(Shape):
+    min_coercion: StrictInt
+    safeguards: Texts
+
+
+class PlannerRulesIn(Shape):
+    scoring: dict[str, float]
+    phases: dict[Phase, PhaseSpecIn]
+    state_roles: dict[StateRole, StateRoleSpecIn]
+    rules: list[RuleIn]
+    foa_rules: list[RuleIn] = []
+    veto: dict[str, Any]
+    inference: dict[str, float]
+    outcomes: dict[str, Any]
+    rwp: RwpIn
+    existing: ExistingIn
+    foreign_state: dict[str, list[Text]] = {}
+    after_veto: list[AfterVetoIn]
+    veto_restraint: dict[Iso3, Text]
+
+    @model_validator(mode="after")
+    def _every_phase_and_role(self):
+        for name, have, want in (("phases", self.phases, PHASES),
+                                 ("state_roles", self.state_roles, STATE_ROLES)):
+            missing = [k for k in want if k not in have]
+            if missing:
+                raise ValueError(f"{name}: {', '.join(missing)} missing")
+        return self
