@@ -28,9 +28,6 @@ from forewarn.respond.catalog import (
 from forewarn.respond.catalog_shapes import PlannerRulesIn
 
 TRENDS = ("rising", "stable", "falling")
-CONDITIONS = {"phase", "state_role", "trend", "armed_conflict", "veto_likely", "icc_jurisdiction",
-              "genocide_party", "risk_min", "has_regional", "foa_min", "non_state",
-              "foreign_state"}
 # Path statuses, best first.
 STATUS_ORDER = ("available", "conditional", "needs_consent", "blocked_by_veto", "not_applicable")
 
