@@ -55,7 +55,8 @@ def _short(value: Any) -> str:
 def locate(data: Any, loc: tuple, labels: Mapping[str, str] | None = None,
            context: str = "") -> tuple[str, str | None]:
     """(entry, field) for pydantic's error location LOC in DATA: the entry is the innermost
-    mapping in a list on the path ("tool 'no_fly_zone'", or "tool #4" without an id), the
+    mapping in a list on the path, by its id, file or crime_id ("tool 'no_fly_zone'"), else by
+    its position ("tool #4"); the
     field the rest of the path ("authorisation.consent", "basis[0]")."""
     labels = labels or {}
     entries = [context] if context else []
@@ -66,7 +67,7 @@ def locate(data: Any, loc: tuple, labels: Mapping[str, str] | None = None,
             and part < len(node) else node.get(part) if isinstance(node, dict) else None
         if isinstance(part, int) and isinstance(node, list) and isinstance(item, dict):
             name = labels.get(str(key), str(key) if key is not None else "entry")
-            ident = item.get("id")
+            ident = next((item[k] for k in ("id", "file", "crime_id") if item.get(k)), None)
             entries.append(f"{name} '{ident}'" if ident not in (None, "") and
                            not isinstance(ident, dict | list) else f"{name} #{part + 1}")
             rest = []
