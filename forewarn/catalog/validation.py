@@ -56,8 +56,8 @@ def locate(data: Any, loc: tuple, labels: Mapping[str, str] | None = None,
            context: str = "") -> tuple[str, str | None]:
     """(entry, field) for pydantic's error location LOC in DATA: the entry is the innermost
     mapping in a list on the path, by its id, file or crime_id ("tool 'no_fly_zone'"), else by
-    its position ("tool #4"); the
-    field the rest of the path ("authorisation.consent", "basis[0]")."""
+    its position ("tool #4"); the field is the rest of the path ("authorisation.consent",
+    "basis[0]")."""
     labels = labels or {}
     entries = [context] if context else []
     rest: list[str] = []
