@@ -86,8 +86,10 @@ def _message(err: dict) -> str:
         return "required, missing"
     if kind == "extra_forbidden":
         return f"unknown key (got {_short(err['input'])})"
-    msg = msg.removeprefix("Value error, ").removeprefix("Assertion failed, ")
-    msg = f"{msg[0].lower()}{msg[1:]}"
+    if kind == "value_error":   # our validators' own words, as written
+        msg = msg.removeprefix("Value error, ")
+    else:                       # pydantic's "Input should be ..." reads on after the field
+        msg = f"{msg[0].lower()}{msg[1:]}"
     got = _short(err["input"])
     return msg if got in msg or isinstance(err["input"], dict) else f"{msg} (got {got})"
 
