@@ -80,3 +80,23 @@ class OverrideFactorIn(_OverrideShape):
 class OverrideIn(_OverrideShape):
     meta: dict[str, Any] = {}
     risk_factors: list[OverrideFactorIn]
+
+
+# ------------------------------------------------------------------- profile_rule.yaml
+CRIME_VIEW_NAMES = ("all", "genocide", "crimes_against_humanity", "war_crimes")
+
+
+class CoverageIn(Shape):
+    min_factors: Annotated[StrictInt, Field(ge=0, le=len(FACTOR_IDS))]
+    required: list[Literal[FACTOR_IDS]]
+
+
+class ProfileRuleIn(Shape):
+    minimum_coverage: dict[Literal[CRIME_VIEW_NAMES], CoverageIn]
+
+    @model_validator(mode="after")
+    def _every_view(self):
+        missing = [v for v in CRIME_VIEW_NAMES if v not in self.minimum_coverage]
+        if missing:
+            raise ValueError(f"minimum_coverage: no minimum for {', '.join(missing)}")
+        return self

@@ -81,3 +81,17 @@ def test_a_broken_suggestion_rule_is_refused(change, message):
         suggest.parse_rules(data, catalog.base_framework(), "indicator_suggestions.yaml")
     assert message in str(err.value) and str(err.value).startswith(
         "indicator_suggestions.yaml: rule #"), str(err.value)
+
+
+def test_profile_rule_names_every_crime_view_and_a_bad_minimum_is_refused():
+    from forewarn.assess.catalog_shapes import CRIME_VIEW_NAMES, ProfileRuleIn
+    from forewarn.assess.profile import minimum_coverage
+    from forewarn.catalog.validation import validate
+
+    assert set(CRIME_VIEW_NAMES) == set(catalog.CRIME_VIEWS) == set(minimum_coverage())
+    data = yaml.safe_load((resources.files("forewarn.assess") / "profile_rule.yaml")
+                          .read_text("utf-8"))
+    data["minimum_coverage"]["genocide"]["required"].append("RF99")
+    with pytest.raises(CatalogError, match=r"^profile_rule.yaml: top level, field "
+                                           r"'minimum_coverage.genocide.required\[2\]'"):
+        validate(ProfileRuleIn, data, "profile_rule.yaml")
