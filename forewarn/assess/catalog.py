@@ -11,7 +11,6 @@ merged on load. A bad override file changes nothing.
 from __future__ import annotations
 
 import os
-import re
 import tempfile
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
@@ -20,9 +19,15 @@ from pathlib import Path
 
 import yaml
 
+from forewarn.assess.catalog_shapes import (
+    FACTOR_IDS,
+    LABELS,
+    FrameworkIn,
+    OverrideIn,
+)
+from forewarn.catalog.validation import validate
 from forewarn.data.errors import CatalogError
 
-FACTOR_IDS = tuple(f"RF{n}" for n in range(1, 15))
 COMMON = FACTOR_IDS[:8]
 # Crime-specific views: RF1-8 are common to all atrocity crimes, the rest specific to one crime.
 CRIME_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -31,9 +36,7 @@ CRIME_VIEWS: dict[str, tuple[str, tuple[str, ...]]] = {
     "crimes_against_humanity": ("Crimes against humanity", COMMON + ("RF11", "RF12")),
     "war_crimes": ("War crimes", COMMON + ("RF13", "RF14")),
 }
-CONFIDENCE = ("high", "medium", "low")
 OVERRIDE_NAME = "framework_of_analysis.override.yaml"
-_INDICATOR_ID = re.compile(r"^(RF\d{1,2})\.(\d{1,2})$")
 
 
 @dataclass(frozen=True)
@@ -111,65 +114,45 @@ class Framework:
         }
 
 
-def _text(value, where: str, problems: list[str]) -> str:
-    if not isinstance(value, str) or not value.strip():
-        problems.append(f"{where}: text must be a non-empty string")
-        return ""
-    return value.strip()
+def _missing(seen: set[str]) -> list[str]:
+    missing = [f for f in FACTOR_IDS if f not in seen]
+    return [f"missing risk factors: {', '.join(missing)}"] if missing else []
 
 
 def parse_catalogue(data, source: str = "catalogue") -> Framework:
     """Validate the full catalogue structure; raise CatalogError listing every problem."""
+    shape = validate(FrameworkIn, data, source, labels=LABELS)
     problems: list[str] = []
-    if not isinstance(data, dict) or not isinstance(data.get("risk_factors"), list):
-        raise CatalogError(source, ["expected a mapping with a 'risk_factors' list"])
     factors, seen = [], set()
-    for n, raw in enumerate(data["risk_factors"], start=1):
-        fid = raw.get("id") if isinstance(raw, dict) else None
-        if fid not in FACTOR_IDS:
-            problems.append(f"risk factor #{n}: unknown id {fid!r} (expected RF1..RF14)")
+    for raw in shape.risk_factors:   # ids across entries: each once, each under its factor
+        if raw.id in seen:
+            problems.append(f"{raw.id}: listed twice")
             continue
-        if fid in seen:
-            problems.append(f"{fid}: listed twice")
-            continue
-        seen.add(fid)
+        seen.add(raw.id)
         indicators = []
-        for k, ind in enumerate(raw.get("indicators") or [], start=1):
-            iid = ind.get("id") if isinstance(ind, dict) else None
-            match = _INDICATOR_ID.match(str(iid))
-            if not match or match.group(1) != fid:
-                problems.append(f"{fid} indicator #{k}: id {iid!r} does not belong to {fid}")
+        for k, ind in enumerate(raw.indicators, start=1):
+            if ind.id.split(".")[0] != raw.id:
+                problems.append(f"{raw.id} indicator #{k}: id {ind.id!r} does not belong to "
+                                f"{raw.id}")
                 continue
-            if iid in seen:
-                problems.append(f"{iid}: listed twice")
+            if ind.id in seen:
+                problems.append(f"{ind.id}: listed twice")
                 continue
-            seen.add(iid)
-            confirmed = ind.get("confirmed")
-            confidence = ind.get("confidence")
-            if not isinstance(confirmed, bool):
-                problems.append(f"{iid}: 'confirmed' must be true or false")
-            elif not confirmed and confidence not in CONFIDENCE:
-                problems.append(f"{iid}: unconfirmed indicators need confidence high|medium|low")
+            seen.add(ind.id)
             indicators.append(Indicator(
-                id=iid, factor_id=fid, number=str(ind.get("number") or iid[2:]),
-                text=_text(ind.get("text"), iid, problems), confirmed=bool(confirmed),
-                confidence=None if confirmed else confidence, note=ind.get("note") or ""))
-        if not indicators:
-            problems.append(f"{fid}: no indicators")
+                id=ind.id, factor_id=raw.id, number=str(ind.number or ind.id[2:]),
+                text=ind.text.strip(), confirmed=ind.confirmed,
+                confidence=None if ind.confirmed else ind.confidence, note=ind.note))
         factors.append(RiskFactor(
-            id=fid, number=int(fid[2:]), title=_text(raw.get("title"), fid, problems),
-            summary=raw.get("summary") or "", scope=raw.get("scope") or "common",
-            category=raw.get("category") or "common",
-            title_confirmed=bool(raw.get("title_confirmed")),
-            summary_confirmed=bool(raw.get("summary_confirmed")),
-            count_note=raw.get("count_note") or "", indicators=tuple(indicators)))
-    missing = [f for f in FACTOR_IDS if f not in seen]
-    if missing:
-        problems.append(f"missing risk factors: {', '.join(missing)}")
+            id=raw.id, number=int(raw.id[2:]), title=raw.title.strip(), summary=raw.summary,
+            scope=raw.scope, category=raw.category, title_confirmed=raw.title_confirmed,
+            summary_confirmed=raw.summary_confirmed, count_note=raw.count_note,
+            indicators=tuple(indicators)))
+    problems += _missing(seen)
     if problems:
         raise CatalogError(source, problems)
     factors.sort(key=lambda f: f.number)
-    return Framework(meta=data.get("meta") or {}, factors=tuple(factors))
+    return Framework(meta=dict(shape.meta), factors=tuple(factors))
 
 
 def validate_override(base: Framework, data, source: str = "override") -> tuple[dict, list[str]]:
@@ -180,52 +163,41 @@ def validate_override(base: Framework, data, source: str = "override") -> tuple[
     missing factors, empty text or an indicator under the wrong factor are errors; indicators
     the file leaves out keep their current wording and are returned as warnings.
     """
+    shape = validate(OverrideIn, data, source, labels=LABELS)
     problems: list[str] = []
-    if not isinstance(data, dict) or not isinstance(data.get("risk_factors"), list):
-        raise CatalogError(source, ["expected a mapping with a 'risk_factors' list"])
     factors, indicators, seen = {}, {}, set()
-    for n, raw in enumerate(data["risk_factors"], start=1):
-        fid = raw.get("id") if isinstance(raw, dict) else None
-        if not base.has(str(fid)) or fid not in FACTOR_IDS:
-            problems.append(f"risk factor #{n}: unknown id {fid!r}")
+    for raw in shape.risk_factors:
+        if raw.id in seen:
+            problems.append(f"{raw.id}: listed twice")
             continue
-        if fid in seen:
-            problems.append(f"{fid}: listed twice")
-            continue
-        seen.add(fid)
-        entry = {k: _text(raw[k], f"{fid}.{k}", problems) for k in ("title", "summary")
-                 if k in raw}
+        seen.add(raw.id)
+        entry = {k: getattr(raw, k).strip() for k in ("title", "summary")
+                 if getattr(raw, k) is not None}
         if entry:
-            factors[fid] = entry
-        for k, ind in enumerate(raw.get("indicators") or [], start=1):
-            iid = ind.get("id") if isinstance(ind, dict) else None
-            if not base.has(str(iid)) or not _INDICATOR_ID.match(str(iid)):
-                problems.append(f"{fid} indicator #{k}: unknown id {iid!r}")
+            factors[raw.id] = entry
+        for k, ind in enumerate(raw.indicators, start=1):
+            if not base.has(ind.id):
+                problems.append(f"{raw.id} indicator #{k}: unknown id {ind.id!r}")
                 continue
-            if base.indicator(iid).factor_id != fid:
-                problems.append(f"{iid}: listed under {fid}, belongs to "
-                                f"{base.indicator(iid).factor_id}")
+            if base.indicator(ind.id).factor_id != raw.id:
+                problems.append(f"{ind.id}: listed under {raw.id}, belongs to "
+                                f"{base.indicator(ind.id).factor_id}")
                 continue
-            if iid in seen:
-                problems.append(f"{iid}: listed twice")
+            if ind.id in seen:
+                problems.append(f"{ind.id}: listed twice")
                 continue
-            seen.add(iid)
-            item = {"text": _text(ind.get("text"), iid, problems)}
-            if "confirmed" in ind:
-                if not isinstance(ind["confirmed"], bool):
-                    problems.append(f"{iid}: 'confirmed' must be true or false")
-                item["confirmed"] = bool(ind["confirmed"])
-            indicators[iid] = item
-    missing = [f for f in FACTOR_IDS if f not in seen]
-    if missing:
-        problems.append(f"missing risk factors: {', '.join(missing)}")
+            seen.add(ind.id)
+            item: dict = {"text": ind.text.strip()}
+            if ind.confirmed is not None:
+                item["confirmed"] = ind.confirmed
+            indicators[ind.id] = item
+    problems += _missing(seen)
     if problems:
         raise CatalogError(source, problems)
     left_out = [i for i in base.indicator_ids() if i not in indicators]
     warnings = [f"{len(left_out)} indicators not in the file keep their current wording: "
                 + ", ".join(left_out)] if left_out else []
-    meta = data.get("meta") if isinstance(data.get("meta"), dict) else {}
-    return {"meta": meta, "factors": factors, "indicators": indicators}, warnings
+    return {"meta": dict(shape.meta), "factors": factors, "indicators": indicators}, warnings
 
 
 def apply_override(base: Framework, override: dict) -> Framework:

@@ -35,6 +35,8 @@ from importlib import resources
 import yaml
 
 from forewarn.assess.catalog import CRIME_VIEWS, Framework
+from forewarn.assess.catalog_shapes import ProfileRuleIn
+from forewarn.catalog.validation import validate
 
 POINTS = {"absent": 0, "present": 1, "serious": 2}
 LEVELS = ("absent", "present", "serious")
@@ -58,11 +60,9 @@ RULE_TEXT = [
 def minimum_coverage() -> dict[str, dict]:
     """The minimums of profile_rule.yaml, per crime view."""
     text = (resources.files("forewarn.assess") / "profile_rule.yaml").read_text("utf-8")
-    rule = yaml.safe_load(text)["minimum_coverage"]
-    missing = set(CRIME_VIEWS) - set(rule)
-    if missing:
-        raise ValueError(f"profile_rule.yaml: no minimum coverage for {sorted(missing)}")
-    return rule
+    data = yaml.safe_load(text)
+    validate(ProfileRuleIn, data, "profile_rule.yaml")
+    return data["minimum_coverage"]
 
 
 def coverage_rule_text() -> str:

@@ -24,10 +24,11 @@ from importlib import import_module, resources
 from typing import Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import select
 
 from forewarn.assess.catalog import CatalogError, Framework
+from forewarn.catalog.validation import validate
 from forewarn.store import models as m
 
 SIGNAL_LEVEL = {"none": 0, "present": 1, "serious": 2}
@@ -93,15 +94,18 @@ class RuleIn(BaseModel):
 def parse_rules(data, framework: Framework, source: str = "suggestions") -> tuple[dict, list]:
     """The rules of DATA, each checked (pydantic) and its indicators against FRAMEWORK; every
     problem of every rule is reported at once in a CatalogError naming SOURCE."""
-    problems, rules = [], []
+    problems, rules, seen = [], [], set()
     for n, r in enumerate((data or {}).get("rules") or [], start=1):
         where = f"rule #{n} ({r.get('id', '?') if isinstance(r, dict) else '?'})"
         try:
-            rule = RuleIn.model_validate(r)
-        except ValidationError as exc:
-            problems += [f"{where}: {'.'.join(map(str, e['loc'])) or 'rule'}: {e['msg']}"
-                         for e in exc.errors()]
+            rule = validate(RuleIn, r, source, context=where)
+        except CatalogError as exc:
+            problems += exc.problems
             continue
+        if rule.id in seen:
+            problems.append(f"{where}, field 'id': listed twice")
+            continue
+        seen.add(rule.id)
         unknown = [i for i in rule.indicators if not framework.has(i) or "." not in i]
         if unknown:
             problems.append(f"{where}: unknown indicators {unknown}")

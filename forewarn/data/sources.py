@@ -18,7 +18,9 @@ from importlib import resources
 from pathlib import Path
 
 import yaml
+from pydantic import Field, StrictInt, model_validator
 
+from forewarn.catalog.validation import Shape, Text, fail, validate
 from forewarn.data.errors import FetchError
 from forewarn.store.files import sha256_file
 
@@ -40,9 +42,40 @@ class Source:
         return self.file.split("/", 1)[0]
 
 
+class SourceIn(Shape):
+    """One entry of sources.yaml: downloaded from origin_url, or derived from another file."""
+
+    file: Text
+    origin_url: Text | None
+    sha256: str = Field(strict=True, pattern=r"^[0-9a-f]{64}$")
+    size: StrictInt = Field(ge=0)
+    licence: Text
+    citation: Text
+    description: Text
+    archive_member: Text | None = None
+    derived_from: Text | None = None
+
+    @model_validator(mode="after")
+    def _has_an_origin(self):
+        if not self.origin_url and not self.derived_from:
+            raise ValueError("origin_url: a source without one names the file it is derived "
+                             "from (derived_from)")
+        return self
+
+
+class SourcesIn(Shape):
+    sources: list[SourceIn] = Field(min_length=1)
+
+
 def load_sources() -> list[Source]:
     text = resources.files("forewarn.data").joinpath("sources.yaml").read_text(encoding="utf-8")
-    return [Source(**entry) for entry in yaml.safe_load(text)["sources"]]
+    shape = validate(SourcesIn, yaml.safe_load(text), "sources.yaml", labels={"sources": "source"})
+    seen: set[str] = set()
+    for s in shape.sources:
+        if s.file in seen:
+            fail("sources.yaml", f"source '{s.file}'", "file", "listed twice")
+        seen.add(s.file)
+    return [Source(**s.model_dump()) for s in shape.sources]
 
 
 def source(file: str) -> Source:

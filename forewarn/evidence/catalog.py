@@ -7,7 +7,9 @@
   grading scales and standards of proof.
 - legal_rules.yaml: which harm types point to which crimes, and which fact each element needs.
 
-A mistake in any of them is a DataError naming the file and the entry.
+A mistake in any of them is a CatalogError (a DataError) naming the file, the entry and the
+field: each file's shape is a pydantic model (evidence/catalog_shapes.py); the ids across
+files are checked here.
 """
 
 from __future__ import annotations
@@ -20,7 +22,9 @@ from typing import Any
 
 import yaml
 
+from forewarn.catalog.validation import fail, validate
 from forewarn.data.errors import DataError
+from forewarn.evidence.catalog_shapes import LegalElementsIn, LegalRulesIn, VocabularyIn
 
 CATALOGUE_FILE = "legal_elements.yaml"
 PROVENANCE = ("Paraphrase of the Genocide Convention (1948) Arts II-III, the Rome Statute "
@@ -28,6 +32,9 @@ PROVENANCE = ("Paraphrase of the Genocide Convention (1948) Arts II-III, the Rom
               "texts except where marked unconfirmed (the 2017/2019 war-crimes amendments and "
               "the working definition of ethnic cleansing). Not treaty text: consult the "
               "official texts for legal use.")
+LABELS = {"acts": "act", "punishable_acts_art_III": "act", "categories": "category",
+          "elements_examples": "elements example", "components": "component",
+          "later_amendments_not_in_source_text": "amendment"}
 _AMENDMENT_REF = re.compile(r"8\(2\)\(([a-e])\)\(([ivxl]+)\)")
 
 
@@ -84,39 +91,48 @@ def _acts(family: str, acts: list[dict], sources: list[str], **extra) -> dict[st
 
 
 def parse_catalogue(data: dict, file: str = CATALOGUE_FILE) -> Catalogue:
-    try:
-        crimes_raw = data["crimes"]
-        gen, cah, wc = (crimes_raw["genocide"], crimes_raw["crimes_against_humanity"],
-                        crimes_raw["war_crimes"])
-        crimes: dict[str, Crime] = {}
-        crimes |= _acts("genocide", gen["acts"] + gen["punishable_acts_art_III"], gen["sources"])
-        crimes |= _acts("crimes_against_humanity", cah["acts"], cah["sources"])
-        for cat in wc["categories"]:
-            crimes |= _acts("war_crimes", cat["acts"], wc["sources"],
-                            conflict_type=cat["conflict_type"], category=cat["id"])
-        for later in wc.get("later_amendments_not_in_source_text", []):
-            for ref in later["refs"]:
-                for letter, roman in _AMENDMENT_REF.findall(ref):
-                    cid = f"RS-8-2-{letter}-{roman}"
-                    crimes[cid] = Crime(
-                        cid, f"RS Art. 8(2)({letter})({roman})", later["label"], later["label"],
-                        "war_crimes", confirmed=bool(later.get("confirmed", False)),
-                        conflict_type="international" if letter in "ab" else "non-international",
-                        category=f"RS-8-2-{letter}", note=later.get("source", ""),
-                        sources=tuple(wc["sources"]))
-        components = {gen["special_intent"]["id"]: gen["special_intent"]["description"],
-                      gen["contextual_element_eoc"]["id"]:
-                          gen["contextual_element_eoc"]["description"]}
-        for block in (cah["contextual_element"], wc["contextual_element"]):
-            components |= {c["id"]: c["text"] for c in block["components"]}
-        examples = {e["crime_id"]: e for fam in (gen, cah, wc)
-                    for e in fam.get("elements_examples", [])}
-        sources = {"genocide": gen["sources"], "crimes_against_humanity": cah["sources"],
-                   "war_crimes": wc["sources"]}
-        return Catalogue(data["meta"], crimes, components, examples,
-                         crimes_raw["ethnic_cleansing"], sources)
-    except (KeyError, TypeError) as exc:
-        raise DataError(file, f"unexpected structure: missing or malformed {exc}") from None
+    shape = validate(LegalElementsIn, data, file, labels=LABELS)
+    fam = shape.crimes
+    seen: set[str] = set()   # every act once across the families (a later one would replace it)
+    for act in [*fam.genocide.acts, *fam.genocide.punishable_acts_art_III,
+                *fam.crimes_against_humanity.acts, *(a for cat in fam.war_crimes.categories
+                                                     for a in cat.acts)]:
+        if act.id in seen:
+            fail(file, f"act '{act.id}'", "id", "duplicate crime id")
+        seen.add(act.id)
+    crimes_raw = data["crimes"]
+    gen, cah, wc = (crimes_raw["genocide"], crimes_raw["crimes_against_humanity"],
+                    crimes_raw["war_crimes"])
+    crimes: dict[str, Crime] = {}
+    crimes |= _acts("genocide", gen["acts"] + gen["punishable_acts_art_III"], gen["sources"])
+    crimes |= _acts("crimes_against_humanity", cah["acts"], cah["sources"])
+    for cat in wc["categories"]:
+        crimes |= _acts("war_crimes", cat["acts"], wc["sources"],
+                        conflict_type=cat["conflict_type"], category=cat["id"])
+    for later in wc.get("later_amendments_not_in_source_text", []):
+        for ref in later["refs"]:
+            for letter, roman in _AMENDMENT_REF.findall(ref):
+                cid = f"RS-8-2-{letter}-{roman}"
+                crimes[cid] = Crime(
+                    cid, f"RS Art. 8(2)({letter})({roman})", later["label"], later["label"],
+                    "war_crimes", confirmed=bool(later.get("confirmed", False)),
+                    conflict_type="international" if letter in "ab" else "non-international",
+                    category=f"RS-8-2-{letter}", note=later.get("source", ""),
+                    sources=tuple(wc["sources"]))
+    components = {gen["special_intent"]["id"]: gen["special_intent"]["description"],
+                  gen["contextual_element_eoc"]["id"]:
+                      gen["contextual_element_eoc"]["description"]}
+    for block in (cah["contextual_element"], wc["contextual_element"]):
+        components |= {c["id"]: c["text"] for c in block["components"]}
+    examples = {e["crime_id"]: e for fam in (gen, cah, wc)
+                for e in fam.get("elements_examples", [])}
+    sources = {"genocide": gen["sources"], "crimes_against_humanity": cah["sources"],
+               "war_crimes": wc["sources"]}
+    for cid in examples:
+        if cid not in crimes and cid not in {c.rome_statute for c in crimes.values()}:
+            fail(file, f"elements example '{cid}'", "crime_id", "not a crime in the file")
+    return Catalogue(data["meta"], crimes, components, examples,
+                     crimes_raw["ethnic_cleansing"], sources)
 
 
 @lru_cache
@@ -127,6 +143,12 @@ def catalogue() -> Catalogue:
 @lru_cache
 def vocabulary() -> dict[str, Any]:
     v = _read("forewarn.evidence", "vocabulary.yaml")
+    shape = validate(VocabularyIn, v, "vocabulary.yaml")
+    for name in ("harm_types", "protected_characteristics", "casualty_categories",
+                 "context_facts", "standards_of_proof"):
+        ids = [t.id for t in getattr(shape, name)]
+        for dup in {i for i in ids if ids.count(i) > 1}:
+            fail("vocabulary.yaml", f"{name} '{dup}'", "id", "listed twice")
     v["harm_ids"] = [h["id"] for h in v["harm_types"]]
     v["harm_labels"] = {h["id"]: h["label"] for h in v["harm_types"]}
     v["characteristic_ids"] = [c["id"] for c in v["protected_characteristics"]]
@@ -142,49 +164,48 @@ def vocabulary() -> dict[str, Any]:
 
 def check_rules(rules: dict, cat: Catalogue, vocab: dict, file: str = "legal_rules.yaml"):
     """Every id the rules use must exist in the catalogue and the vocabulary."""
+    validate(LegalRulesIn, rules, file, labels={"crimes": "crime rule"})
     facts = set(vocab["fact_ids"]) | set(rules["derived_facts"])
 
-    def fact(value, where):
+    def fact(value, where, field="fact"):
         if value not in facts:
-            raise DataError(file, f"{where}: unknown fact '{value}'")
+            fail(file, where, field, f"unknown fact '{value}'")
 
     for name, d in rules["derived_facts"].items():
         for f in d.get("inferred_from", []):
-            fact(f, f"derived_facts.{name}")
+            fact(f, f"derived fact '{name}'", "inferred_from")
     for name, fam in rules["families"].items():
         for f in fam.get("requires", []) + fam.get("not_if_false", []):
-            fact(f, f"families.{name}")
+            fact(f, f"family '{name}'", "requires/not_if_false")
         for kind in ("material", "mental", "contextual"):
-            for el in fam[kind]:
-                fact(el["fact"], f"families.{name}.{kind}")
+            for n, el in enumerate(fam[kind], start=1):
+                fact(el["fact"], f"family '{name}', {kind} element #{n}")
                 if "catalogue" in el and el["catalogue"] not in cat.components:
-                    raise DataError(file, f"families.{name}: no catalogue element "
-                                    f"'{el['catalogue']}'")
+                    fail(file, f"family '{name}', {kind} element #{n}", "catalogue",
+                         f"no catalogue element '{el['catalogue']}'")
     for eid, f in rules["element_facts"].items():
-        fact(f, f"element_facts.{eid}")
+        fact(f, "element_facts", eid)
     seen = set()
-    for i, r in enumerate(rules["crimes"], start=1):
-        where = f"crimes[{i}] ({r.get('id')})"
-        if r.get("id") not in cat.crimes:
-            raise DataError(file, f"{where}: not in {CATALOGUE_FILE}")
+    for r in rules["crimes"]:
+        where = f"crime rule '{r['id']}'"
+        if r["id"] not in cat.crimes:
+            fail(file, where, "id", f"'{r['id']}' is not in {CATALOGUE_FILE}")
         if r["id"] in seen:
-            raise DataError(file, f"{where}: listed twice")
+            fail(file, where, "id", "listed twice")
         seen.add(r["id"])
         for h in r.get("harm", []):
             if h not in vocab["harm_ids"]:
-                raise DataError(file, f"{where}: unknown harm type '{h}'")
+                fail(file, where, "harm", f"unknown harm type '{h}'")
         for f in r.get("requires", []):
-            fact(f, where)
+            fact(f, where, "requires")
         for el in r.get("extra", []):
-            fact(el["fact"], where)
-        if not r.get("reason"):
-            raise DataError(file, f"{where}: every rule needs a reason")
+            fact(el["fact"], where, "extra")
     for ex in cat.examples.values():
         for kind in ("material_elements", "mental_elements", "contextual_elements"):
             for el in ex.get(kind, []):
                 if el["id"] not in rules["element_facts"]:
-                    raise DataError(file, f"element_facts: no fact for catalogue element "
-                                    f"'{el['id']}'")
+                    fail(file, "element_facts", el["id"],
+                         f"no fact for catalogue element '{el['id']}'")
     return rules
 
 

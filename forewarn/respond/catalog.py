@@ -12,27 +12,30 @@ from dataclasses import dataclass, field
 from functools import lru_cache
 from importlib import resources
 from pathlib import Path
-from typing import Any
 
 import pycountry
 import yaml
 
+from forewarn.catalog.validation import fail, validate
 from forewarn.data import countries
 from forewarn.data.errors import CatalogError
+from forewarn.respond.catalog_shapes import (
+    CHAPTERS,
+    COMPLIANCE,
+    CONSENT,
+    PHASES,
+    REQUIREMENT,
+    STATE_ROLES,
+    VOTES,
+    CourtOrdersIn,
+    OrganisationsIn,
+    ToolboxIn,
+    TreatyPartiesIn,
+    known_code,
+)
 
-PHASES = ("latent_risk", "escalation", "ongoing_atrocities", "aftermath")
-STATE_ROLES = ("willing_unable", "unwilling", "complicit", "perpetrator")
-# How a body decides on a path: a Council procedural vote (Art. 27(2)) cannot be vetoed.
-VOTES = ("substantive", "procedural", "consensus", "none")
-CONSENT = ("required", "preferred", "not_required")
-CHAPTERS = ("none", "IV", "VI", "VII", "VIII", "XIV", "XV")
-# Conditions an authorisation path may require; the planner knows how to test each.
-REQUIREMENT = re.compile(
-    r"^(state_consent|regional_membership|icc_jurisdiction|genocide_art_ix|veto_cast|"
-    r"icc_warrant|icj_judgment|hrc_member|member:[A-Z]+|treaty:[a-z_0-9]+)$")
-COMPLIANCE = ("complied", "partial", "not_complied", "contested", "pending", "executed",
-              "outstanding", "lapsed")
-
+__all__ = ["CHAPTERS", "COMPLIANCE", "CONSENT", "PHASES", "REQUIREMENT", "STATE_ROLES", "VOTES",
+           "CatalogError", "known_code"]
 
 def catalog_path(name: str) -> Path:
     return Path(str(resources.files("forewarn.catalog").joinpath(name)))
@@ -48,61 +51,6 @@ def read_yaml(path: Path) -> dict:
     if not isinstance(data, dict):
         raise CatalogError(Path(path).name, "top level must be a mapping")
     return data
-
-
-class _Check:
-    """Field checks for one entry of one file."""
-
-    def __init__(self, file: str, entry: str, data: Any):
-        self.file, self.entry = file, entry
-        if not isinstance(data, dict):
-            self.fail(None, "must be a mapping")
-        self.data = data
-
-    def fail(self, fld: str | None, message: str):
-        raise CatalogError(self.file, message, entry=self.entry, field=fld)
-
-    def text(self, fld: str, optional: bool = False) -> str:
-        v = self.data.get(fld)
-        if v is None and optional:
-            return ""
-        if not isinstance(v, str) or not v.strip():
-            self.fail(fld, "missing or empty text")
-        return v
-
-    def texts(self, fld: str, allow_empty: bool = False) -> list[str]:
-        v = self.data.get(fld)
-        if not isinstance(v, list) or (not v and not allow_empty):
-            self.fail(fld, "must be a non-empty list" if not allow_empty else "must be a list")
-        for i, item in enumerate(v):
-            if not isinstance(item, str) or not item.strip():
-                self.fail(f"{fld}[{i}]", "must be non-empty text")
-        return v
-
-    def integer(self, fld: str, lo: int, hi: int) -> int:
-        v = self.data.get(fld)
-        if isinstance(v, bool) or not isinstance(v, int) or not lo <= v <= hi:
-            self.fail(fld, f"must be a whole number from {lo} to {hi} (got {v!r})")
-        return v
-
-    def choice(self, fld: str, options) -> str:
-        v = self.data.get(fld)
-        if v not in options:
-            self.fail(fld, f"must be one of {', '.join(map(str, options))} (got {v!r})")
-        return v
-
-    def mapping(self, fld: str, optional: bool = False) -> dict:
-        v = self.data.get(fld)
-        if v is None and optional:
-            return {}
-        if not isinstance(v, dict):
-            self.fail(fld, "must be a mapping")
-        return v
-
-
-def known_code(code: str) -> bool:
-    """An ISO3 code in the registry, or an ISO 3166 entity (PSE, ESH, COK, territories)."""
-    return countries.get(code) is not None or pycountry.countries.get(alpha_3=code) is not None
 
 
 def country_name(code: str) -> str:
@@ -176,100 +124,53 @@ class Toolbox:
         return self.by_id.get(tool_id)
 
 
-def _auth_path(check: _Check, i: int, raw: Any) -> AuthPath:
-    c = _Check(check.file, f"{check.entry}, authorisation path {i + 1}", raw)
-    veto = raw.get("veto")
-    if not isinstance(veto, bool):
-        c.fail("veto", "must be true or false (can a permanent member block this path?)")
-    requires = c.texts("requires", allow_empty=True) if "requires" in raw else []
-    for r in requires:
-        if not REQUIREMENT.match(r):
-            c.fail("requires", f"unknown condition '{r}'")
-    body = c.text("body")
-    vote = raw.get("vote") or ("substantive" if veto else
-                               "procedural" if body == "unsc_procedural" else "none")
-    if vote not in VOTES:
-        c.fail("vote", f"must be one of {', '.join(VOTES)} (got {vote!r})")
-    if veto and vote != "substantive":
-        c.fail("veto", "only a substantive Council decision can be vetoed (Art. 27(3))")
-    return AuthPath(body=body, who=c.text("who"), act=c.text("act"), veto=veto,
-                    rule=c.text("rule", optional=True), requires=tuple(requires), vote=vote)
-
-
 NOT_CHARTER = "not a Charter-chapter measure"
 CHARTER_ART = re.compile(r"UN Charter Arts?\.? (\d+)")
+TOOLBOX_LABELS = {"tools": "tool", "paths": "authorisation path"}
 
 
-def _chapter_basis(c: _Check, chapter: str, chapters: dict) -> str:
-    """The Charter article a tool's chapter tag rests on, checked against the chapter."""
-    text = c.text("chapter_basis")
+def _chapter_basis_problem(chapter: str, text: str, chapters: dict) -> str | None:
+    """Why a tool's chapter_basis does not rest on its chapter tag's Charter articles."""
     if chapter == "none":
-        if not text.startswith(NOT_CHARTER):
-            c.fail("chapter_basis", f"a tool with chapter none says '{NOT_CHARTER}: ...'")
-        return text
+        return None if text.startswith(NOT_CHARTER) else \
+            f"a tool with chapter none says '{NOT_CHARTER}: ...'"
     found = CHARTER_ART.search(text)
-    lo, hi = chapters[chapter]["articles"]
+    lo, hi = chapters[chapter].articles
     if found is None or not lo <= int(found.group(1)) <= hi:
-        c.fail("chapter_basis", f"must cite a UN Charter article of Chapter {chapter} "
-                                f"(Arts {lo}-{hi}) first (got {text!r})")
-    return text
+        return (f"must cite a UN Charter article of Chapter {chapter} (Arts {lo}-{hi}) first "
+                f"(got {text!r})")
+    return None
 
 
 def parse_toolbox(data: dict, file: str = "toolbox.yaml") -> Toolbox:
-    top = _Check(file, "top level", data)
-    refs = top.mapping("references")
-    chapters = top.mapping("charter_chapters")
-    for ch in CHAPTERS:
-        if ch != "none" and ch not in chapters:
-            top.fail("charter_chapters", f"Chapter {ch} is missing")
-    raw_tools = data.get("tools")
-    if not isinstance(raw_tools, list) or not raw_tools:
-        top.fail("tools", "must be a non-empty list")
-    tools, seen = [], set()
-    for n, raw in enumerate(raw_tools, start=1):
-        label = (f"tool '{raw.get('id')}'" if isinstance(raw, dict) and raw.get("id")
-                 else f"tool #{n}")
-        c = _Check(file, label, raw)
-        tid = c.text("id")
-        if not re.fullmatch(r"[a-z0-9_]+", tid):
-            c.fail("id", "use lower-case letters, digits and underscores")
-        if tid in seen:
-            c.fail("id", "duplicate id")
-        seen.add(tid)
-        auth = _Check(file, label, c.mapping("authorisation"))
-        consent = auth.choice("consent", CONSENT)
-        raw_paths = auth.data.get("paths")
-        if not isinstance(raw_paths, list) or not raw_paths:
-            c.fail("authorisation.paths", "at least one authorisation path is required")
-        tte = _Check(file, label, c.mapping("time_to_effect"))
-        days = tte.data.get("days")
-        if (not isinstance(days, list) or len(days) != 2
-                or not all(isinstance(d, int) for d in days) or days[0] > days[1]):
-            c.fail("time_to_effect.days", "must be [min, max] whole days")
-        phases = c.texts("phases")
-        for p in phases:
-            if p not in PHASES:
-                c.fail("phases", f"unknown phase '{p}'")
-        cite = c.texts("cite")
-        for ref in cite:
-            if ref not in refs:
-                c.fail("cite", f"'{ref}' is not in references")
-        chapter = c.choice("chapter", CHAPTERS)
-        tools.append(Tool(
-            id=tid, name=c.text("name"), basis=tuple(c.texts("basis")),
-            chapter=chapter, chapter_basis=_chapter_basis(c, chapter, chapters),
-            pillar=c.integer("pillar", 1, 3),
-            coercion=c.integer("coercion", 0, 5), tags=tuple(c.texts("tags")),
-            phases=tuple(phases), lead_actors=tuple(c.texts("lead_actors")), consent=consent,
-            paths=tuple(_auth_path(c, i, p) for i, p in enumerate(raw_paths)),
-            time_to_effect=tte.text("text"), days=(days[0], days[1]),
-            risks=tuple(c.texts("risks")), safeguards=tuple(c.texts("safeguards")),
-            cite=tuple(cite)))
-    scale = {int(k): v for k, v in top.mapping("coercion_scale").items()}
-    pillars = {int(k): v for k, v in top.mapping("pillars").items()}
-    return Toolbox(tools=tuple(tools), references=dict(refs), coercion_scale=scale,
-                   pillars=pillars, as_of=str(data.get("as_of", "")),
-                   by_id={t.id: t for t in tools}, chapters=dict(chapters))
+    shape = validate(ToolboxIn, data, file, labels=TOOLBOX_LABELS)
+    seen: set[str] = set()
+    for t in shape.tools:   # across entries and sections: ids, citations, chapter articles
+        entry = f"tool '{t.id}'"
+        if t.id in seen:
+            fail(file, entry, "id", "duplicate id")
+        seen.add(t.id)
+        for ref in t.cite:
+            if ref not in shape.references:
+                fail(file, entry, "cite", f"'{ref}' is not in references")
+        problem = _chapter_basis_problem(t.chapter, t.chapter_basis, shape.charter_chapters)
+        if problem:
+            fail(file, entry, "chapter_basis", problem)
+    tools = tuple(Tool(
+        id=t.id, name=t.name, basis=tuple(t.basis), chapter=t.chapter,
+        chapter_basis=t.chapter_basis, pillar=t.pillar, coercion=t.coercion,
+        tags=tuple(t.tags), phases=tuple(t.phases), lead_actors=tuple(t.lead_actors),
+        consent=t.authorisation.consent,
+        paths=tuple(AuthPath(body=p.body, who=p.who, act=p.act, veto=p.veto, rule=p.rule or "",
+                             requires=tuple(p.requires), vote=p.voting)
+                    for p in t.authorisation.paths),
+        time_to_effect=t.time_to_effect.text, days=t.time_to_effect.days,
+        risks=tuple(t.risks), safeguards=tuple(t.safeguards), cite=tuple(t.cite))
+        for t in shape.tools)
+    return Toolbox(tools=tools, references=dict(shape.references),
+                   coercion_scale=dict(shape.coercion_scale), pillars=dict(shape.pillars),
+                   as_of=shape.as_of, by_id={t.id: t for t in tools},
+                   chapters=dict(data["charter_chapters"]))
 
 
 @lru_cache
@@ -312,63 +213,28 @@ class Partners:
         return [o for o in self.organisations if iso3 in o.members]
 
 
-def _codes(c: _Check, fld: str, values: Any) -> list[str]:
-    if not isinstance(values, list):
-        c.fail(fld, "must be a list of ISO3 codes")
-    for v in values:
-        if not isinstance(v, str) or not known_code(v):
-            c.fail(fld, f"unknown country code {v!r}")
-    if len(set(values)) != len(values):
-        c.fail(fld, "duplicate country code")
-    return values
-
-
 def parse_organisations(data: dict, tool_ids: set[str], file: str = "organisations.yaml"
                         ) -> Partners:
-    top = _Check(file, "top level", data)
-    raw = data.get("organisations")
-    if not isinstance(raw, list) or not raw:
-        top.fail("organisations", "must be a non-empty list")
-    orgs, seen = [], set()
-    for n, o in enumerate(raw, start=1):
-        c = _Check(file, f"organisation '{o.get('id')}'" if isinstance(o, dict) else f"#{n}", o)
-        oid = c.text("id")
-        if oid in seen:
-            c.fail("id", "duplicate id")
-        seen.add(oid)
-        members = _codes(c, "members", o.get("members"))
-        for fld in ("suspended", "withdrawn"):
-            _codes(c, fld, list(c.mapping(fld, optional=True)))
-        tools = c.texts("tools", allow_empty=True)
-        for t in tools:
+    shape = validate(OrganisationsIn, data, file, labels={"organisations": "organisation"})
+    seen: set[str] = set()
+    for o in shape.organisations:
+        if o.id in seen:
+            fail(file, f"organisation '{o.id}'", "id", "duplicate id")
+        seen.add(o.id)
+        for t in o.tools:
             if t not in tool_ids:
-                c.fail("tools", f"'{t}' is not a toolbox tool")
-        instruments = o.get("instruments", [])
-        if not isinstance(instruments, list):
-            c.fail("instruments", "must be a list")
-        for i, ins in enumerate(instruments):
-            ic = _Check(file, f"organisation '{oid}', instrument {i + 1}", ins)
-            ic.text("name"), ic.text("gist")
-        tool_basis = {str(k): str(v) for k, v in c.mapping("tool_basis", True).items()}
-        for t in tool_basis:
-            if t not in tools:
-                c.fail("tool_basis", f"'{t}' is not among the organisation's tools")
-        orgs.append(Organisation(
-            id=oid, name=c.text("name"), kind=c.text("kind"), members=tuple(members),
-            suspended={k: str(v) for k, v in c.mapping("suspended", True).items()},
-            withdrawn={k: str(v) for k, v in c.mapping("withdrawn", True).items()},
-            source=c.text("source"), as_of=str(c.text("as_of")), note=c.text("note", True),
-            instruments=tuple(instruments), tools=tuple(tools), tool_basis=tool_basis))
-    sc = _Check(file, "security_council", top.mapping("security_council"))
-    perm = sc.mapping("permanent_members")
-    _codes(sc, "permanent_members", list(perm))
-    topics = sc.mapping("topic_countries")
-    for topic, codes in topics.items():
-        _codes(sc, f"topic_countries.{topic}", codes)
-    return Partners(organisations=tuple(orgs),
-                    permanent_members={k: tuple(v) for k, v in perm.items()},
-                    topic_countries={k: tuple(v) for k, v in topics.items()},
-                    council_source=sc.text("source"))
+                fail(file, f"organisation '{o.id}'", "tools", f"'{t}' is not a toolbox tool")
+    orgs = tuple(Organisation(
+        id=o.id, name=o.name, kind=o.kind, members=tuple(o.members),
+        suspended={k: str(v) for k, v in o.suspended.items()},
+        withdrawn={k: str(v) for k, v in o.withdrawn.items()}, source=o.source, as_of=o.as_of,
+        note=o.note or "", instruments=tuple(i.model_dump() for i in o.instruments),
+        tools=tuple(o.tools), tool_basis=dict(o.tool_basis)) for o in shape.organisations)
+    sc = shape.security_council
+    return Partners(organisations=orgs,
+                    permanent_members={k: tuple(v) for k, v in sc.permanent_members.items()},
+                    topic_countries={k: tuple(v) for k, v in sc.topic_countries.items()},
+                    council_source=sc.source)
 
 
 @lru_cache
@@ -380,27 +246,16 @@ def load_partners(path: Path | None = None) -> Partners:
 
 # ---------------------------------------------------------- treaty parties, court orders
 def parse_treaty_parties(data: dict, file: str = "treaty_parties.yaml") -> dict[str, dict]:
-    top = _Check(file, "top level", data)
-    raw = data.get("treaties")
-    if not isinstance(raw, list) or not raw:
-        top.fail("treaties", "must be a non-empty list")
+    shape = validate(TreatyPartiesIn, data, file, labels={"treaties": "treaty"})
     out = {}
-    for t in raw:
-        c = _Check(file, f"treaty '{t.get('id')}'" if isinstance(t, dict) else "treaty", t)
-        tid = c.text("id")
-        c.text("name"), c.text("source"), c.text("as_of")
-        _codes(c, "parties", t.get("parties"))
-        for fld in ("signatories_only", "art_ix_reservations"):
-            if fld in t:
-                _codes(c, fld, t[fld])
-        for fld in ("withdrawn", "pending_withdrawal", "article_12_3"):
-            _codes(c, fld, list(c.mapping(fld, optional=True)))
-        out[tid] = t
+    for t, raw in zip(shape.treaties, data["treaties"], strict=True):
+        if t.id in out:
+            fail(file, f"treaty '{t.id}'", "id", "duplicate id")
+        out[t.id] = raw
     for required in ("genocide", "rome_statute", "geneva_conventions"):
         if required not in out:
-            top.fail("treaties", f"the '{required}' list is missing")
-    fixes = top.mapping("hr_status_code_fixes", optional=True)
-    out["_code_fixes"] = {str(k): str(v) for k, v in fixes.items()}
+            fail(file, "top level", "treaties", f"the '{required}' list is missing")
+    out["_code_fixes"] = {str(k): str(v) for k, v in shape.hr_status_code_fixes.items()}
     return out
 
 
@@ -411,25 +266,13 @@ def load_treaty_parties(path: Path | None = None) -> dict[str, dict]:
 
 
 def parse_court_orders(data: dict, file: str = "court_orders.yaml") -> list[dict]:
-    top = _Check(file, "top level", data)
-    raw = data.get("orders")
-    if not isinstance(raw, list):
-        top.fail("orders", "must be a list")
-    seen = set()
-    for o in raw:
-        c = _Check(file, f"order '{o.get('id')}'" if isinstance(o, dict) else "order", o)
-        if c.text("id") in seen:
-            c.fail("id", "duplicate id")
-        seen.add(o["id"])
-        c.choice("court", ("ICJ", "ICC"))
-        c.choice("kind", ("provisional_measures", "arrest_warrant"))
-        c.choice("compliance", COMPLIANCE)
-        for fld in ("case", "summary", "source", "compliance_note"):
-            c.text(fld)
-        if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", str(o.get("date", ""))):
-            c.fail("date", "must be YYYY-MM-DD")
-        _codes(c, "respondent", [o.get("respondent")])
-    return raw
+    shape = validate(CourtOrdersIn, data, file, labels={"orders": "order"})
+    seen: set[str] = set()
+    for o in shape.orders:
+        if o.id in seen:
+            fail(file, f"order '{o.id}'", "id", "duplicate id")
+        seen.add(o.id)
+    return data["orders"]
 
 
 @lru_cache

@@ -12,17 +12,17 @@ import xml.etree.ElementTree as ET
 from functools import lru_cache
 from pathlib import Path
 
+from forewarn.catalog.validation import fail, validate
 from forewarn.data.errors import DataError
 from forewarn.respond.catalog import (
-    _Check,
-    _codes,
     catalog_path,
     load_court_orders,
     load_partners,
     load_treaty_parties,
     read_yaml,
 )
-from forewarn.respond.fact import DATE, KINDS, Fact
+from forewarn.respond.catalog_shapes import ReferenceFactsIn
+from forewarn.respond.fact import KINDS, Fact
 
 REFERENCE_FILE = "reference_facts.yaml"
 ICJ_CASES = "un/courts/icj_case_names_1_190_cdicj.csv"
@@ -34,38 +34,36 @@ TAMM = "un/peace_operations/tamm_v2.1_mission_month_1948_2015.csv"
 TREATY_LISTS = ("genocide", "rome_statute", "geneva_conventions")
 
 
+FACT_LABELS = {"facts": "fact", "council_terms": "council term"}
+
+
+def reference_shape(data: dict, file: str = REFERENCE_FILE) -> ReferenceFactsIn:
+    """reference_facts.yaml checked whole (facts, council terms, the code lists)."""
+    return validate(ReferenceFactsIn, data, file, labels=FACT_LABELS)
+
+
 def parse_reference_facts(data: dict, file: str = REFERENCE_FILE) -> tuple[Fact, ...]:
     """The curated rows; every one needs kind, iso3 or organisation, subject, date, status,
     citation and as_of."""
-    top = _Check(file, "top level", data)
-    raw = data.get("facts")
-    if not isinstance(raw, list) or not raw:
-        top.fail("facts", "must be a non-empty list")
+    shape = reference_shape(data, file)
     out = []
-    for n, row in enumerate(raw, start=1):
-        c = _Check(file, f"fact #{n}", row)
-        kind = c.choice("kind", KINDS)
-        iso3, org = row.get("iso3") or "", row.get("organisation") or ""
-        if not iso3 and not org:
-            c.fail("iso3", "a fact concerns a country (iso3) or an organisation")
-        if iso3:
-            _codes(c, "iso3", [iso3])
-        for fld in ("date", "as_of"):
-            if not DATE.fullmatch(str(row.get(fld, ""))):
-                c.fail(fld, "must be YYYY-MM-DD")
-        members = row.get("members", [])
-        if kind == "veto":
+    for n, row in enumerate(shape.facts, start=1):
+        if row.kind not in KINDS:
+            fail(file, f"fact #{n}", "kind", f"must be one of {', '.join(KINDS)} "
+                                             f"(got {row.kind!r})")
+        if row.kind == "veto":
             perm = set(load_partners().permanent_members)
-            if not members or any(m not in perm for m in members):
-                c.fail("members", f"a veto names the permanent members ({', '.join(perm)})")
-        fact = Fact(kind=kind, iso3=iso3, organisation=org, subject=c.text("subject"),
-                    date=str(row["date"]), status=c.text("status"),
-                    citation=c.text("citation"), as_of=str(row["as_of"]), source="shipped",
-                    summary=c.text("summary", optional=True), members=tuple(members))
+            if not row.members or any(m not in perm for m in row.members):
+                fail(file, f"fact #{n}", "members",
+                     f"a veto names the permanent members ({', '.join(perm)})")
+        fact = Fact(kind=row.kind, iso3=row.iso3 or "", organisation=row.organisation or "",
+                    subject=row.subject, date=row.date, status=row.status,
+                    citation=row.citation, as_of=row.as_of, source="shipped",
+                    summary=row.summary or "", members=tuple(row.members))
         out.append(fact)
-        for code in _codes(c, "supporters", row.get("supporters", [])):
-            out.append(Fact(kind=kind, iso3=code, subject=fact.subject, date=fact.date,
-                            status=f"listed as a supporter on {row.get('supporters_as_of')}",
+        for code in row.supporters:
+            out.append(Fact(kind=row.kind, iso3=code, subject=fact.subject, date=fact.date,
+                            status=f"listed as a supporter on {row.supporters_as_of}",
                             citation=fact.citation, as_of=fact.as_of, source="shipped"))
     return tuple(out)
 

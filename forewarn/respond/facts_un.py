@@ -16,8 +16,8 @@ from pathlib import Path
 
 from forewarn.data import countries
 from forewarn.data.errors import DataError
-from forewarn.respond.catalog import _Check, _codes
 from forewarn.respond.fact import Fact
+from forewarn.respond.facts_shipped import reference_shape
 
 EVENTS = "un/events/genocide_unsc_key_events_1992_2023.csv"
 COUNCIL = "un/events/unsc_membership_terms_1991_2024.csv"
@@ -118,9 +118,7 @@ def _catalogue() -> dict:
 
 
 def _event_countries(data: dict) -> dict[str, list[str]]:
-    raw = data.get("council_event_countries") or {}
-    c = _Check("reference_facts.yaml", "council_event_countries", raw)
-    return {str(d): _codes(c, str(d), codes) for d, codes in raw.items()}
+    return dict(reference_shape(data).council_event_countries)
 
 
 @lru_cache
@@ -162,17 +160,9 @@ def _name_index(aliases: dict) -> dict[str, str]:
 
 def _curated_terms(data: dict) -> list[dict]:
     """Elected terms after the file ends, from the catalogue, each with its source."""
-    out = []
-    for n, row in enumerate(data.get("council_terms") or [], start=1):
-        c = _Check("reference_facts.yaml", f"council_terms #{n}", row)
-        first, last = row.get("start_year"), row.get("end_year")
-        if not isinstance(first, int) or last != (first or 0) + 1:
-            c.fail("end_year", "an elected term is two calendar years (start_year, end_year)")
-        for code in _codes(c, "members", row.get("members") or []):
-            out.append({"iso3": code, "start_year": first, "end_year": last,
-                        "seat": "elected", "citation": c.text("citation"),
-                        "as_of": c.text("as_of"), "note": ""})
-    return out
+    return [{"iso3": code, "start_year": t.start_year, "end_year": t.end_year,
+             "seat": "elected", "citation": t.citation, "as_of": t.as_of, "note": ""}
+            for t in reference_shape(data).council_terms for code in t.members]
 
 
 @lru_cache

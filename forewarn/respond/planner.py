@@ -13,11 +13,11 @@ from dataclasses import asdict, dataclass, field
 from functools import lru_cache
 from pathlib import Path
 
+from forewarn.catalog.validation import fail, validate
 from forewarn.respond.catalog import (
     PHASES,
     STATE_ROLES,
     AuthPath,
-    CatalogError,
     Tool,
     Toolbox,
     catalog_path,
@@ -25,11 +25,9 @@ from forewarn.respond.catalog import (
     load_toolbox,
     read_yaml,
 )
+from forewarn.respond.catalog_shapes import PlannerRulesIn
 
 TRENDS = ("rising", "stable", "falling")
-CONDITIONS = {"phase", "state_role", "trend", "armed_conflict", "veto_likely", "icc_jurisdiction",
-              "genocide_party", "risk_min", "has_regional", "foa_min", "non_state",
-              "foreign_state"}
 # Path statuses, best first.
 STATUS_ORDER = ("available", "conditional", "needs_consent", "blocked_by_veto", "not_applicable")
 
@@ -81,50 +79,20 @@ class SituationProfile:
 
 # ------------------------------------------------------------------------------- rules
 def parse_rules(data: dict, toolbox: Toolbox, file: str = "planner_rules.yaml") -> dict:
-    def fail(entry, fld, msg):
-        raise CatalogError(file, msg, entry=entry, field=fld)
-
-    for key in ("scoring", "phases", "state_roles", "rules", "veto", "inference", "outcomes",
-                "rwp", "existing", "after_veto", "veto_restraint"):
-        if key not in data:
-            fail("top level", key, "missing section")
-    for p in PHASES:
-        spec = data["phases"].get(p)
-        if not isinstance(spec, dict) or not isinstance(spec.get("max_coercion"), int):
-            fail(f"phase '{p}'", "max_coercion", "missing or not a whole number")
-    for r in STATE_ROLES:
-        spec = data["state_roles"].get(r)
-        if not isinstance(spec, dict) or not isinstance(spec.get("max_coercion"), int):
-            fail(f"state role '{r}'", "max_coercion", "missing or not a whole number")
-        if not isinstance(spec.get("consent_likely"), bool):
-            fail(f"state role '{r}'", "consent_likely", "must be true or false")
+    shape = validate(PlannerRulesIn, data, file, labels={"rules": "rule", "foa_rules": "rule",
+                                                          "after_veto": "after-veto step"})
     tags = {t for tool in toolbox.tools for t in tool.tags}
-    for rule in data["rules"] + data.get("foa_rules", []):
-        entry = f"rule '{rule.get('id')}'"
-        if not rule.get("id") or not rule.get("reason"):
-            fail(entry, "id/reason", "every rule needs an id and a reason")
-        when = rule.get("when")
-        if not isinstance(when, dict) or not when:
-            fail(entry, "when", "must be a non-empty mapping of conditions")
-        for cond in when:
-            if cond not in CONDITIONS:
-                fail(entry, f"when.{cond}",
-                     f"unknown condition (known: {', '.join(sorted(CONDITIONS))})")
-        for p in when.get("phase", []):
-            if p not in PHASES:
-                fail(entry, "when.phase", f"unknown phase '{p}'")
-        for r in when.get("state_role", []):
-            if r not in STATE_ROLES:
-                fail(entry, "when.state_role", f"unknown state role '{r}'")
-        for tag in rule.get("boost_tags", {}):
+    for rule in shape.rules + shape.foa_rules:   # tags and tools must exist in the toolbox
+        entry = f"rule '{rule.id}'"
+        for tag in rule.boost_tags:
             if tag not in tags:
-                fail(entry, "boost_tags", f"no tool has the tag '{tag}'")
-        for tid in rule.get("boost_tools", {}):
+                fail(file, entry, "boost_tags", f"no tool has the tag '{tag}'")
+        for tid in rule.boost_tools:
             if tid not in toolbox.by_id:
-                fail(entry, "boost_tools", f"'{tid}' is not a toolbox tool")
-    for tid in [*data["existing"].get("once", []), *data["existing"].get("follow_up", {})]:
+                fail(file, entry, "boost_tools", f"'{tid}' is not a toolbox tool")
+    for tid in [*shape.existing.once, *shape.existing.follow_up]:
         if tid not in toolbox.by_id:
-            fail("existing", "once/follow_up", f"'{tid}' is not a toolbox tool")
+            fail(file, "existing", "once/follow_up", f"'{tid}' is not a toolbox tool")
     return data
 
 

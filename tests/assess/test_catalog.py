@@ -72,7 +72,8 @@ def test_bad_files_are_refused_with_every_reason_and_change_nothing(tmp_path):
     catalog.load_override_file(write(tmp_path, official()), data_dir)
     before = catalog.override_path(data_dir).read_text()
     cases = {"missing risk factors: RF12": drop_factor, "RF1.99": unknown_indicator,
-             "belongs to RF2": misplaced, "RF4.1: text must be": empty_text}
+             "belongs to RF2": misplaced,
+             "indicator 'RF4.1', field 'text': must be non-empty text": empty_text}
     for expected, change in cases.items():
         bad = official(x=change)
         try:

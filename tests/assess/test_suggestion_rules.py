@@ -28,6 +28,8 @@ def test_every_fault_is_named():
         suggest.parse_rules(bad, load_framework(None), "rules.yaml")
     text = str(err.value)
     assert text.startswith("rules.yaml")
-    assert "rule #1 (a): present_at" in text and "rule #2 (b): measure" in text
-    assert "rule #2 (b): tresh" in text and "rule #3 (c): unknown indicators ['RF99.9']" in text
+    assert "rule #1 (a), field 'present_at': must be a number (got 'high')" in text
+    assert "rule #2 (b), field 'measure': input should be 'level' or 'increase'" in text
+    assert "rule #2 (b), field 'tresh': unknown key" in text
+    assert "rule #3 (c): unknown indicators ['RF99.9']" in text
     assert len(err.value.problems) == 4

@@ -1,0 +1,119 @@
+"""forewarn.catalog.validation: a pydantic ValidationError becomes the one CatalogError naming
+the file, the entry (by id, else position) and the field, with what was expected; and the
+project's own list of sources (data/sources.yaml) validates."""
+
+from pathlib import Path
+from typing import Literal
+
+import pytest
+import yaml
+from pydantic import StrictBool, StrictInt
+
+from forewarn.catalog.validation import Shape, Text, Texts, fail, validate
+from forewarn.data import errors
+from forewarn.data import sources as src
+from forewarn.data.errors import CatalogError, DataError
+
+
+class Path_(Shape):
+    veto: StrictBool
+
+
+class Item(Shape):
+    id: Text
+    basis: Texts
+    pillar: StrictInt
+    paths: list[Path_] = []
+    kind: Literal["a", "b"] = "a"
+
+
+class Top(Shape):
+    items: list[Item]
+
+
+LABELS = {"items": "tool", "paths": "authorisation path"}
+
+
+def _error(data) -> CatalogError:
+    with pytest.raises(CatalogError) as err:
+        validate(Top, data, "tools.yaml", labels=LABELS)
+    return err.value
+
+
+def _item(**change):
+    return {"id": "x", "basis": ["UN Charter"], "pillar": 1, **change}
+
+
+def test_there_is_one_catalog_error_and_it_is_a_data_error():
+    assert issubclass(CatalogError, DataError) and issubclass(CatalogError, ValueError)
+    assert [n for n in vars(errors) if n.endswith("CatalogError")] == ["CatalogError"]
+
+
+@pytest.mark.parametrize("change,where,what", [
+    ({"pillar": None}, "tool 'x', field 'pillar'", "valid integer"),          # wrong type
+    ({"pillar": "2"}, "tool 'x', field 'pillar'", "valid integer"),           # no coercion
+    ({"basis": []}, "tool 'x', field 'basis'", "at least 1 item"),
+    ({"basis": [" "]}, "tool 'x', field 'basis[0]'", "must be non-empty text"),
+    ({"kind": "c"}, "tool 'x', field 'kind'", "'a' or 'b' (got 'c')"),
+    ({"colour": "red"}, "tool 'x', field 'colour'", "unknown key"),           # typo'd key
+    ({"paths": [{"veto": "no"}]}, "tool 'x', authorisation path #1, field 'veto'", "boolean"),
+])
+def test_a_fault_names_file_entry_and_field(change, where, what):
+    err = _error({"items": [_item(), _item(id="x", **change)]})
+    text = str(err)
+    assert text.startswith("tools.yaml: ") and where in text and what in text, text
+
+
+def test_a_missing_field_is_named_and_an_entry_without_id_by_position():
+    item = _item()
+    del item["id"]
+    err = _error({"items": [_item(id="a"), item]})
+    assert "tool #2, field 'id': required, missing" in str(err)
+    assert (err.file, err.entry, err.field) == ("tools.yaml", "tool #2", "id")
+
+
+def test_every_fault_is_reported_at_once():
+    err = _error({"items": [_item(pillar="x"), _item(id="y", basis=[])], "extra": 1})
+    assert len(err.problems) == 3
+    assert "top level, field 'extra': unknown key" in str(err)
+
+
+def test_context_names_the_entry_and_fail_raises_the_same_error():
+    with pytest.raises(CatalogError, match=r"^r.yaml: rule #3 \(q\), field 'pillar'"):
+        validate(Item, _item(pillar=1.5), "r.yaml", context="rule #3 (q)")
+    with pytest.raises(CatalogError, match="^r.yaml: tool 'x', field 'id': duplicate id$"):
+        fail("r.yaml", "tool 'x'", "id", "duplicate id")
+
+
+def test_the_shipped_source_list_validates():
+    assert len(src.load_sources()) > 50
+
+
+def _sources(monkeypatch, change):
+    data = yaml.safe_load(Path(src.__file__).with_name("sources.yaml").read_text("utf-8"))
+    change(data["sources"])
+    text = yaml.safe_dump(data)
+
+    class Files:
+        def joinpath(self, name):
+            return self
+
+        def read_text(self, encoding):
+            return text
+
+    monkeypatch.setattr(src.resources, "files", lambda pkg: Files())
+
+
+@pytest.mark.parametrize("change,message", [
+    (lambda s: s[0].update(sha256="abc"), "field 'sha256': string should match pattern"),
+    (lambda s: s[0].update(size="big"), "field 'size': input should be a valid integer"),
+    (lambda s: s[0].pop("licence"), "field 'licence': required, missing"),
+    (lambda s: s[0].update(mirror="x"), "field 'mirror': unknown key"),
+    (lambda s: s.append(dict(s[0])), "field 'file': listed twice"),
+])
+def test_a_broken_source_list_is_refused(monkeypatch, change, message):
+    _sources(monkeypatch, change)
+    with pytest.raises(CatalogError) as err:
+        src.load_sources()
+    text = str(err.value)
+    assert text.startswith("sources.yaml: source '") and message in text, text
