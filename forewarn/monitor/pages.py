@@ -1,56 +1,32 @@
-"""Monitoring pages and API: the feed of monitored documents (filters: country, signal,
-language, source, dates; the most severe passage highlighted), the alerts inbox, per-country
-daily signals for charts, and the authenticated `POST /api/documents`. Every HTML page has a
-JSON twin at the same path + ".json". Alerts, rules, feeds and corrections: web_alerts.py;
-the duty officer's view: duty.py."""
+"""Monitoring pages: the feed of monitored documents (filters: country, signal, language,
+source, dates; the most severe passage highlighted) and per-country daily signals for charts
+(JSON at a page path, kept where the country page's chart reads it). Every HTML page has a
+JSON twin at the same path + ".json". Alerts, rules, feeds and corrections: alerts_pages.py;
+the duty officer's view: duty_pages.py; `POST /api/documents`: api.py."""
 
 from __future__ import annotations
 
 import re
 from datetime import date, datetime, time, timedelta
-from pathlib import Path
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Query, Request
+from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from sqlalchemy import select
 
 from forewarn.data import countries
-from forewarn.data.errors import DataError
 from forewarn.monitor.corrections import KINDS
-from forewarn.monitor.ingest import from_record
 from forewarn.monitor.models import MonitorDocument, MonitorSignal
 from forewarn.monitor.riskfactors import describe
-from forewarn.monitor.store import SEVERITY, BatchReport, settle, store_document
+from forewarn.monitor.store import SEVERITY
 from forewarn.security.deps import require
 from forewarn.security.urls import safe_href
 from forewarn.store.models import Country
-from forewarn.web.deps import EngineDep, SessionDep, SettingsDep
+from forewarn.web.deps import SessionDep
 from forewarn.web.render import twin
 from forewarn.web.search import matches
 
 router = APIRouter()
 READ = require("read:internal")
 PAGE_SIZE = 50
-
-
-_models: dict[str, tuple[float | None, object]] = {}
-
-
-def _model(root: str):
-    """The latest trained classifier, or None; a model trained after the app started (e.g.
-    by the background training `forewarn setup` starts) is picked up on the next request."""
-    from forewarn.monitor.model import ModelNotFound, load
-
-    latest = Path(root) / "LATEST"
-    stamp = latest.stat().st_mtime if latest.exists() else None
-    hit = _models.get(root)
-    if hit is not None and hit[0] == stamp:
-        return hit[1]
-    try:
-        model = load(Path(root))
-    except ModelNotFound:
-        model = None
-    _models[root] = (stamp, model)
-    return model
 
 
 def _highlight(text: str, terms: list[str]) -> list[dict]:
@@ -149,29 +125,3 @@ def country_signals(iso3: str, session: SessionDep, principal=Depends(READ),
             series.setdefault(r.signal, []).append(
                 {"day": r.day, "count": r.count, "total": r.total, "rate": r.rate})
     return {"country": c.iso3, "series": series}
-
-
-@router.post("/api/documents", status_code=201, tags=["monitor"])
-def post_document(engine: EngineDep, settings: SettingsDep,
-                  principal=Depends(require("create")), body: dict = Body(...)):
-    """Submit a document: {"text", "title"?, "url"?, "published_at"?, "country"?, "source"?}.
-    It is de-duplicated, scored and tagged like any other."""
-    try:
-        doc = from_record(body, "api", body.get("source") or f"api:{principal.username}",
-                          "request body")
-    except DataError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    if doc.country_iso3 and countries.get(doc.country_iso3) is None:
-        raise HTTPException(422, f"unknown country code '{doc.country_iso3}'")
-    report = BatchReport()
-    doc_id = store_document(engine, doc, _model(str(settings.artifacts_dir / "monitor")),
-                            report)
-    settle(engine, report)  # signals and alert rules of the document's day, at once
-    return {"id": doc_id, "duplicate": doc_id is None,
-            "near_duplicate": bool(report.near_duplicates)}
-
-
-from forewarn.monitor import duty, web_alerts  # noqa: E402  (their routes join this router)
-
-router.include_router(web_alerts.router)
-router.include_router(duty.router)
