@@ -50,14 +50,6 @@ written by `forewarn forecast backtest` and `forewarn forecast forecast` (or `fo
   ranking: spearman, top_overlap (of top 30), only_ours, only_ewp, table.
 """
 
-from forewarn.forecast.api import (
-    backtest_summary,
-    ewp_comparison,
-    explanation,
-    latest_forecast,
-    plot_paths,
-    risk_history,
-)
 from forewarn.forecast.change import risk_change, risk_changes
 from forewarn.forecast.explain import risk_factors
 from forewarn.forecast.metrics import (
@@ -73,6 +65,14 @@ from forewarn.forecast.published import (
     PublishedForecast,
     published_forecast,
     published_history,
+)
+from forewarn.forecast.service import (
+    backtest_summary,
+    ewp_comparison,
+    explanation,
+    latest_forecast,
+    plot_paths,
+    risk_history,
 )
 from forewarn.forecast.types import (
     Change,

@@ -12,7 +12,7 @@ from rich.table import Table
 
 from forewarn.cliutil import country
 from forewarn.data import readers
-from forewarn.forecast import protocol, registry, report, service
+from forewarn.forecast import change, protocol, registry, report, service
 from forewarn.settings import get_settings
 
 app = typer.Typer(help="Mass-killing onset forecasts: backtest against the EWP, forecast, "
@@ -211,7 +211,6 @@ def run_forecast(model: str = registry.DEFAULT_MODEL, store: bool = True,
 
 def _forecast_plots(panel: pd.DataFrame, result: service.ForecastResult, top: int = 30) -> None:
     """Risk over time for the forecast's top countries: stored backtest plus the forecast."""
-    from forewarn.forecast import api
     from forewarn.forecast import plots as figures
     from forewarn.store.db import session_factory
 
@@ -222,7 +221,7 @@ def _forecast_plots(panel: pd.DataFrame, result: service.ForecastResult, top: in
     onsets = panel[panel["mk_onset"] == 1].groupby("iso3")["year"].apply(list).to_dict()
     with session_factory(_engine())() as session:
         for row in latest[latest["rank"] <= top].itertuples(index=False):
-            history = pd.DataFrame(api.risk_history(session, row.iso3, result.name))
+            history = pd.DataFrame(service.risk_history(session, row.iso3, result.name))
             e = foos[foos["ccode"] == row.ccode]
             ewp = pd.DataFrame({"year": e["year"] - 1, "risk": e["risk_prev"]}).dropna()
             figures.country_plot(row.iso3, row.ewp_name, history, onsets.get(row.iso3, []),
@@ -247,12 +246,11 @@ def explain_cmd(
     model: str | None = typer.Option(None, "--model", help="Model (default: latest stored)."),
 ) -> None:
     """Why a country's latest forecast is what it is, and what moved since last year."""
-    from forewarn.forecast import api
     from forewarn.store.db import session_factory
 
     with session_factory(_engine())() as session:
-        e = api.explanation(session, iso3, model)
-        run = api._latest_run(session, "forecast", model) if e is None else None
+        e = service.explanation(session, iso3, model)
+        run = change.latest_run(session, "forecast", model) if e is None else None
         known = run.model_name if run is not None else None
     if e is None:
         console.print(f"[red]No stored forecast explanation for {iso3.upper()}[/red]" + (
@@ -296,12 +294,11 @@ def models_cmd() -> None:
 
 def setup(con: Console) -> None:
     """First-run step for `forewarn setup`: a forecast, and a backtest if none is stored."""
-    from forewarn.forecast import api
     from forewarn.store.db import session_factory
 
     run_forecast(registry.DEFAULT_MODEL)
     with session_factory(_engine())() as session:
-        have = api.backtest_summary(session) is not None
+        have = service.backtest_summary(session) is not None
     if not have:
         con.print("No backtest stored yet: running it (about a minute).")
         backtest_cmd(model=registry.DEFAULT_MODEL, output=None,

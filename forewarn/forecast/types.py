@@ -1,8 +1,9 @@
 """The forecast's typed output, as other capabilities (the web pages) read it.
 
 One name per field: a predictor is `predictor`, the log-odds baseline is `base`, totals per
-risk factor are a dict. `StoredForecasts` reads them from the stored runs (forewarn.forecast.api);
-tests build stand-ins from the same types, so a renamed field fails in both places.
+risk factor are a dict. `StoredForecasts` reads them from the stored runs
+(forewarn.forecast.service); tests build stand-ins from the same types, so a renamed field
+fails in both places.
 """
 
 from __future__ import annotations
@@ -12,7 +13,7 @@ from typing import Protocol
 
 from sqlalchemy.orm import Session
 
-from forewarn.forecast import api
+from forewarn.forecast import service
 
 
 def _known(cls, d: dict) -> dict:
@@ -133,20 +134,20 @@ class StoredForecasts:
     """ForecastReader over the runs stored by `forewarn forecast backtest|forecast`."""
 
     def latest_forecast(self, session: Session) -> list[ForecastRow]:
-        return [ForecastRow(**_known(ForecastRow, r)) for r in api.latest_forecast(session)]
+        return [ForecastRow(**_known(ForecastRow, r)) for r in service.latest_forecast(session)]
 
     def risk_history(self, session: Session, iso3: str) -> list[RiskPoint]:
-        return [RiskPoint(**_known(RiskPoint, r)) for r in api.risk_history(session, iso3)]
+        return [RiskPoint(**_known(RiskPoint, r)) for r in service.risk_history(session, iso3)]
 
     def explanation(self, session: Session, iso3: str) -> Explanation | None:
-        found = api.explanation(session, iso3)
+        found = service.explanation(session, iso3)
         return None if found is None else Explanation.from_dict(found)
 
     def backtest_summary(self, session: Session) -> dict | None:
-        return api.backtest_summary(session)
+        return service.backtest_summary(session)
 
     def plot_paths(self, session: Session) -> dict:
-        return api.plot_paths(session)
+        return service.plot_paths(session)
 
     def ewp_comparison(self, session: Session) -> dict | None:
-        return api.ewp_comparison(session)
+        return service.ewp_comparison(session)

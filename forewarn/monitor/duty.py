@@ -1,5 +1,6 @@
-"""The duty officer's view (`/duty`, JSON twin `/duty.json`): what needs attention now, on
-one page that refreshes itself (forewarn/web/static/monitor/duty.js polls the JSON twin):
+"""What the duty officer's view (`/duty`, JSON twin `/duty.json`; the route: duty_pages.py)
+shows: what needs attention now, on one page that refreshes itself
+(forewarn/web/static/monitor/duty.js polls the JSON twin):
 new alerts (with acknowledge / dismiss / assign-to-me), countries whose flagged documents are
 rising, the latest flagged documents, and the latest field reports (read through the reports
 package's own query function, read-only, filtered to what the viewer may see).
@@ -13,22 +14,15 @@ from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
 
-from fastapi import APIRouter, Depends, Query, Request
 from sqlalchemy import or_, select
 
 from forewarn.data import countries
 from forewarn.monitor.models import MonitorDocument, MonitorSignal
 from forewarn.monitor.riskfactors import signal_label
-from forewarn.monitor.web_alerts import alert_rows
-from forewarn.security.deps import require
 from forewarn.store.models import Country
-from forewarn.web.deps import SessionDep
-from forewarn.web.render import twin
 
-router = APIRouter()
 FLAGGED = ("hateful", "incitement", "dehumanising")
 RISING_DAYS, BASELINE_WEEKS = 7, 4
-REFRESH_SECONDS = 60
 
 
 def rising_countries(session, today: date | None = None, limit: int = 15) -> list[dict]:
@@ -76,17 +70,3 @@ def field_reports(session, limit: int = 10) -> list[dict]:
     from forewarn.reports.service import latest
 
     return latest(session, limit)
-
-
-@twin(router, "/duty", "monitor/duty.html", summary="The duty officer's view", tags=["monitor"])
-def duty(request: Request, session: SessionDep, principal=Depends(require("read:internal")),
-         refresh: int = Query(REFRESH_SECONDS, ge=2, le=3600,
-                              description="Seconds between the page's own refreshes")):
-    """New alerts, rising countries, latest flagged documents and field reports."""
-    return {"generated_at": datetime.now(UTC).isoformat(timespec="seconds"),
-            "refresh_seconds": refresh,
-            "can_review": principal.can("review"), "username": principal.username,
-            "alerts": alert_rows(session, "new", limit=50),
-            "rising": rising_countries(session),
-            "documents": flagged_documents(session),
-            "reports": field_reports(session)}

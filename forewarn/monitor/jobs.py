@@ -12,7 +12,7 @@ from forewarn.web.scheduler import Job
 def _model(settings):
     """The latest model, loaded once and reloaded when a newer one is trained (None: the
     documents are stored unscored and scored by `monitor rescore` later)."""
-    from forewarn.monitor.web import _model as cached
+    from forewarn.monitor.api import latest_model as cached
 
     return cached(str(settings.artifacts_dir / "monitor"))
 

@@ -12,10 +12,14 @@ from starlette.exceptions import HTTPException as StarletteHTTPException
 from starlette.middleware.gzip import GZipMiddleware
 
 import forewarn
+from forewarn.security.middleware import install as install_security
 from forewarn.settings import Settings, get_settings
 from forewarn.store.db import engine_for, session_factory
-from forewarn.web import apidocs, menu, pages, search, sections  # noqa: F401 (menu: template globals)
+from forewarn.web import api, apidocs_pages, pages, search, search_pages, sections
 from forewarn.web.render import error_response, wants_json
+
+# The web package's own routes, after every capability's.
+CORE_ROUTERS = (search_pages.router, pages.router, api.router)
 
 
 def capability_routers():
@@ -34,20 +38,16 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.state.settings = settings
     app.state.engine = engine_for(settings.db_url)
     app.state.sessions = session_factory(app.state.engine)
-    from forewarn.security.middleware import install as install_security
-
     install_security(app, error_response)  # principal per request, CSRF, security headers
     # Outermost: compress every text response of 500 bytes or more (pages, JSON, CSS, JS).
     app.add_middleware(GZipMiddleware, minimum_size=500)
     app.mount("/static", StaticFiles(directory=str(resources.files("forewarn.web") / "static")),
               name="static")
-    apidocs.install(app)  # Swagger UI and ReDoc from local files, not a CDN
-    for router in capability_routers():
-        app.include_router(router)
+    apidocs_pages.install(app)  # Swagger UI and ReDoc from local files, not a CDN
     search.discover()  # each capability's search.py registers its result groups
     sections.discover()  # each capability's country.py registers its country-page sections
-    app.include_router(search.router)
-    app.include_router(pages.router)
+    for router in (*capability_routers(), *CORE_ROUTERS):
+        app.include_router(router)
 
     @app.exception_handler(StarletteHTTPException)
     async def http_error(request: Request, exc: StarletteHTTPException):

@@ -9,8 +9,6 @@ from importlib import resources
 
 import yaml
 
-from forewarn.web.render import templates
-
 # name → FN(request) → int, registered by the capability that owns the count.
 COUNTS: dict[str, Callable] = {}
 
@@ -49,5 +47,7 @@ def items(request, principal, lang: str | None = None) -> list[dict]:
     return out
 
 
-templates.env.globals["site_menu"] = items
-templates.env.globals["t_frame"] = translate
+
+def install(env) -> None:
+    """The site frame's template globals (base.html): the menu and its words."""
+    env.globals.update(site_menu=items, t_frame=translate)

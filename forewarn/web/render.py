@@ -17,6 +17,8 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
+from forewarn.web import menu
+
 
 def _template_dirs() -> list[str]:
     """forewarn/web/templates first, then each capability's own `templates/` folder, so every
@@ -34,6 +36,7 @@ def _template_dirs() -> list[str]:
 
 
 templates = Jinja2Templates(directory=_template_dirs())
+menu.install(templates.env)  # base.html's menu, on every page and error page
 
 
 def wants_json(request: Request, *, error: bool = False) -> bool:

@@ -1,4 +1,5 @@
-"""Search across Forewarn: `/search?q=...` (and `/search.json`).
+"""Search across Forewarn: the registry of result groups behind `/search?q=...` (and
+`/search.json`; the page: search_pages.py).
 
 Records stored in the database are found through one full-text index (forewarn/web/fulltext.py:
 SQLite FTS5 or PostgreSQL full-text search, accents folded, prefix and fuzzy matching, ranked);
@@ -26,15 +27,11 @@ import logging
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any
 
-from fastapi import APIRouter, HTTPException, Query, Request
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
 from forewarn.data import countries
-from forewarn.web.deps import SessionDep
-from forewarn.web.render import twin
 
 log = logging.getLogger("forewarn.web")
 MIN_LENGTH, MAX_LENGTH = 2, 200
@@ -137,29 +134,3 @@ def _countries(session: Session, q: str, limit: int) -> list[dict]:
     # Exact code or name first, then names that start with the query, then the rest.
     found.sort(key=lambda pair: (-pair[0], pair[1]["title"]))
     return [r for _, r in found[:limit]]
-
-
-router = APIRouter()
-
-
-@twin(router, "/search", "search.html", summary="Search countries, records and catalogues",
-      tags=["search"])
-def search_page(request: Request, session: SessionDep,
-                q: str = Query("", max_length=MAX_LENGTH, description="What to look for"),
-                limit: int = Query(10, ge=1, le=50, description="Results per group")) -> dict[
-                    str, Any]:
-    """Countries, evidence, monitored documents, the Framework of Analysis and the response
-    toolbox, each group limited to what the reader may see."""
-    q = " ".join(q.split())
-    if q and len(q) < MIN_LENGTH:
-        raise HTTPException(422, f"q: at least {MIN_LENGTH} characters, please")
-    from forewarn.security import principal_of
-
-    principal = principal_of(session)
-    if q:
-        from forewarn.web import fulltext
-
-        fulltext.ensure_built(session)
-    groups = search_all(session, principal, q, limit) if q else []
-    return {"q": q, "limit": limit, "groups": groups,
-            "total": sum(len(g["results"]) for g in groups)}

@@ -81,7 +81,7 @@ def test_setup_with_a_model_present_does_nothing(data_dir, small_model_root):
 def test_web_app_picks_up_a_model_trained_after_it_started(small_model_root, tmp_path):
     import shutil
 
-    from forewarn.monitor.web import _model
+    from forewarn.monitor.api import latest_model as _model
 
     root = tmp_path / "monitor"
     root.mkdir()

@@ -1,20 +1,20 @@
 """The alerts inbox and alert pages (acknowledge, assign, annotate, dismiss, reopen; the
 documents behind each alert), alert rules and feeds (list, create, edit, disable, delete),
 and analysts' corrections of classifications (mark, export). HTML forms post here and are
-redirected back (303); the same actions exist as JSON under /api/monitor/…"""
+redirected back (303); the same actions exist as JSON under /api/monitor/… (alerts_api.py)."""
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Body, Depends, HTTPException, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import select
 
-from forewarn.data import countries
 from forewarn.monitor import alerts as alerts_mod
 from forewarn.monitor import corrections as corrections_mod
 from forewarn.monitor import feeds as feeds_mod
 from forewarn.monitor.models import MonitorAlert
 from forewarn.monitor.riskfactors import signal_label
+from forewarn.monitor.views import act, alert_json, alert_rows, feed_json, rule_fields, rule_json
 from forewarn.security.deps import require
 from forewarn.store.models import Country
 from forewarn.web.deps import EngineDep, SessionDep
@@ -23,38 +23,6 @@ from forewarn.web.render import twin
 router = APIRouter()
 READ = require("read:internal")
 FILTERS = ("new", "acknowledged", "dismissed", "all")
-
-
-def country_json(iso3: str | None) -> dict | None:
-    c = countries.get(iso3) if iso3 else None
-    return {"iso3": c.iso3, "name": c.name} if c else None
-
-
-def alert_json(a: MonitorAlert, iso3: str) -> dict:
-    return {"id": a.id, "rule_id": a.rule_id, "rule": a.rule.name if a.rule else a.rule_name,
-            "signal": a.signal, "signal_label": signal_label(a.signal),
-            "country": iso3, "country_name": (country_json(iso3) or {}).get("name", iso3),
-            "day": a.day, "count": a.count, "expected": a.expected, "p_value": a.p_value,
-            "baseline": a.baseline, "status": a.status, "assigned_to": a.assigned_to,
-            "notes": a.notes or [], "acted_by": a.acted_by, "acted_at": a.acted_at,
-            "created_at": a.created_at, "deliveries": a.deliveries,
-            "url": f"/monitor/alerts/{a.id}",
-            "documents_url": _documents_url(a, iso3)}
-
-
-def _documents_url(a: MonitorAlert, iso3: str) -> str:
-    signal = a.signal.split(":", 1)[1] if a.signal.startswith("rf:") else a.signal
-    if a.signal.startswith("gdelt:"):
-        return f"/monitor/countries/{iso3}/signals.json"
-    return f"/monitor?country={iso3}&signal={signal}&date_from={a.day}&date_to={a.day}"
-
-
-def alert_rows(session, status: str | None = "new", limit: int = 500) -> list[dict]:
-    q = (select(MonitorAlert, Country.iso3).join(Country, Country.id == MonitorAlert.country_id)
-         .order_by(MonitorAlert.day.desc(), MonitorAlert.id.desc()).limit(limit))
-    if status and status != "all":
-        q = q.where(MonitorAlert.status == status)
-    return [alert_json(a, iso3) for a, iso3 in session.execute(q).all()]
 
 
 @twin(router, "/monitor/alerts", "monitor/alerts.html", summary="The alerts inbox",
@@ -85,15 +53,6 @@ def alert_detail(request: Request, alert_id: int, session: SessionDep, principal
         "correction_kinds": corrections_mod.KINDS}
 
 
-def _do(engine, alert_id: int, action: str, username: str, value: str):
-    try:
-        return alerts_mod.act(engine, alert_id, action, username, value)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except ValueError as exc:
-        raise HTTPException(422, str(exc)) from exc
-
-
 def _back(request: Request, form, default: str) -> RedirectResponse:
     target = str(form.get("next") or default)
     if not target.startswith("/") or target.startswith("//"):  # no open redirect
@@ -105,30 +64,12 @@ def _back(request: Request, form, default: str) -> RedirectResponse:
 async def alert_form(request: Request, alert_id: int, engine: EngineDep,
                      principal=Depends(require("review"))):
     form = await request.form()
-    _do(engine, alert_id, str(form.get("action", "")), principal.username,
+    act(engine, alert_id, str(form.get("action", "")), principal.username,
         str(form.get("value", "")))
     return _back(request, form, f"/monitor/alerts/{alert_id}")
 
 
-@router.post("/api/monitor/alerts/{alert_id}/{action}", tags=["monitor"])
-def act_on_alert(alert_id: int, action: str, engine: EngineDep,
-                 principal=Depends(require("review")), body: dict | None = Body(None)):
-    """acknowledge, dismiss, reopen; assign ({"value": username}); annotate ({"value": note})."""
-    if action not in alerts_mod.ACTIONS:
-        raise HTTPException(404, f"action must be one of {', '.join(alerts_mod.ACTIONS)}")
-    a = _do(engine, alert_id, action, principal.username, str((body or {}).get("value", "")))
-    return {"id": a.id, "status": a.status, "acted_by": a.acted_by,
-            "assigned_to": a.assigned_to, "notes": a.notes}
-
-
 # --- rules -------------------------------------------------------------------------------
-
-def rule_json(r) -> dict:
-    return {"id": r.id, "name": r.name, "signal": r.signal, "signal_label": signal_label(r.signal),
-            "countries": r.countries, "mode": r.mode, "threshold": r.threshold,
-            "min_count": r.min_count, "webhook_url": r.webhook_url, "email_to": r.email_to,
-            "active": r.active, "created_by": r.created_by, "created_at": r.created_at}
-
 
 @twin(router, "/monitor/rules", "monitor/rules.html", summary="Alert rules", tags=["monitor"])
 def rules_page(request: Request, engine: EngineDep, principal=Depends(READ)):
@@ -138,56 +79,6 @@ def rules_page(request: Request, engine: EngineDep, principal=Depends(READ)):
             "modes": alerts_mod.MODES, "error": request.query_params.get("error")}
 
 
-def _rule_fields(body: dict, partial: bool) -> dict:
-    out = {k: body[k] for k in alerts_mod.RULE_FIELDS if k in body and body[k] is not None}
-    if isinstance(out.get("countries"), str):
-        out["countries"] = [c for c in out["countries"].replace(" ", ",").split(",") if c]
-    if isinstance(out.get("active"), str):
-        out["active"] = out["active"].lower() in ("1", "true", "on", "yes")
-    if not partial:
-        out.setdefault("countries", [])
-    return out
-
-
-@router.post("/api/monitor/rules", status_code=201, tags=["monitor"])
-def create_rule(engine: EngineDep, principal=Depends(require("create")),
-                body: dict = Body(...)):
-    """Create an alert rule: {"name", "signal", "countries"?, "mode"?, "threshold"?,
-    "min_count"?, "webhook_url"?, "email_to"?}; an unknown signal is refused (422)."""
-    try:
-        rid = alerts_mod.create_rule(
-            engine, str(body.get("name", "")), str(body.get("signal", "")),
-            _rule_fields(body, False)["countries"], body.get("mode", "spike"),
-            float(body.get("threshold", 0.01)), int(body.get("min_count", 3)),
-            body.get("webhook_url", ""), body.get("email_to", ""), principal.username)
-    except (alerts_mod.RuleError, TypeError, ValueError) as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return {"id": rid}
-
-
-@router.patch("/api/monitor/rules/{rule_id}", tags=["monitor"])
-def edit_rule(rule_id: int, engine: EngineDep, principal=Depends(require("edit:any")),
-              body: dict = Body(...)):
-    """Change a rule's fields (e.g. {"active": false} disables it)."""
-    try:
-        r = alerts_mod.update_rule(engine, rule_id, principal.username,
-                                   **_rule_fields(body, True))
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except (alerts_mod.RuleError, TypeError, ValueError) as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return rule_json(r)
-
-
-@router.delete("/api/monitor/rules/{rule_id}", status_code=204, tags=["monitor"])
-def remove_rule(rule_id: int, engine: EngineDep, principal=Depends(require("edit:any"))):
-    """Delete a rule; its alerts are kept."""
-    try:
-        alerts_mod.delete_rule(engine, rule_id, principal.username)
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-
-
 @router.post("/monitor/rules", include_in_schema=False)
 async def rule_form(request: Request, engine: EngineDep, principal=Depends(require("create"))):
     """Form posts: op = create | update | enable | disable | delete (rule_id for the others)."""
@@ -195,7 +86,7 @@ async def rule_form(request: Request, engine: EngineDep, principal=Depends(requi
     op = form.pop("op", "create")
     try:
         if op == "create":
-            f = _rule_fields(form, False)
+            f = rule_fields(form, False)
             alerts_mod.create_rule(engine, f.get("name", ""), f.get("signal", ""),
                                    f["countries"], f.get("mode", "spike"),
                                    float(f.get("threshold") or 0.01),
@@ -212,7 +103,7 @@ async def rule_form(request: Request, engine: EngineDep, principal=Depends(requi
                                        active=op == "enable")
             elif op == "update":
                 alerts_mod.update_rule(engine, rule_id, principal.username,
-                                       **_rule_fields(form, True))
+                                       **rule_fields(form, True))
             else:
                 raise HTTPException(422, f"unknown op {op!r}")
     except LookupError as exc:
@@ -225,12 +116,6 @@ async def rule_form(request: Request, engine: EngineDep, principal=Depends(requi
 
 
 # --- feeds -------------------------------------------------------------------------------
-
-def feed_json(f) -> dict:
-    return {"id": f.id, "url": f.url, "name": f.name, "interval_minutes": f.interval_minutes,
-            "country": country_json(f.country_iso3), "active": f.active,
-            "last_polled_at": f.last_polled_at, "last_error": f.last_error}
-
 
 @twin(router, "/monitor/feeds", "monitor/feeds.html", summary="Polled feeds", tags=["monitor"])
 def feeds_page(request: Request, engine: EngineDep, principal=Depends(READ)):
@@ -276,23 +161,6 @@ async def feed_form(request: Request, engine: EngineDep, principal=Depends(requi
 
 
 # --- corrections -------------------------------------------------------------------------
-
-@router.post("/api/monitor/documents/{document_id}/corrections", status_code=201,
-             tags=["monitor"])
-def correct(document_id: int, engine: EngineDep, principal=Depends(require("create")),
-            body: dict = Body(...)):
-    """Mark a document's classification wrong: {"kind": false_positive | counter_speech |
-    wrong_language | missed, "correct_language"?, "note"?}."""
-    try:
-        cid = corrections_mod.add(engine, document_id, str(body.get("kind", "")),
-                                  principal.username, body.get("correct_language"),
-                                  str(body.get("note", "")))
-    except LookupError as exc:
-        raise HTTPException(404, str(exc)) from exc
-    except corrections_mod.CorrectionError as exc:
-        raise HTTPException(422, str(exc)) from exc
-    return {"id": cid}
-
 
 @router.post("/monitor/documents/{document_id:int}/corrections", include_in_schema=False)
 async def correct_form(request: Request, document_id: int, engine: EngineDep,
