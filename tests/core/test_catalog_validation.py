@@ -7,7 +7,7 @@ from typing import Literal
 
 import pytest
 import yaml
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool, StrictInt, model_validator
 
 from forewarn.catalog.validation import Shape, Text, Texts, fail, validate
 from forewarn.data import errors
@@ -117,3 +117,21 @@ def test_a_broken_source_list_is_refused(monkeypatch, change, message):
         src.load_sources()
     text = str(err.value)
     assert text.startswith("sources.yaml: source '") and message in text, text
+
+
+class Term(Shape):
+    start: StrictInt
+    end: StrictInt
+
+    @model_validator(mode="after")
+    def _two_years(self):
+        if self.end != self.start + 1:
+            raise ValueError("end: a term is two calendar years")
+        return self
+
+
+def test_a_check_across_fields_names_the_field_it_blames():
+    with pytest.raises(CatalogError) as err:
+        validate(Term, {"start": 2024, "end": 2030}, "terms.yaml", context="term #1")
+    assert str(err.value) == "terms.yaml: term #1, field 'end': a term is two calendar years"
+    assert err.value.field == "end"
