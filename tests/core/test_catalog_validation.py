@@ -135,3 +135,23 @@ def test_a_check_across_fields_names_the_field_it_blames():
         validate(Term, {"start": 2024, "end": 2030}, "terms.yaml", context="term #1")
     assert str(err.value) == "terms.yaml: term #1, field 'end': a term is two calendar years"
     assert err.value.field == "end"
+
+
+def test_forecast_and_monitor_catalogues_validate_and_a_broken_entry_is_named():
+    from forewarn.forecast.catalog_shapes import PredictorRiskFactorsIn
+    from forewarn.forecast.explain import RISK_FACTOR_FILE, risk_factors
+    from forewarn.monitor import catalog_shapes as monitor
+
+    assert len(risk_factors()) > 50
+    assert monitor.risk_factor_cues()["indicators"] and monitor.cameo_signal_file()["signals"]
+    assert len(monitor.country_terms()) > 100
+    bad = {**risk_factors(), "x": {"label": "X", "file": "ewp", "risk_factor": "RF2",
+                                   "indicator": "RF3.1"}}
+    with pytest.raises(CatalogError, match=r"^predictor_risk_factors.yaml: top level, field "
+                                           r"'x.indicator': RF3.1 is not an indicator of RF2"):
+        validate(PredictorRiskFactorsIn, bad, RISK_FACTOR_FILE)
+    signals = {"signals": {"threats": {"codes": [13], "risk_factors": ["RF8"],
+                                       "description": "Threats"}}}
+    with pytest.raises(CatalogError, match=r"field 'signals.threats.codes\[0\]': input should "
+                                           r"be a valid string \(got 13\)"):
+        validate(monitor.CameoSignalsIn, signals, monitor.CAMEO)
