@@ -48,7 +48,7 @@ class RiskFactorIn(Shape):
     @model_validator(mode="after")
     def _counted(self):
         if self.indicator_count is not None and self.indicator_count != len(self.indicators):
-            raise ValueError(f"indicator_count: {self.indicator_count}, but "
+            raise ValueError(f"indicator_count: is {self.indicator_count}, but "
                              f"{len(self.indicators)} indicators are listed")
         return self
 

@@ -9,6 +9,7 @@ across entries (ids unique, references that must resolve) stay small explicit ch
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Any, TypeVar
@@ -94,13 +95,22 @@ def _message(err: dict) -> str:
     return msg if got in msg or isinstance(err["input"], dict) else f"{msg} (got {got})"
 
 
+_NAMED = re.compile(r"^([a-z_][a-z_0-9]*): (.+)$", re.S)
+
+
 def problems(exc: ValidationError, data: Any, labels: Mapping[str, str] | None = None,
              context: str = "") -> list[tuple[str, str | None, str]]:
     """(entry, field, message) for each error pydantic found."""
     out = []
     for err in exc.errors():
         entry, field = locate(data, tuple(err["loc"]), labels, context)
-        out.append((entry, field, _message(err)))
+        message = _message(err)
+        # A check across fields of one entry says which field it blames: "veto: only ...".
+        named = _NAMED.match(message) if err["type"] == "value_error" else None
+        if named:
+            field = f"{field}.{named[1]}" if field else named[1]
+            message = named[2]
+        out.append((entry, field, message))
     return out
 
 
@@ -110,14 +120,15 @@ def fail(file: Path | str, entry: str | None, field: str | None, message: str):
 
 
 def validate(model: type[M], data: Any, file: Path | str, context: str = "",
-             labels: Mapping[str, str] | None = None, extra: dict | None = None) -> M:
+             labels: Mapping[str, str] | None = None) -> M:
     """DATA as MODEL, or a CatalogError naming FILE, the entry and the field of every problem.
 
     CONTEXT names the entry DATA is (e.g. "rule #3 (acled_fatalities)"); LABELS names the
-    entries of a list key ("tools" → "tool"); EXTRA is passed to validators as their context.
+    entries of a list key ("tools" → "tool"). A validator that checks several fields of one
+    entry names the field it blames first in its message ("veto: only ...").
     """
     try:
-        return model.model_validate(data, context=extra)
+        return model.model_validate(data)
     except ValidationError as exc:
         found = problems(exc, data, labels, context)
     lines = [", ".join(p for p in (entry, f"field '{field}'" if field else None) if p)

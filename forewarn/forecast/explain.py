@@ -19,6 +19,9 @@ import numpy as np
 import pandas as pd
 import yaml
 
+from forewarn.catalog.validation import validate
+from forewarn.forecast.catalog_shapes import PredictorRiskFactorsIn
+
 RISK_FACTOR_FILE = "predictor_risk_factors.yaml"
 RISK_FACTOR_IDS = tuple(f"RF{i}" for i in range(1, 15))
 
@@ -27,7 +30,9 @@ RISK_FACTOR_IDS = tuple(f"RF{i}" for i in range(1, 15))
 def risk_factors() -> dict[str, dict]:
     """predictor → {label, risk_factor, indicator?, also?, note?} from the catalogue file."""
     text = resources.files("forewarn.catalog").joinpath(RISK_FACTOR_FILE).read_text("utf-8")
-    return yaml.safe_load(text)
+    data = yaml.safe_load(text)
+    validate(PredictorRiskFactorsIn, data, RISK_FACTOR_FILE)
+    return data
 
 
 def _num(v) -> float | None:

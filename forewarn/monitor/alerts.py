@@ -24,14 +24,13 @@ from __future__ import annotations
 import re
 from datetime import UTC, date, datetime, timedelta
 from functools import lru_cache
-from importlib import resources
 
-import yaml
 from scipy import stats
 from sqlalchemy import Engine, func, select
 
 from forewarn.data import countries
 from forewarn.monitor import notify, spike
+from forewarn.monitor.catalog_shapes import cameo_signal_file
 from forewarn.monitor.models import (
     MonitorAlert,
     MonitorAlertRule,
@@ -59,9 +58,7 @@ class RuleError(ValueError):
 
 @lru_cache(maxsize=1)
 def _gdelt_signals() -> tuple[str, ...]:
-    data = yaml.safe_load(resources.files("forewarn.catalog").joinpath(
-        "monitor_cameo_signals.yaml").read_text("utf-8"))
-    return tuple(f"gdelt:{k}" for k in data["signals"])
+    return tuple(f"gdelt:{k}" for k in cameo_signal_file()["signals"])
 
 
 def known_signals() -> tuple[str, ...]:

@@ -8,11 +8,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 from functools import lru_cache
-from importlib import resources
-
-import yaml
 
 from forewarn.data import countries
+from forewarn.monitor.catalog_shapes import country_terms
 
 
 @dataclass(frozen=True)
@@ -35,8 +33,7 @@ def _index() -> tuple[dict[str, str], re.Pattern | None, re.Pattern | None]:
             continue
         for name in {c.name, c.ewp_name, c.ucdp_name} - {""}:
             terms.setdefault(name, c.iso3)
-    text = resources.files("forewarn.catalog").joinpath("monitor_country_terms.yaml")
-    for iso3, words in yaml.safe_load(text.read_text("utf-8")).items():
+    for iso3, words in country_terms().items():
         if countries.get(iso3) is None:
             continue
         for w in words:

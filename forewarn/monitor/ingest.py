@@ -14,12 +14,10 @@ from dataclasses import dataclass, field
 from datetime import UTC, date, datetime
 from functools import lru_cache
 from html.parser import HTMLParser
-from importlib import resources
 from pathlib import Path
 
-import yaml
-
 from forewarn.data.errors import DataError
+from forewarn.monitor.catalog_shapes import cameo_signal_file
 from forewarn.security.urls import http_url
 
 FOLDER_KINDS = (".txt", ".html", ".htm", ".pdf", ".csv", ".jsonl")
@@ -204,8 +202,7 @@ def _pdf_text(path: Path) -> str:
 
 @lru_cache(maxsize=1)
 def cameo_signals() -> dict[str, dict]:
-    path = resources.files("forewarn.catalog").joinpath("monitor_cameo_signals.yaml")
-    return yaml.safe_load(path.read_text("utf-8"))["signals"]
+    return cameo_signal_file()["signals"]
 
 
 def signal_for(code: str) -> str | None:

@@ -18,6 +18,7 @@ import joblib
 import numpy as np
 import yaml
 
+from forewarn.monitor.catalog_shapes import risk_factor_cues
 from forewarn.monitor.heads import NBLogitHead, TextFeatures
 from forewarn.monitor.language import detect_many
 from forewarn.store.files import sha256_file
@@ -122,8 +123,7 @@ def term_spans(text: str, terms: list[str], kind: str) -> list[dict]:
 @lru_cache
 def _score_indicators() -> dict[str, list[str]]:
     """score name → the Framework indicators the risk-factor catalogue links it to."""
-    spec = yaml.safe_load(resources.files("forewarn.catalog").joinpath(
-        "monitor_risk_factor_cues.yaml").read_text("utf-8"))["indicators"]
+    spec = risk_factor_cues()["indicators"]
     out: dict[str, list[str]] = {}
     for ind, s in spec.items():
         for score in s.get("classifier", []):

@@ -22,6 +22,8 @@ import numpy as np
 import yaml
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from forewarn.monitor.catalog_shapes import risk_factor_cues
+
 MIN_SCORE = 0.5
 
 
@@ -47,8 +49,7 @@ def _foa_texts() -> dict[str, tuple[str, bool]]:
 
 @lru_cache(maxsize=1)
 def indicators() -> tuple[Indicator, ...]:
-    spec = yaml.safe_load(resources.files("forewarn.catalog").joinpath(
-        "monitor_risk_factor_cues.yaml").read_text("utf-8"))["indicators"]
+    spec = risk_factor_cues()["indicators"]
     foa = _foa_texts()
     out = []
     for ind_id, s in spec.items():

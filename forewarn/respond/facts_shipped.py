@@ -74,6 +74,12 @@ def reference_data(path: Path | None = None) -> dict:
 
 
 @lru_cache
+def reference_model() -> ReferenceFactsIn:
+    """The shipped reference_facts.yaml, checked once."""
+    return reference_shape(reference_data())
+
+
+@lru_cache
 def catalogue_facts(path: Path | None = None) -> tuple[Fact, ...]:
     path = path or catalog_path(REFERENCE_FILE)
     return parse_reference_facts(reference_data(path), Path(path).name)

@@ -17,7 +17,7 @@ from pathlib import Path
 from forewarn.data import countries
 from forewarn.data.errors import DataError
 from forewarn.respond.fact import Fact
-from forewarn.respond.facts_shipped import reference_shape
+from forewarn.respond.facts_shipped import reference_model
 
 EVENTS = "un/events/genocide_unsc_key_events_1992_2023.csv"
 COUNCIL = "un/events/unsc_membership_terms_1991_2024.csv"
@@ -117,13 +117,13 @@ def _catalogue() -> dict:
     return reference_data()
 
 
-def _event_countries(data: dict) -> dict[str, list[str]]:
-    return dict(reference_shape(data).council_event_countries)
+def _event_countries() -> dict[str, list[str]]:
+    return dict(reference_model().council_event_countries)
 
 
 @lru_cache
 def _events_file(path: str, _mtime: float) -> tuple[Fact, ...]:
-    where = _event_countries(_catalogue())
+    where = _event_countries()
     out = []
     for r in read_events(Path(path)):
         citation = f"{r['source']} ({r['source_url']}); {EVENTS_CITATION}"
@@ -158,11 +158,11 @@ def _name_index(aliases: dict) -> dict[str, str]:
     return out
 
 
-def _curated_terms(data: dict) -> list[dict]:
+def _curated_terms() -> list[dict]:
     """Elected terms after the file ends, from the catalogue, each with its source."""
     return [{"iso3": code, "start_year": t.start_year, "end_year": t.end_year,
              "seat": "elected", "citation": t.citation, "as_of": t.as_of, "note": ""}
-            for t in reference_shape(data).council_terms for code in t.members]
+            for t in reference_model().council_terms for code in t.members]
 
 
 @lru_cache
@@ -178,7 +178,7 @@ def _council_file(path: str, _mtime: float) -> tuple[dict, ...]:
                             row=r["row"], column="country_org")
         out.append({**r, "iso3": iso3, "citation": COUNCIL_CITATION, "as_of": COUNCIL_AS_OF})
     covered = {(t["iso3"], t["start_year"]) for t in out}
-    out += [t for t in _curated_terms(data) if (t["iso3"], t["start_year"]) not in covered]
+    out += [t for t in _curated_terms() if (t["iso3"], t["start_year"]) not in covered]
     return tuple(out)
 
 
@@ -186,7 +186,7 @@ def council_terms(raw_dir: Path | None) -> list[dict]:
     """Every term: the file's, then the catalogue's terms after it."""
     path = Path(raw_dir) / COUNCIL if raw_dir else None
     if path is None or not path.exists():
-        return _curated_terms(_catalogue())
+        return _curated_terms()
     return list(_council_file(str(path), path.stat().st_mtime))
 
 

@@ -34,10 +34,10 @@ def _factor(data, n=0):
     (lambda d: _factor(d).update(colour="red"), "risk factor 'RF1', field 'colour'",
      "unknown key"),
     (lambda d: _factor(d).update(id="RF15"), "risk factor 'RF15', field 'id'", "'RF1', 'RF2'"),
-    (lambda d: _factor(d).update(indicator_count=99), "risk factor 'RF1'",
-     "indicator_count: 99, but"),
+    (lambda d: _factor(d).update(indicator_count=99), "risk factor 'RF1', field 'indicator_count'",
+     "is 99, but 11 indicators"),
     (lambda d: _factor(d)["indicators"][0].update(confirmed=False, confidence=None),
-     "indicator 'RF1.1'", "unconfirmed indicators need confidence"),
+     "indicator 'RF1.1', field 'confidence'", "unconfirmed indicators need confidence"),
     (lambda d: _factor(d)["indicators"][0].update(confidence="certain"),
      "indicator 'RF1.1', field 'confidence'", "'high', 'medium' or 'low'"),
     (lambda d: _factor(d, 1).update(id="RF1"), "RF1: listed twice", ""),          # duplicate

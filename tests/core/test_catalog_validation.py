@@ -7,7 +7,7 @@ from typing import Literal
 
 import pytest
 import yaml
-from pydantic import StrictBool, StrictInt
+from pydantic import StrictBool, StrictInt, model_validator
 
 from forewarn.catalog.validation import Shape, Text, Texts, fail, validate
 from forewarn.data import errors
@@ -117,3 +117,41 @@ def test_a_broken_source_list_is_refused(monkeypatch, change, message):
         src.load_sources()
     text = str(err.value)
     assert text.startswith("sources.yaml: source '") and message in text, text
+
+
+class Term(Shape):
+    start: StrictInt
+    end: StrictInt
+
+    @model_validator(mode="after")
+    def _two_years(self):
+        if self.end != self.start + 1:
+            raise ValueError("end: a term is two calendar years")
+        return self
+
+
+def test_a_check_across_fields_names_the_field_it_blames():
+    with pytest.raises(CatalogError) as err:
+        validate(Term, {"start": 2024, "end": 2030}, "terms.yaml", context="term #1")
+    assert str(err.value) == "terms.yaml: term #1, field 'end': a term is two calendar years"
+    assert err.value.field == "end"
+
+
+def test_forecast_and_monitor_catalogues_validate_and_a_broken_entry_is_named():
+    from forewarn.forecast.catalog_shapes import PredictorRiskFactorsIn
+    from forewarn.forecast.explain import RISK_FACTOR_FILE, risk_factors
+    from forewarn.monitor import catalog_shapes as monitor
+
+    assert len(risk_factors()) > 50
+    assert monitor.risk_factor_cues()["indicators"] and monitor.cameo_signal_file()["signals"]
+    assert len(monitor.country_terms()) > 100
+    bad = {**risk_factors(), "x": {"label": "X", "file": "ewp", "risk_factor": "RF2",
+                                   "indicator": "RF3.1"}}
+    with pytest.raises(CatalogError, match=r"^predictor_risk_factors.yaml: top level, field "
+                                           r"'x.indicator': RF3.1 is not an indicator of RF2"):
+        validate(PredictorRiskFactorsIn, bad, RISK_FACTOR_FILE)
+    signals = {"signals": {"threats": {"codes": [13], "risk_factors": ["RF8"],
+                                       "description": "Threats"}}}
+    with pytest.raises(CatalogError, match=r"field 'signals.threats.codes\[0\]': input should "
+                                           r"be a valid string \(got 13\)"):
+        validate(monitor.CameoSignalsIn, signals, monitor.CAMEO)
