@@ -10,6 +10,7 @@ from sqlalchemy import select
 
 from forewarn.evidence import incidents as inc_mod
 from forewarn.evidence import profile as prof
+from forewarn.evidence.api import unprocessable
 from forewarn.evidence.catalog import vocabulary
 from forewarn.evidence.deps import (
     CurrentPrincipal,
@@ -26,7 +27,6 @@ from forewarn.evidence.situation_api import (
     edit_incident,
     edit_situation,
     profile_payload,
-    unprocessable,
 )
 from forewarn.evidence.views import incident_dict
 from forewarn.web.deps import SessionDep
