@@ -1,7 +1,7 @@
 """The planner for one situation of the evidence register: its profile derived from the
-incidents (forewarn.evidence.profile) over the country's data, what has already been tried
-(measures recorded, court cases, ICC situations from the reference-facts registry) and what
-follows a veto.
+incidents (forewarn.evidence.service.derive_profile) over the country's data, what has
+already been tried (measures recorded, court cases, ICC situations from the reference-facts
+registry) and what follows a veto.
 
 Facts come from the respond catalogues and the response record through their loaders, so
 the options page, the brief and the dossier read the same ones.
