@@ -51,6 +51,7 @@ async def _lifespan(app):
     threading.Thread(target=_warm_caches, args=(app,), name="forewarn-warm", daemon=True).start()
     scheduler.start(app)
     yield
+    scheduler.stop(app)
 
 
 router = APIRouter(lifespan=_lifespan)

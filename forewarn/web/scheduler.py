@@ -101,12 +101,25 @@ def start(app, tick: float = 5.0) -> Scheduler | None:
         return None
     scheduler = Scheduler(app.state.sessions, settings, discover())
     app.state.scheduler = scheduler
+    stopped = threading.Event()
+    app.state.scheduler_stop = (stopped, lock)
 
     def loop():
-        while True:
-            time.sleep(tick)  # let start-up finish first
+        # The first wait lets start-up finish; set() ends the loop at the app's shutdown.
+        while not stopped.wait(tick):
             scheduler.run_due()
 
     threading.Thread(target=loop, name="forewarn-scheduler", daemon=True).start()
     log.info("scheduler running: %s", ", ".join(j.name for j in scheduler.jobs) or "no jobs")
     return scheduler
+
+
+def stop(app) -> None:
+    """Stop APP's scheduler thread (if this process runs it) and release the lock, so that
+    no job runs against a database the app no longer uses and another worker can take over."""
+    stopped, lock = getattr(app.state, "scheduler_stop", (None, None))
+    if stopped is None:
+        return
+    stopped.set()
+    lock.close()
+    app.state.scheduler_stop = (None, None)

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import threading
 from datetime import UTC, datetime, timedelta
+
+from fastapi.testclient import TestClient
 
 from forewarn.settings import Settings
 from forewarn.store.db import session_factory
 from forewarn.web import scheduler as sched
+from forewarn.web.app import create_app
 
 
 def test_jobs_run_when_due_and_a_failure_does_not_stop_the_others(engine, tmp_path):
@@ -61,3 +65,20 @@ def test_the_reports_purge_is_a_discovered_job_and_purges(engine, tmp_path):
         session.info["principal"] = SYSTEM
         purged = session.get(Report, report_id)
         assert purged.contact is None and purged.contact_purged_at is not None
+
+
+def test_the_app_stops_its_scheduler_at_shutdown(tmp_path):
+    # Without this, a stopped app's thread went on running jobs against a database that was
+    # gone, and kept the lock another worker needed.
+    app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'f.db'}",
+                              scheduler=True))
+    with TestClient(app):
+        assert app.state.scheduler is not None
+        assert sched._hold_lock(tmp_path / "scheduler.lock") is None  # held by the app
+    threads = [t for t in threading.enumerate() if t.name == "forewarn-scheduler"]
+    for t in threads:
+        t.join(timeout=10)
+    assert not any(t.is_alive() for t in threads)
+    lock = sched._hold_lock(tmp_path / "scheduler.lock")
+    assert lock is not None  # released: another worker can take over
+    lock.close()
