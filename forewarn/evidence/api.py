@@ -44,6 +44,7 @@ from forewarn.evidence.schemas import (
     TransferIn,
 )
 from forewarn.evidence.views import incident_dict, situation_dict, source_dict
+from forewarn.store.models import Country
 from forewarn.web.deps import SessionDep
 
 router = APIRouter(prefix="/api", tags=["evidence"])
@@ -204,7 +205,6 @@ def api_incidents(session: SessionDep, principal: CurrentPrincipal, country: str
     """Incidents you may read, newest first (LIMIT at most 1000)."""
     q = select(Incident).order_by(Incident.date_start.desc(), Incident.id.desc())
     if country:
-        from forewarn.store.models import Country
 
         q = q.join(Incident.country).where(Country.iso3 == country.upper())
     rows = session.scalars(q.limit(min(max(limit, 1), 1000)).offset(max(offset, 0)))

@@ -24,7 +24,9 @@ from forewarn.evidence.legal import (
     propose,
 )
 from forewarn.evidence.models import Finding, Incident, Situation, SituationIncident, Source
+from forewarn.evidence.profile import derive
 from forewarn.evidence.wording import date_label, date_phrase, figure
+from forewarn.settings import get_settings
 
 WITHHELD = "[withheld: restricted material]"
 
@@ -245,7 +247,6 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
     the response planner) default to the process settings."""
     principal = principal or ANONYMOUS
     if settings is None:
-        from forewarn.settings import get_settings
 
         settings = get_settings()
     v = vocabulary()
@@ -262,7 +263,6 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
     withheld["incidents"] = max(withheld["incidents"], hidden_incidents)
     withheld["findings"] = max(withheld["findings"], hidden_findings)
     iso3 = sit.country.iso3
-    from forewarn.evidence.profile import derive
 
     derived = derive(session, sit, principal, settings)
     return {

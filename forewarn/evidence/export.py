@@ -6,6 +6,8 @@ findings, citations and redactions.
 
 from __future__ import annotations
 
+from forewarn.web.render import templates
+
 
 def _cites(cites: list[dict]) -> str:
     return "".join(f"[{c['n']}{', ' + c['locator'] if c['locator'] else ''}]" for c in cites)
@@ -113,8 +115,6 @@ def to_markdown(d: dict) -> str:
 
 
 def to_print_html(d: dict) -> str:
-    from forewarn.web.render import templates
-
     return templates.env.get_template("evidence/dossier_print.html").render(**d)
 
 

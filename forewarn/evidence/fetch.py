@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 from forewarn.data.errors import FetchError
+from forewarn.security.outbound import OutboundRefused, check_url
 
 MAX_BYTES = 50 * 1024 * 1024
 TIMEOUT = 20
@@ -32,7 +33,6 @@ class FetchResult:
 
 def _check_host(url: str, allow_private: bool) -> None:
     """forewarn.security.outbound: http(s) only, public addresses after DNS resolution."""
-    from forewarn.security.outbound import OutboundRefused, check_url
 
     try:
         check_url(url, allow_private)

@@ -12,6 +12,8 @@ from __future__ import annotations
 import logging
 from pathlib import Path
 
+from forewarn.respond import service
+
 log = logging.getLogger("forewarn.evidence")
 MAX_RECOMMENDATIONS = 6
 
@@ -20,7 +22,6 @@ def obligations(session, iso3: str, raw_dir: Path | None = None) -> dict:
     """Treaties ISO3 is party to and court orders addressed to it, as the reference-facts
     registry holds them for this reader (an audited correction replaces the shipped fact),
     each with its citation and as-of date, and findings that contradict a fact in force."""
-    from forewarn.respond import service
 
     try:
         out = service.obligations(session, iso3, raw_dir if raw_dir and Path(raw_dir).exists()
@@ -37,7 +38,6 @@ def recommendations(session, iso3: str, settings, situation=None, principal=None
     """The response planner's best options for SITUATION's derived profile (PHASE and
     STATE_ROLE, when given, as a what-if), ranked across the pillars, with their reasons
     (forewarn.respond.service.situation_options)."""
-    from forewarn.respond import service
 
     try:
         full = service.situation_options(session, settings, situation, principal, phase,

@@ -22,6 +22,7 @@ from forewarn.evidence.models import (
     FindingCitation,
     Incident,
     IncidentSource,
+    RecordVersion,
     Situation,
     Source,
 )
@@ -322,7 +323,6 @@ def update_incident(session: Session, inc: Incident, changes: dict, actor,
                     reason: str = "", replace: bool = False) -> Incident:
     """Correct INC: CHANGES replace the whole record (REPLACE, a PUT) or only the fields given
     (a PATCH). The state before is kept as a version with REASON; audited."""
-    from forewarn.evidence.models import RecordVersion
 
     before = incident_state(inc)
     merged = dict(changes) if replace else {**before, **changes}
@@ -350,8 +350,6 @@ def update_incident(session: Session, inc: Incident, changes: dict, actor,
 
 
 def versions(session: Session, record_type: str, record_id: int) -> list[dict]:
-    from forewarn.evidence.models import RecordVersion
-
     rows = session.scalars(select(RecordVersion).where(
         RecordVersion.record_type == record_type, RecordVersion.record_id == record_id)
         .order_by(RecordVersion.version))
@@ -446,7 +444,7 @@ def create_situation(session: Session, data: dict, actor) -> Situation:
         level = check_level(data.get("sensitivity"))
     except ValueError as exc:
         raise IncidentError("sensitivity", str(exc)) from None
-    from forewarn.evidence.situations import clean_parties
+    from forewarn.evidence.situations import clean_parties  # cycle: situations imports this module
 
     sit = Situation(title=title[:300], country_id=country_id(session, iso3),
                     period_start=start, period_end=end, **clean_parties(data),

@@ -22,6 +22,7 @@ from forewarn.evidence.deps import (
     require,
 )
 from forewarn.evidence.models import Incident, Situation, Source
+from forewarn.evidence.profile import situation_rules
 from forewarn.evidence.views import incident_dict, situation_dict, source_dict
 from forewarn.web.deps import SessionDep
 from forewarn.web.render import render, twin
@@ -279,7 +280,6 @@ def _dossier(request: Request, session, principal, situation_id: int) -> dict:
     sit = get_situation(session, situation_id)
     q = request.query_params
     phase, role = q.get("phase") or None, q.get("state_role") or None
-    from forewarn.evidence.profile import situation_rules
 
     allowed = situation_rules()["overridable"]
     if phase is not None and phase not in allowed["phase"]:

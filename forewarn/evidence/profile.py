@@ -20,9 +20,15 @@ import yaml
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from forewarn.data import countries
 from forewarn.evidence.access import actor_name, audit, may_read, principal_of
 from forewarn.evidence.incidents import IncidentError
+from forewarn.evidence.legal import latest_decisions, propose
 from forewarn.evidence.models import Incident, ProfileOverride, Situation
+from forewarn.monitor.models import MonitorAlert
+from forewarn.respond import service as rp
+from forewarn.respond.service import court_orders, load_rules
+from forewarn.store.models import Country
 
 log = logging.getLogger("forewarn.evidence")
 KEYS = ("state_role", "phase", "armed_conflict", "conflict_type")
@@ -56,8 +62,6 @@ def actor_kind(name: str) -> str:
 
 @lru_cache
 def _state_words() -> dict[str, list[str]]:
-    from forewarn.data import countries
-
     words = {c.iso3: [c.name.lower()] for c in countries.all_countries()
              if c.last_year is None}
     for iso3, extra in situation_rules()["state_words"].items():
@@ -219,14 +223,11 @@ def country_facts(session: Session, iso3: str, settings=None, principal=None) ->
     alerts, court orders), each read through its own interface; empty when unavailable."""
     out: dict = {}
     try:
-        from forewarn.respond import service as rp
-        from forewarn.respond.service import load_rules
 
         rules = load_rules()
         raw = getattr(settings, "raw_dir", None)
         f = rp.facts_from_session(session, iso3, raw if raw and Path(raw).exists() else None,
                                   rules["inference"]["aftermath_years"])
-        from forewarn.respond.service import court_orders
 
         out["court_orders"] = court_orders()
         out["ongoing_episodes"] = (f.ongoing_state_led or []) + (f.ongoing_non_state_led or [])
@@ -243,8 +244,6 @@ def country_facts(session: Session, iso3: str, settings=None, principal=None) ->
     if principal is None or not principal.can("read:internal"):
         return out  # monitoring is internal (as on the country page): not even counts
     try:
-        from forewarn.monitor.models import MonitorAlert
-        from forewarn.store.models import Country
 
         days = situation_rules()["phase"]["monitor_alert_days"]
         cid = session.scalar(select(Country.id).where(Country.iso3 == iso3))
@@ -298,7 +297,6 @@ def derive(session: Session, sit: Situation, principal=None, settings=None,
                                     or actor_kind(p))
     for p in sit.perpetrators or []:
         perpetrators.setdefault(p["name"], p["kind"])
-    from forewarn.data import countries
 
     foreign = foreign_states(incidents, iso3, named)
     return {"values": values,
@@ -315,7 +313,6 @@ def derive(session: Session, sit: Situation, principal=None, settings=None,
 def crimes_in_play(session: Session, sit: Situation, incidents, principal) -> dict:
     """Accepted characterisations (one entry per crime, wherever decided) and how many
     proposals still wait for a decision."""
-    from forewarn.evidence.legal import latest_decisions, propose
 
     accepted: dict[str, dict] = {}
     decided_ids: set[tuple] = set()

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 from forewarn.evidence import custody
 from forewarn.evidence.access import SYSTEM, Principal, actor_name, audit, check_level
 from forewarn.evidence.catalog import vocabulary
-from forewarn.evidence.fetch import FetchResult
+from forewarn.evidence.fetch import FetchError, FetchResult, fetch_url
 from forewarn.evidence.models import Source
 from forewarn.evidence.storage import BlobStore, sha256_bytes
 from forewarn.security import originals
@@ -180,7 +180,6 @@ def register_text(session: Session, store: BlobStore, text: str, **kw) -> Intake
 def register_url(session: Session, store: BlobStore, url: str, *, data: bytes | None = None,
                  fetch: bool = False, allow_private: bool = False, **kw) -> Intake:
     """A URL with the copy the user supplies (DATA), or the copy the server fetches now."""
-    from forewarn.evidence.fetch import FetchError, fetch_url
 
     if data is None and not fetch:
         raise IntakeError("give the captured copy of the page, or ask the server to fetch it")

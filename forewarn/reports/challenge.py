@@ -25,6 +25,7 @@ from sqlalchemy import delete
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from forewarn.reports.models import ChallengeSpent
 from forewarn.security.crypto import derive
 
 
@@ -114,7 +115,6 @@ def check(secret: bytes, token: str, *, counter: str | None = None, answer: str 
 
 def spend(session: Session, nonce: str, expires_at: int) -> None:
     """Record NONCE as used, in SESSION's transaction; a second use raises ChallengeFailed."""
-    from forewarn.reports.models import ChallengeSpent
 
     now = datetime.now(UTC)
     session.execute(delete(ChallengeSpent).where(ChallengeSpent.expires_at < now))

@@ -24,6 +24,7 @@ from sqlalchemy.orm import sessionmaker
 
 from forewarn.reports import challenge
 from forewarn.reports.config import ReportSettings
+from forewarn.reports.media import UploadRejected
 from forewarn.reports.schemas import ReportIn
 from forewarn.reports.submit import Upload, prepare, store
 from forewarn.security import SYSTEM, set_principal
@@ -116,7 +117,6 @@ class Intake:
             report_in = channel.to_report(message)
         except ValueError as exc:
             raise Refused(f"cannot read the message as a report: {exc}", kind="invalid") from None
-        from forewarn.reports.media import UploadRejected
 
         try:
             prepared = prepare(message.attachments, self.limits)

@@ -15,6 +15,7 @@ administrators (no consent was given), and purged with the other contacts.
 
 from __future__ import annotations
 
+import asyncio
 import email
 import email.policy
 import html
@@ -24,6 +25,7 @@ from functools import lru_cache
 from importlib import resources
 
 import yaml
+from aiosmtpd.controller import Controller
 
 from forewarn.reports.channels import Channel, InboundMessage, Intake, Refused
 from forewarn.reports.schemas import ReportIn
@@ -107,8 +109,6 @@ class SmtpHandler:
         return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
-        import asyncio
-
         message = parse(envelope.original_content or envelope.content,
                         sender=envelope.mail_from or "")
         try:
@@ -123,7 +123,6 @@ class SmtpHandler:
 
 def controller(intake: Intake, host: str, port: int, recipients: tuple[str, ...] = ()):
     """An aiosmtpd Controller (a thread) serving the intake on HOST:PORT."""
-    from aiosmtpd.controller import Controller
 
     # Attachments travel base64-encoded (4/3 of their size) plus headers and the text.
     size = intake.limits.max_total_bytes * 4 // 3 + 1024 * 1024

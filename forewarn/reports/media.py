@@ -7,8 +7,11 @@ Content-Type the client sent: a renamed executable is refused whatever it claims
 from __future__ import annotations
 
 import io
+import warnings
 import zipfile
 from dataclasses import dataclass
+
+from PIL import Image
 
 from forewarn.reports.config import MB, ReportSettings
 
@@ -133,10 +136,6 @@ def check_pixels(filename: str, size: tuple[int, int], limits: ReportSettings) -
 
 
 def _image_header(filename: str, data: bytes, limits: ReportSettings) -> None:
-    import warnings
-
-    from PIL import Image
-
     try:
         with warnings.catch_warnings():  # Pillow's bomb warning: our own limit decides
             warnings.simplefilter("ignore", Image.DecompressionBombWarning)

@@ -24,6 +24,7 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from forewarn.evidence.models import Incident, Source
 from forewarn.security import SensitiveMixin
 from forewarn.security.crypto import EncryptedText
 from forewarn.security.derived import follows
@@ -145,8 +146,6 @@ follows(ReportAttachment, Report, lambda ids: ReportAttachment.report_id.in_(ids
 
 
 def _evidence_rules() -> None:
-    from forewarn.evidence.models import Incident, Source
-
     follows(Source, ReportAttachment, lambda ids: Source.id.in_(
         select(ReportAttachment.source_id).where(ReportAttachment.id.in_(ids))))
     follows(Incident, Report, lambda ids: Incident.external_ref.in_(

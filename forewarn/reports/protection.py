@@ -20,6 +20,7 @@ from sqlalchemy.orm import Session
 from forewarn.reports.models import Report, ReportAttachment
 from forewarn.security import REDACTED, Principal, Sensitivity
 from forewarn.security.audit import record
+from forewarn.store.models import Country
 
 PERSONAL = ("reporter_name", "contact")
 
@@ -65,8 +66,6 @@ def summary(report: Report, principal: Principal) -> dict:
 
 
 def _iso3(report: Report) -> str | None:
-    from forewarn.store.models import Country
-
     session = Session.object_session(report)
     return session.scalar(select(Country.iso3).where(Country.id == report.country_id))
 
@@ -82,9 +81,9 @@ def attachment(a: ReportAttachment, principal: Principal) -> dict:
 
 def export_csv(session: Session, include_personal: bool = False) -> str:
     """Every report the session may see as CSV (kept for callers; see reports.exports)."""
-    from forewarn.reports.exports import export_csv as formula_safe_csv
+    from forewarn.reports import exports  # cycle: exports imports this module
 
-    return formula_safe_csv(session, include_personal)
+    return exports.export_csv(session, include_personal)
 
 
 def purge_contacts(session: Session, retention_days: int, now: datetime | None = None) -> int:

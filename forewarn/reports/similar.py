@@ -8,12 +8,13 @@ from __future__ import annotations
 
 import io
 
+from PIL import Image, ImageOps, UnidentifiedImageError
+
 NEAR_BITS = 6  # of 64: re-saved, resized or lightly recompressed copies stay within this
 
 
 def image_hash(data: bytes) -> str | None:
     """The dHash of an image as 16 hex digits, or None when DATA is not a readable image."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
 
     try:
         with Image.open(io.BytesIO(data)) as im:

@@ -27,6 +27,8 @@ import struct
 import zipfile
 from dataclasses import dataclass
 
+from PIL import Image, ImageOps, ImageSequence, UnidentifiedImageError
+
 from forewarn.reports.config import get_report_settings
 from forewarn.reports.media import FileType, UploadRejected, check_pixels
 
@@ -52,8 +54,6 @@ def strip_metadata(filename: str, data: bytes, kind: FileType) -> Stripped:
 
 
 def _image(filename: str, data: bytes, kind: FileType) -> bytes:
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
     try:
         with Image.open(io.BytesIO(data)) as im:
             # Before decoding: also guards images embedded in documents.
@@ -79,8 +79,6 @@ def _image(filename: str, data: bytes, kind: FileType) -> bytes:
 
 
 def _animated_gif(im) -> bytes:
-    from PIL import ImageSequence
-
     frames = [f.copy() for f in ImageSequence.Iterator(im)]
     for f in frames:
         f.info = {k: v for k, v in f.info.items() if k in ("duration", "transparency")}
