@@ -353,7 +353,6 @@ def _version_last_full_year(frame: pd.DataFrame, file: str) -> int:
     if len(versions) != 1:
         raise DataError(file, f"rows of several versions: {', '.join(map(str, versions))}",
                         column="version")
-    import re
 
     m = re.fullmatch(r"V(\d{4})\.(\d{2})\.(\d{2})", str(versions[0]))
     if m is None:

@@ -39,6 +39,7 @@ from forewarn.monitor.models import (
     MonitorSignal,
 )
 from forewarn.monitor.signals import SCORE_SIGNALS, compute, series
+from forewarn.monitor.store import update_audited
 from forewarn.security.audit import record
 from forewarn.settings import get_settings
 from forewarn.store.db import transaction
@@ -133,7 +134,6 @@ def update_rule(engine: Engine, rule_id: int, by: str = "", **changes) -> Monito
     bad = set(changes) - set(RULE_FIELDS)
     if bad:
         raise RuleError(f"unknown rule fields: {', '.join(sorted(bad))}")
-    from forewarn.monitor.store import update_audited
 
     return update_audited(engine, MonitorAlertRule, rule_id, RULE_FIELDS, _validate(changes),
                           by, "monitor.rule.update", "alert rule", check=_check_threshold)

@@ -26,6 +26,12 @@ from pathlib import Path
 import pandas as pd
 
 from forewarn.data.errors import DataError
+from forewarn.monitor import alerts as alerts_mod
+from forewarn.monitor.ingest import RawDocument
+from forewarn.monitor.model import load
+from forewarn.monitor.signals import compute
+from forewarn.monitor.store import store_documents
+from forewarn.store.db import engine_for
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet", ".gkg.csv")
 _cached: dict[tuple, object] = {}
@@ -84,8 +90,6 @@ def read_partitions(files: list[Path], text_column: str, rows_per_partition: int
 
 
 def _model(root: str, version: str | None):
-    from forewarn.monitor.model import load
-
     key = (root, version)
     if key not in _cached:
         _cached[key] = load(Path(root), version)
@@ -125,8 +129,6 @@ def classify_partitioned(model_root: Path, paths: list[Path], text_column: str,
     """Score every partition on the cluster; returns {"rows", "partitions", "output"}."""
     from dask import delayed
 
-    from forewarn.monitor.model import load
-
     version = version or load(Path(model_root)).meta.get("version")  # fail early, pin it
     files = input_files(paths)
     output_dir = Path(output_dir)
@@ -150,10 +152,6 @@ def classify_partitioned(model_root: Path, paths: list[Path], text_column: str,
 
 def _store_partition(frame: pd.DataFrame, db_url: str, root: str, version: str | None,
                      source: str, country_column: str | None, date_column: str | None) -> list:
-    from forewarn.monitor.ingest import RawDocument
-    from forewarn.monitor.store import store_documents
-    from forewarn.store.db import engine_for
-
     model = _model(root, version)
     docs = []
     for _, r in frame.iterrows():
@@ -173,11 +171,6 @@ def backfill(db_url: str, model_root: Path, paths: list[Path], text_column: str 
              rows_per_partition: int = 5000) -> dict:
     """Store and score partitioned files into the monitor database (idempotent)."""
     from dask import delayed
-
-    from forewarn.monitor import alerts as alerts_mod
-    from forewarn.monitor.model import load
-    from forewarn.monitor.signals import compute
-    from forewarn.store.db import engine_for
 
     version = load(Path(model_root)).meta.get("version")
     parts = read_partitions(input_files(paths), text_column, rows_per_partition)

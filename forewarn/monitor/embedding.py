@@ -12,6 +12,7 @@ Install with `pip install 'forewarn[embeddings]'`. The default monitor model doe
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -54,8 +55,6 @@ def _load(folder: str):
 def weights_sha256() -> str:
     """sha256 of the package's weights file: a fine-tuned model records the one it started
     from, because it reads the (frozen) word embeddings from the package at prediction."""
-    import hashlib
-
     h = hashlib.sha256()
     with open(model_dir() / "model.safetensors", "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+import forewarn
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -67,10 +70,6 @@ def upgrade(engine: Engine, revision: str = "heads") -> None:
 
 def all_models() -> None:
     """Import every module that defines tables, so Base.metadata is complete."""
-    import importlib
-
-    import forewarn
-
     importlib.import_module("forewarn.store.models")
     for _ in forewarn.capability_modules("models"):
         pass  # importing registers the tables
