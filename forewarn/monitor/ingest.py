@@ -187,8 +187,8 @@ def parse_file(path: Path) -> list[RawDocument]:
 
 
 def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader  # heavy: pypdf
+    from pypdf.errors import PdfReadError  # heavy: pypdf
 
     try:
         reader = PdfReader(path)

@@ -272,7 +272,7 @@ def record_issue(session, sit, brief: dict, principal) -> None:
 
 
 def to_pdf(brief: dict) -> bytes:
-    import weasyprint
+    import weasyprint  # heavy: weasyprint
 
     html = templates.env.get_template("respond/brief_print.html").render(
         **brief, css=STATIC_CSS.read_text("utf-8"))

@@ -27,6 +27,7 @@ from forewarn.respond.models import RespondFact
 from forewarn.respond.store import is_imported, measures, vetoes
 from forewarn.respond.vetoes import Veto
 from forewarn.security import audit
+from forewarn.settings import get_settings
 
 __all__ = ["KINDS", "SOURCES", "Fact", "FactError", "PlannerFacts", "add_fact",
            "contradictions", "current", "council", "dossier_facts", "facts_for",
@@ -56,8 +57,6 @@ def _raw_dir(session: Session | None, raw_dir: Path | None) -> Path | None:
         return Path(raw_dir)
     settings = session.info.get("settings") if session is not None else None
     if settings is None:
-        from forewarn.settings import get_settings
-
         settings = get_settings()
     return Path(settings.raw_dir)
 
@@ -227,8 +226,6 @@ def council(year: int | None = None, session: Session | None = None,
     out = facts_un.council_in(year, _raw_dir(session, raw_dir))
     # Terms an editor added or corrected in the app (newer than the shipped data) count too.
     if session is not None:
-        from forewarn.data import countries
-
         held = {m["iso3"] for m in out["elected"]}
         for f in current(recorded_facts(session)):
             term = _term(f.subject) if f.kind == "council_member" else None

@@ -29,6 +29,7 @@ from forewarn.respond.store import GA_DEBATE_RULE_FROM, vetoes_for_country
 from forewarn.respond.treaties import treaty_status
 from forewarn.respond.vetoes import VETO_FILE, Veto, veto_record, vetoes_from
 from forewarn.security import principal_of
+from forewarn.settings import get_settings
 from forewarn.store.models import Country, MassKillingEpisode, ViolenceCountryYear
 
 EWP_CITATION = "Early Warning Project (USHMM), 2025 Statistical Risk Assessment"
@@ -270,8 +271,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     if session is None:
         raw_dir = Path(source)
     elif raw_dir is None:
-        from forewarn.settings import get_settings
-
         raw_dir = get_settings().raw_dir
     raw_dir = Path(raw_dir) if raw_dir else None
     f = (facts_from_session(session, iso3, raw_dir, inf["aftermath_years"]) if session
@@ -313,7 +312,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     vetoes = vetoes_from(raw_dir) if raw_dir and (raw_dir / VETO_FILE).exists() else None
     history = []
     if vetoes is None and session is not None:  # no file here: the history `setup` imported
-        from forewarn.respond.store import vetoes_for_country
 
         history = vetoes_for_country(session, iso3, imported=True)
     veto_likely, veto_reasons, veto_cast = None, [], False

@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapper, attributes
 from sqlalchemy.types import TypeDecorator
 
 from forewarn.security.principal import ANONYMOUS, Principal
+from forewarn.settings import get_settings
 
 REDACTED = "[redacted]"
 KEY_FILE = "secret.key"
@@ -39,8 +40,6 @@ def configure(settings) -> None:
 
 def _settings():
     if "settings" not in _active:
-        from forewarn.settings import get_settings
-
         _active["settings"] = get_settings()
     return _active["settings"]
 

@@ -53,7 +53,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 
 def alembic_config(engine: Engine):
-    from alembic.config import Config
+    from alembic.config import Config  # heavy: alembic
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("forewarn.store") / "migrations"))
@@ -63,7 +63,7 @@ def alembic_config(engine: Engine):
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema up to date: every sub-package's migration branch."""
-    from alembic import command
+    from alembic import command  # heavy: alembic
 
     command.upgrade(alembic_config(engine), revision)
 

@@ -8,6 +8,7 @@ from typing import Any
 from fastapi import APIRouter, HTTPException, Query, Request
 
 from forewarn.security import principal_of
+from forewarn.web import fulltext
 from forewarn.web.deps import SessionDep
 from forewarn.web.render import twin
 from forewarn.web.search import MAX_LENGTH, MIN_LENGTH, search_all
@@ -29,8 +30,6 @@ def search_page(request: Request, session: SessionDep,
 
     principal = principal_of(session)
     if q:
-        from forewarn.web import fulltext
-
         fulltext.ensure_built(session)
     groups = search_all(session, principal, q, limit) if q else []
     return {"q": q, "limit": limit, "groups": groups,
