@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import importlib
+import importlib.util
+
 __version__ = "0.1.0"
 
 # Every capability sub-package, in the order their routers, commands, search groups, jobs,
@@ -15,9 +18,6 @@ def capability_modules(name: str):
     """Each capability's module NAME (e.g. "web", "cli", "models"), in CAPABILITIES order,
     skipping capabilities without one; an import error inside a module is raised.
     Yields (package name, module)."""
-    import importlib
-    import importlib.util
-
     for pkg in CAPABILITIES:
         full = f"{__name__}.{pkg}.{name}"
         if importlib.util.find_spec(full) is not None:

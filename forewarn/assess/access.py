@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from forewarn.security import ANONYMOUS as ANONYMOUS_PRINCIPAL
 from forewarn.security import SYSTEM as SYSTEM_PRINCIPAL
 from forewarn.security import Principal, for_role
+from forewarn.security.audit import record
 
 
 @dataclass(frozen=True)
@@ -49,7 +50,5 @@ SYSTEM = actor_from_principal(SYSTEM_PRINCIPAL)
 def audit(session, actor: Actor, action: str, target_type: str, target_id,
           before=None, after=None) -> None:
     """Record ACTION in the shared, hash-chained audit log (forewarn.security.audit)."""
-    from forewarn.security.audit import record
-
     record(session, actor.principal if actor.principal is not None else actor.name, action,
            target_type, target_id, before=before, after=after)

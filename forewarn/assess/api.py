@@ -12,6 +12,7 @@ from typing import Literal
 
 from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from pydantic import BaseModel, Field
+from starlette.concurrency import run_in_threadpool
 
 from forewarn.assess import service, transfer
 from forewarn.assess.access import actor_from_principal, audit
@@ -110,8 +111,6 @@ def export(request: Request, session: SessionDep, principal: CurrentPrincipal,
 async def import_(request: Request, settings: SettingsDep, principal: CurrentPrincipal,
                   fmt: Literal["yaml", "json", "csv"] = Query("yaml", alias="format")):
     """Create or revise assessments from an export (request body); all or nothing."""
-    from starlette.concurrency import run_in_threadpool
-
     body = await request.body()
     if len(body) > MAX_IMPORT_BYTES:
         raise HTTPException(413, "imports are limited to 5 MB")

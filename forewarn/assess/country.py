@@ -7,6 +7,8 @@ from forewarn.assess import service
 from forewarn.assess.access import actor_from_principal
 from forewarn.assess.catalog import CRIME_VIEWS, load_framework
 from forewarn.assess.views import country_profile
+from forewarn.security import principal_of
+from forewarn.settings import get_settings
 from forewarn.web.sections import register_country_section
 
 
@@ -23,9 +25,6 @@ def profile_section(session, framework, country_id: int, iso3: str, actor) -> di
                           "assess/country_profile.html", order=200)
 def framework_section(session, country: dict):
     """The published profile and its history for the country page (and its JSON twin)."""
-    from forewarn.security import principal_of
-    from forewarn.settings import get_settings
-
     framework = load_framework(get_settings().data_dir)
     actor = actor_from_principal(principal_of(session))
     country_id = country.get("id") or service.country_by_iso3(session, country["iso3"]).id

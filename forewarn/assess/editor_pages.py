@@ -9,6 +9,7 @@ from typing import Annotated
 from fastapi import APIRouter, Depends, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, RedirectResponse
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from forewarn.assess import evidence_form, review_mail, service
 from forewarn.assess.access import actor_from_principal
@@ -16,6 +17,7 @@ from forewarn.assess.catalog import load_framework
 from forewarn.assess.ratings import CONFIDENCES, RATINGS, TRENDS, Content, Rating
 from forewarn.assess.views import WORKFLOW_ERRORS, assessment_dict, http_error, suggestions_dict
 from forewarn.security.deps import CurrentPrincipal, require
+from forewarn.store.models import Country
 from forewarn.web.deps import SessionDep, SettingsDep
 from forewarn.web.render import render, twin
 
@@ -56,10 +58,6 @@ def assessments_page(request: Request, session: SessionDep, principal: CurrentPr
 
 def country_choices(session) -> list[dict]:
     """Every country of the registry by name, for the picker (no ISO3 code to remember)."""
-    from sqlalchemy import select
-
-    from forewarn.store.models import Country
-
     return [{"iso3": c.iso3, "name": c.name, "until": c.last_year}
             for c in session.scalars(select(Country).order_by(Country.name))]
 

@@ -12,8 +12,10 @@ import json
 import re
 
 from pydantic import ValidationError
+from sqlalchemy import select
 
 from forewarn.assess.ratings import EvidenceLink
+from forewarn.evidence.models import Incident, Source
 
 KINDS = ("register", "url", "citation")
 KIND_LABELS = {"register": "Evidence register record", "url": "Web link",
@@ -116,10 +118,6 @@ def parse_indicator(form: dict[str, str], iid: str) -> tuple[list[dict], list[di
 def register_choices(session, limit: int = 500) -> list[dict]:
     """Register records the editor may cite (through their session, so filtered), newest
     first, for the picker's list."""
-    from sqlalchemy import select
-
-    from forewarn.evidence.models import Incident, Source
-
     out = []
     for kind, model in (("source", Source), ("incident", Incident)):
         for rec in session.scalars(select(model).order_by(model.id.desc()).limit(limit)):

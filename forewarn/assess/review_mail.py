@@ -11,13 +11,12 @@ import logging
 
 from forewarn.assess.models import Assessment
 from forewarn.mail import send_email
+from forewarn.settings import Settings
 
 log = logging.getLogger("forewarn.assess")
 
 
 def review_recipients() -> list[str]:
-    from forewarn.settings import Settings
-
     # Read afresh (not the cached settings), like the SMTP settings it goes with.
     return [a.strip() for a in Settings().review_email.split(",") if a.strip()]
 
@@ -25,8 +24,6 @@ def review_recipients() -> list[str]:
 def notify_submitted(session, a: Assessment, actor, note: str, smtp=None) -> list[dict]:
     """E-mail every review address that ASSESSMENT waits for review. Never raises: a mail
     server that is down must not undo a submission (the queue still shows it)."""
-    from forewarn.settings import Settings
-
     smtp = smtp or Settings().smtp  # read afresh, like the review addresses
     if not smtp.host:
         return []

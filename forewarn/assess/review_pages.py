@@ -120,7 +120,7 @@ def assessment_pdf(request: Request, assessment_id: int, session: SessionDep,
         raise http_error(exc) from None
     html = templates.get_template("assess/print.html").render(
         **data, generated=datetime.now().strftime("%Y-%m-%d %H:%M"))
-    from weasyprint import HTML
+    from weasyprint import HTML  # heavy: weasyprint
 
     pdf = HTML(string=html, url_fetcher=_no_fetch).write_pdf()
     name = f"forewarn-assessment-{data['iso3']}-{data['as_of']}.pdf"

@@ -27,7 +27,7 @@ from sqlalchemy.exc import IntegrityError
 from forewarn.assess import catalog, suggest
 from forewarn.assess.access import SYSTEM, Actor, audit
 from forewarn.assess.catalog import Framework
-from forewarn.assess.models import Assessment, AssessmentVersion
+from forewarn.assess.models import Assessment, AssessmentComment, AssessmentVersion
 from forewarn.assess.profile import POINTS, compute_profile
 from forewarn.assess.ratings import Content, completeness_problems, diff, normalise
 from forewarn.store.base import utcnow
@@ -291,8 +291,6 @@ def working_content(session, a: Assessment) -> dict:
 
 
 def add_comment(session, actor: Actor, a: Assessment, indicator: str, body: str):
-    from forewarn.assess.models import AssessmentComment
-
     if not (is_editor(actor) and actor.id is not None):
         raise Forbidden("comments are for signed-in analysts and reviewers")
     body = body.strip()
@@ -311,8 +309,6 @@ def add_comment(session, actor: Actor, a: Assessment, indicator: str, body: str)
 
 
 def comments(session, a: Assessment) -> list:
-    from forewarn.assess.models import AssessmentComment
-
     return list(session.scalars(select(AssessmentComment).where(
         AssessmentComment.assessment_id == a.id).order_by(AssessmentComment.id)))
 

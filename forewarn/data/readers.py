@@ -353,7 +353,6 @@ def _version_last_full_year(frame: pd.DataFrame, file: str) -> int:
     if len(versions) != 1:
         raise DataError(file, f"rows of several versions: {', '.join(map(str, versions))}",
                         column="version")
-    import re
 
     m = re.fullmatch(r"V(\d{4})\.(\d{2})\.(\d{2})", str(versions[0]))
     if m is None:
@@ -455,7 +454,7 @@ def read_reign(path: Path) -> pd.DataFrame:
     """REIGN regime types (after Geddes, Wright & Frantz), one row per country-year: the
     regime in place at the end of year T (the spell begun last), its family (REIGN_TYPES),
     the year that spell began, and how many regime spells year T saw (2+ = a change)."""
-    import pyreadr
+    import pyreadr  # heavy: pyreadr
 
     name = Path(path).name
     try:

@@ -26,7 +26,7 @@ def _rows(path: Path, sheet: str | None,
           delimiter: str = ",") -> Iterator[tuple[int, list[str]]]:
     suffix = path.suffix.lower()
     if suffix in (".xlsx", ".xlsm"):
-        import openpyxl
+        import openpyxl  # heavy: openpyxl
 
         try:
             wb = openpyxl.load_workbook(path, read_only=True, data_only=True)

@@ -21,6 +21,7 @@ import numpy as np
 import pandas as pd
 
 from forewarn.data import countries, readers
+from forewarn.forecast.features import TARGET
 
 OS_THRESHOLD = 1000.0
 LABELS = {
@@ -92,8 +93,6 @@ def with_label(panel: pd.DataFrame, onsets: pd.DataFrame) -> pd.DataFrame:
     """The modelling panel with mk_onset and the protocol's target taken from another label:
     target(T) = an onset in T+1 or T+2, missing unless the label covers both years (so a
     model is trained only on what that label says). Features are untouched."""
-    from forewarn.forecast.features import TARGET
-
     on = onsets.set_index(["iso3", "year"])["onset"]
     out = panel.copy()
     keys = list(zip(out["iso3"], out["year"], strict=True))

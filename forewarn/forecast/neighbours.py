@@ -16,6 +16,8 @@ from functools import lru_cache
 from importlib import resources
 from pathlib import Path
 
+from forewarn.data import countries
+
 HISTORICAL_SUCCESSORS = {"DDR": ["DEU"], "CSK": ["CZE", "SVK"], "YAR": ["YEM"],
                          "YMD": ["YEM"], "RVN": ["VNM"]}
 # TopoJSON objects without an ISO numeric id, by name.
@@ -23,8 +25,6 @@ UNNUMBERED = {"Kosovo": "XKX", "Somaliland": "SOM", "N. Cyprus": "CYP"}
 
 
 def derive_from_topojson(path: Path) -> list[tuple[str, str]]:
-    from forewarn.data import countries
-
     topo = json.loads(Path(path).read_text("utf-8"))
     iso_by_num = {c.iso_numeric: c.iso3 for c in countries.all_countries() if c.iso_numeric}
     owners: dict[int, set[str]] = defaultdict(set)

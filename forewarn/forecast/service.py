@@ -25,6 +25,7 @@ from sqlalchemy.orm import Session
 
 import forewarn
 from forewarn.data import readers
+from forewarn.data.importer import sync_countries
 from forewarn.data.memo import FileMemo
 from forewarn.forecast import change as trend
 from forewarn.forecast import explain, features, protocol, registry
@@ -163,8 +164,6 @@ def country_ids(session: Session, iso3s) -> dict[str, int]:
     found = dict(session.execute(select(Country.iso3, Country.id)
                                  .where(Country.iso3.in_(wanted))).all())
     if wanted - set(found):
-        from forewarn.data.importer import sync_countries
-
         found = {k: v for k, v in sync_countries(session).items() if k in wanted}
     missing = wanted - set(found)
     if missing:

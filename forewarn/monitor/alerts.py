@@ -39,7 +39,9 @@ from forewarn.monitor.models import (
     MonitorSignal,
 )
 from forewarn.monitor.signals import SCORE_SIGNALS, compute, series
+from forewarn.monitor.store import update_audited
 from forewarn.security.audit import record
+from forewarn.security.outbound import OutboundRefused, check_url
 from forewarn.settings import get_settings
 from forewarn.store.db import transaction
 from forewarn.store.models import Country
@@ -96,8 +98,6 @@ def _validate(fields: dict) -> dict:
         if out["min_count"] < 1:
             raise RuleError("min_count must be at least 1")
     if out.get("webhook_url"):
-        from forewarn.security.outbound import OutboundRefused, check_url
-
         try:  # checked again when each alert is sent (DNS may change)
             check_url(out["webhook_url"])
         except OutboundRefused as exc:
@@ -133,7 +133,6 @@ def update_rule(engine: Engine, rule_id: int, by: str = "", **changes) -> Monito
     bad = set(changes) - set(RULE_FIELDS)
     if bad:
         raise RuleError(f"unknown rule fields: {', '.join(sorted(bad))}")
-    from forewarn.monitor.store import update_audited
 
     return update_audited(engine, MonitorAlertRule, rule_id, RULE_FIELDS, _validate(changes),
                           by, "monitor.rule.update", "alert rule", check=_check_threshold)

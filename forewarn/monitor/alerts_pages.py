@@ -5,6 +5,8 @@ redirected back (303); the same actions exist as JSON under /api/monitor/… (al
 
 from __future__ import annotations
 
+from urllib.parse import quote
+
 from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.responses import PlainTextResponse, RedirectResponse
 from sqlalchemy import select
@@ -109,8 +111,6 @@ async def rule_form(request: Request, engine: EngineDep, principal=Depends(requi
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
     except (alerts_mod.RuleError, ValueError) as exc:
-        from urllib.parse import quote
-
         return RedirectResponse(f"/monitor/rules?error={quote(str(exc))}", status_code=303)
     return RedirectResponse("/monitor/rules", status_code=303)
 
@@ -154,8 +154,6 @@ async def feed_form(request: Request, engine: EngineDep, principal=Depends(requi
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
     except ValueError as exc:
-        from urllib.parse import quote
-
         return RedirectResponse(f"/monitor/feeds?error={quote(str(exc))}", status_code=303)
     return RedirectResponse("/monitor/feeds", status_code=303)
 

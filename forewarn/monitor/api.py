@@ -10,6 +10,7 @@ from fastapi import APIRouter, Body, Depends, HTTPException
 from forewarn.data import countries
 from forewarn.data.errors import DataError
 from forewarn.monitor.ingest import from_record
+from forewarn.monitor.model import ModelNotFound, load
 from forewarn.monitor.store import BatchReport, settle, store_document
 from forewarn.security.deps import require
 from forewarn.web.deps import EngineDep, SettingsDep
@@ -23,8 +24,6 @@ _models: dict[str, tuple[float | None, object]] = {}
 def latest_model(root: str):
     """The latest trained classifier, or None; a model trained after the app started (e.g.
     by the background training `forewarn setup` starts) is picked up on the next request."""
-    from forewarn.monitor.model import ModelNotFound, load
-
     latest = Path(root) / "LATEST"
     stamp = latest.stat().st_mtime if latest.exists() else None
     hit = _models.get(root)

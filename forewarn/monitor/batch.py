@@ -24,8 +24,16 @@ import os
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import func, select
 
 from forewarn.data.errors import DataError
+from forewarn.monitor import alerts as alerts_mod
+from forewarn.monitor.ingest import RawDocument
+from forewarn.monitor.model import load
+from forewarn.monitor.models import MonitorDocument
+from forewarn.monitor.signals import compute
+from forewarn.monitor.store import store_documents
+from forewarn.store.db import engine_for, transaction
 
 SUFFIXES = (".csv", ".jsonl", ".ndjson", ".parquet", ".gkg.csv")
 _cached: dict[tuple, object] = {}
@@ -59,7 +67,7 @@ def _gkg_frame(path: Path) -> pd.DataFrame:
 
 def read_partitions(files: list[Path], text_column: str, rows_per_partition: int = 5000):
     """(file, first row, delayed frame) partitions; files are read here, scored on workers."""
-    from dask import delayed
+    from dask import delayed  # heavy: dask
 
     parts = []
     for f in files:
@@ -84,8 +92,6 @@ def read_partitions(files: list[Path], text_column: str, rows_per_partition: int
 
 
 def _model(root: str, version: str | None):
-    from forewarn.monitor.model import load
-
     key = (root, version)
     if key not in _cached:
         _cached[key] = load(Path(root), version)
@@ -109,7 +115,7 @@ def _score_partition(frame: pd.DataFrame, root: str, version: str | None, source
 
 
 def client_for(scheduler: str | None, workers: int):
-    from dask.distributed import Client, LocalCluster
+    from dask.distributed import Client, LocalCluster  # heavy: dask
 
     if scheduler:
         return Client(scheduler), None
@@ -123,9 +129,7 @@ def classify_partitioned(model_root: Path, paths: list[Path], text_column: str,
                          scheduler: str | None = None, language: str | None = None,
                          rows_per_partition: int = 5000) -> dict:
     """Score every partition on the cluster; returns {"rows", "partitions", "output"}."""
-    from dask import delayed
-
-    from forewarn.monitor.model import load
+    from dask import delayed  # heavy: dask
 
     version = version or load(Path(model_root)).meta.get("version")  # fail early, pin it
     files = input_files(paths)
@@ -150,10 +154,6 @@ def classify_partitioned(model_root: Path, paths: list[Path], text_column: str,
 
 def _store_partition(frame: pd.DataFrame, db_url: str, root: str, version: str | None,
                      source: str, country_column: str | None, date_column: str | None) -> list:
-    from forewarn.monitor.ingest import RawDocument
-    from forewarn.monitor.store import store_documents
-    from forewarn.store.db import engine_for
-
     model = _model(root, version)
     docs = []
     for _, r in frame.iterrows():
@@ -172,12 +172,7 @@ def backfill(db_url: str, model_root: Path, paths: list[Path], text_column: str 
              workers: int = 2, scheduler: str | None = None, alerts: bool = False,
              rows_per_partition: int = 5000) -> dict:
     """Store and score partitioned files into the monitor database (idempotent)."""
-    from dask import delayed
-
-    from forewarn.monitor import alerts as alerts_mod
-    from forewarn.monitor.model import load
-    from forewarn.monitor.signals import compute
-    from forewarn.store.db import engine_for
+    from dask import delayed  # heavy: dask
 
     version = load(Path(model_root)).meta.get("version")
     parts = read_partitions(input_files(paths), text_column, rows_per_partition)
@@ -194,11 +189,6 @@ def backfill(db_url: str, model_root: Path, paths: list[Path], text_column: str 
     engine = engine_for(db_url)
     new_alerts = alerts_mod.after_ingest(engine, stored) if alerts and stored else []
     if stored and not alerts:
-        from sqlalchemy import func, select
-
-        from forewarn.monitor.models import MonitorDocument
-        from forewarn.store.db import transaction
-
         with transaction(engine) as s:
             lo, hi = s.execute(select(func.min(MonitorDocument.published_at),
                                       func.max(MonitorDocument.published_at)).where(

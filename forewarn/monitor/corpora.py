@@ -25,7 +25,7 @@ import yaml
 from sklearn.model_selection import train_test_split
 
 from forewarn.data.errors import DataError
-from forewarn.monitor.datasets import LabelledSet, _make, _read_csv
+from forewarn.monitor.datasets import LabelledSet, _make, _read_csv, mlma
 
 
 @lru_cache(maxsize=1)
@@ -238,8 +238,6 @@ def romance_hate(raw: Path) -> LabelledSet:
     languages teach one head what neutral text looks like. Read for French `hateful` beside
     MLMA's head (mean). Held-out MLMA-fr hateful: macro-F1 0.545 for this head against 0.491
     for MLMA's own (v20261203T223330 features)."""
-    from forewarn.monitor.datasets import mlma
-
     parts = [mlma(raw, "fr"), haspeede(raw), offendes(raw, "hate"), fortuna(raw)]
 
     def frame(part: str) -> pd.DataFrame:

@@ -21,8 +21,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine, select
 
+from forewarn.data.errors import DataError
 from forewarn.monitor.models import MonitorCorrection, MonitorDocument
 from forewarn.security.audit import record
+from forewarn.security.exports import safe_cell
 from forewarn.store.db import transaction
 from forewarn.store.models import Country
 
@@ -73,8 +75,6 @@ def rows(engine: Engine) -> list[dict]:
 
 
 def to_csv(items: list[dict]) -> str:
-    from forewarn.security.exports import safe_cell
-
     out = io.StringIO()
     w = csv.writer(out)
     w.writerow(EXPORT_FIELDS)
@@ -95,8 +95,6 @@ def training_examples(items: list[dict]) -> dict[str, list[tuple[str, int]]]:
 
 def read_export(path) -> list[dict]:
     """Corrections from an exported CSV (e.g. from another installation)."""
-    from forewarn.data.errors import DataError
-
     with open(path, newline="", encoding="utf-8") as f:
         reader = csv.DictReader(f)
         missing = [c for c in ("document_id", "kind", "language", "text")

@@ -19,6 +19,7 @@ from sqlalchemy import or_, select
 from forewarn.data import countries
 from forewarn.monitor.models import MonitorDocument, MonitorSignal
 from forewarn.monitor.riskfactors import signal_label
+from forewarn.reports.service import latest
 from forewarn.store.models import Country
 
 FLAGGED = ("hateful", "incitement", "dehumanising")
@@ -67,6 +68,4 @@ def flagged_documents(session, limit: int = 15) -> list[dict]:
 
 def field_reports(session, limit: int = 10) -> list[dict]:
     """The latest field reports the viewer may see (through the reports capability)."""
-    from forewarn.reports.service import latest
-
     return latest(session, limit)

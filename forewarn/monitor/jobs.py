@@ -6,21 +6,19 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
+from forewarn.monitor import alerts, feeds
+from forewarn.monitor.api import latest_model as cached
 from forewarn.web.scheduler import Job
 
 
 def _model(settings):
     """The latest model, loaded once and reloaded when a newer one is trained (None: the
     documents are stored unscored and scored by `monitor rescore` later)."""
-    from forewarn.monitor.api import latest_model as cached
-
     return cached(str(settings.artifacts_dir / "monitor"))
 
 
 def poll_feeds(session, settings) -> int:
     """Poll due feeds; each batch evaluates the alert rules of the days it touched."""
-    from forewarn.monitor import feeds
-
     engine = session.get_bind()
     if not feeds.due_feeds(engine):
         return 0  # nothing due: no model to load
@@ -29,8 +27,6 @@ def poll_feeds(session, settings) -> int:
 
 
 def evaluate_recent(session, settings) -> list[int]:
-    from forewarn.monitor import alerts
-
     today = datetime.now(UTC).date()
     return alerts.refresh(session.get_bind(), [today - timedelta(1), today])
 

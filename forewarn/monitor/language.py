@@ -10,6 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from functools import lru_cache
 
+from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
+
 from forewarn.monitor.text import for_language_detection
 
 # ISO 639-1 codes: the languages of the training data plus the major languages of regions the
@@ -27,8 +29,6 @@ class Detected:
 
 @lru_cache(maxsize=1)
 def _detector():
-    from lingua import IsoCode639_1, Language, LanguageDetectorBuilder
-
     langs = [Language.from_iso_code_639_1(getattr(IsoCode639_1, c.upper())) for c in LANGUAGES]
     return LanguageDetectorBuilder.from_languages(*langs).build()
 

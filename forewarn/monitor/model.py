@@ -21,6 +21,7 @@ import yaml
 from forewarn.monitor.catalog_shapes import risk_factor_cues
 from forewarn.monitor.heads import NBLogitHead, TextFeatures
 from forewarn.monitor.language import detect_many
+from forewarn.monitor.riskfactors import describe
 from forewarn.store.files import sha256_file
 
 SCORES = ("hateful", "offensive", "incitement", "dehumanising")
@@ -133,8 +134,6 @@ def _score_indicators() -> dict[str, list[str]]:
 
 def risk_factors_of(row: dict) -> list[dict]:
     """The indicators (catalogue-linked) of every score at or above 0.5, with names."""
-    from forewarn.monitor.riskfactors import describe
-
     out = []
     for score in ("incitement", "dehumanising", "hateful"):
         if row.get(score) is not None and row[score] >= 0.5:

@@ -11,6 +11,7 @@ import urllib.error
 import urllib.request
 
 from forewarn.mail import send_email  # the one SMTP sender, shared with assess's review notices
+from forewarn.security.outbound import OutboundRefused, check_url
 from forewarn.settings import SmtpSettings
 
 __all__ = ["SmtpSettings", "send_email", "send_webhook"]
@@ -24,8 +25,6 @@ class _NoRedirects(urllib.request.HTTPRedirectHandler):
 def send_webhook(url: str, payload: dict, timeout: float = 10.0) -> dict:
     """POST PAYLOAD to URL, only if it resolves to public addresses (or allow-listed ones,
     forewarn.security.outbound) now, when it is sent; redirects are not followed."""
-    from forewarn.security.outbound import OutboundRefused, check_url
-
     try:
         check_url(url)
     except OutboundRefused as exc:

@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from forewarn.data import countries
 from forewarn.monitor.corrections import KINDS
+from forewarn.monitor.model import dehumanising_terms
 from forewarn.monitor.models import MonitorDocument, MonitorSignal
 from forewarn.monitor.riskfactors import describe
 from forewarn.monitor.store import SEVERITY
@@ -52,7 +53,6 @@ def _doc_json(d: MonitorDocument, iso3: str | None) -> dict:
     terms = []
     if top is not None:
         terms = [c for t in (top.risk_tags or []) for c in t.get("cues", [])]
-        from forewarn.monitor.model import dehumanising_terms
 
         terms += dehumanising_terms(top.text, d.language or "")[1]
     return {"id": d.id, "title": d.title, "source": d.source, "source_kind": d.source_kind,

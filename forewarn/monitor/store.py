@@ -20,6 +20,7 @@ from forewarn.monitor.language import detect
 from forewarn.monitor.model import label_of
 from forewarn.monitor.models import MonitorBand, MonitorDocument, MonitorEvent, MonitorPassage
 from forewarn.monitor.text import sha256_text, split_passages
+from forewarn.security.audit import record
 from forewarn.security.urls import safe_href
 from forewarn.store.countries import country_id
 from forewarn.store.db import transaction
@@ -152,7 +153,7 @@ def settle(engine: Engine, report: BatchReport, events: bool = False) -> BatchRe
     """After a batch: recompute the signals of the days it touched and evaluate the alert
     rules there (forewarn.monitor.alerts.after_ingest), so alerts need no command. A failure
     there is logged and reported, never undoing what was stored."""
-    from forewarn.monitor import alerts
+    from forewarn.monitor import alerts  # cycle: monitor.alerts imports monitor.store
 
     if not report.stored:
         return report
@@ -252,8 +253,6 @@ def update_audited(engine: Engine, model, row_id: int, fields: tuple[str, ...], 
     """Set CHANGES (already validated, keys among FIELDS) on MODEL's row ROW_ID in one
     transaction, run CHECK(row) before committing, audit ACTION with before and after; returns
     the row. LookupError names WHAT when there is no such row. (Rules and feeds share it.)"""
-    from forewarn.security.audit import record
-
     with transaction(engine) as s:
         row = s.get(model, row_id)
         if row is None:

@@ -19,6 +19,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
+from forewarn.assess.service import register_source
 from forewarn.monitor import spike
 from forewarn.monitor.models import MonitorDocument, MonitorSignal
 from forewarn.store.models import Country
@@ -97,8 +98,6 @@ def provide(session, country_ids: list[int] | None, max_year: int | None,
 
 
 def register() -> None:
-    from forewarn.assess.service import register_source
-
     register_source(SOURCE, provide, MonitorSignal.__tablename__)
 
 

@@ -3,6 +3,7 @@ held-out test splits, and save a new model version with its card (splits, sizes,
 
 from __future__ import annotations
 
+import json
 import platform
 from datetime import UTC, datetime
 from pathlib import Path
@@ -12,9 +13,11 @@ import sklearn
 from sklearn.metrics import f1_score
 
 from forewarn.data.errors import DataError
-from forewarn.monitor import corpora, datasets
+from forewarn.monitor import corpora, datasets, embedding
+from forewarn.monitor.blend import BlendedHead, WithTexts
+from forewarn.monitor.finetune import FineTunedMiniLM, torch_available
 from forewarn.monitor.heads import NBLogitHead, TextFeatures
-from forewarn.monitor.model import Head, MonitorClassifier, save, scoring_spec
+from forewarn.monitor.model import CARD_FILE, Head, MonitorClassifier, save, scoring_spec
 from forewarn.monitor.stacking import StackedHead
 
 
@@ -70,8 +73,6 @@ def own_heads(seed: int = 0, finetune: bool | None = None, epochs: int = 3) -> d
         finetune = finetune_available()
     if not finetune:
         return {"davidson": (tfidf, StackedHead(random_state=seed))}
-    from forewarn.monitor.blend import BlendedHead, WithTexts
-    from forewarn.monitor.finetune import FineTunedMiniLM
 
     return {"davidson": (WithTexts(tfidf), BlendedHead(
         StackedHead(random_state=seed), FineTunedMiniLM(epochs=epochs, random_state=seed),
@@ -80,9 +81,6 @@ def own_heads(seed: int = 0, finetune: bool | None = None, epochs: int = 3) -> d
 
 def finetune_available() -> bool:
     """PyTorch (for training) and the MiniLM weights package are both installed."""
-    from forewarn.monitor import embedding
-    from forewarn.monitor.finetune import torch_available
-
     try:
         embedding.model_dir()
     except embedding.EmbeddingUnavailable:
@@ -242,10 +240,6 @@ def train(raw_dir: Path, artifacts_root: Path, limit: int | None = None, seed: i
 
 
 def _current_metrics(root: Path) -> dict:
-    import json
-
-    from forewarn.monitor.model import CARD_FILE
-
     latest = root / "LATEST"
     if not latest.exists():
         return {}

@@ -18,12 +18,14 @@ from pathlib import Path
 import yaml
 from sqlalchemy import select
 
+from forewarn.evidence.service import actor_name, audit, may_read, readable_levels
 from forewarn.respond import store
 from forewarn.respond.catalog import PHASES, STATE_ROLES, load_court_orders, load_partners
 from forewarn.respond.models import RespondBrief
 from forewarn.respond.planner import load_rules, plan
 from forewarn.respond.situation import after_veto, profile_for_situation, vetoing_members
 from forewarn.respond.views import veto_dict
+from forewarn.web.render import templates
 
 STATIC_CSS = Path(__file__).resolve().parents[1] / "web" / "static" / "brief.css"
 
@@ -89,8 +91,6 @@ def _totals(incidents) -> dict[str, str]:
 
 
 def _judgements(sit, options: dict, principal) -> list[dict]:
-    from forewarn.evidence.service import may_read
-
     derived = options["derived"]
     values = derived["values"]
     incidents = [i for i in sit.incidents if may_read(principal, i.sensitivity)]
@@ -225,8 +225,6 @@ def _changes(session, sit, level: str, judgements: list[dict], names: list[str])
 
 
 def _level(principal) -> str:
-    from forewarn.evidence.service import readable_levels
-
     return readable_levels(principal)[-1]
 
 
@@ -265,8 +263,6 @@ def build_brief(session, settings, sit, principal, phase=None, state_role=None) 
 
 def record_issue(session, sit, brief: dict, principal) -> None:
     """Keep what this brief said, so the next one can say what changed."""
-    from forewarn.evidence.service import actor_name, audit
-
     session.add(RespondBrief(situation_id=sit.id, level=_level(principal),
                              issued_by=actor_name(principal),
                              judgements={j["key"]: j["text"] for j in brief["judgements"]},
@@ -276,9 +272,7 @@ def record_issue(session, sit, brief: dict, principal) -> None:
 
 
 def to_pdf(brief: dict) -> bytes:
-    import weasyprint
-
-    from forewarn.web.render import templates
+    import weasyprint  # heavy: weasyprint
 
     html = templates.env.get_template("respond/brief_print.html").render(
         **brief, css=STATIC_CSS.read_text("utf-8"))

@@ -19,10 +19,15 @@ from pathlib import Path
 from sqlalchemy import inspect, select
 from sqlalchemy.orm import Session
 
+from forewarn.data import countries
 from forewarn.respond import facts_shipped as shipped
 from forewarn.respond import facts_un
 from forewarn.respond.fact import AS_OF, KINDS, SOURCES, Fact
+from forewarn.respond.models import RespondFact
+from forewarn.respond.store import is_imported, measures, vetoes
 from forewarn.respond.vetoes import Veto
+from forewarn.security import audit
+from forewarn.settings import get_settings
 
 __all__ = ["KINDS", "SOURCES", "Fact", "FactError", "PlannerFacts", "add_fact",
            "contradictions", "current", "council", "dossier_facts", "facts_for",
@@ -52,8 +57,6 @@ def _raw_dir(session: Session | None, raw_dir: Path | None) -> Path | None:
         return Path(raw_dir)
     settings = session.info.get("settings") if session is not None else None
     if settings is None:
-        from forewarn.settings import get_settings
-
         settings = get_settings()
     return Path(settings.raw_dir)
 
@@ -80,9 +83,6 @@ def shipped_facts(iso3: str | None = None, raw_dir: Path | None = None) -> list[
 
 def recorded_facts(session: Session, iso3: str | None = None) -> list[Fact]:
     """The response record's vetoes and ICC/ICJ measures, and facts stored in the app."""
-    from forewarn.respond.models import RespondFact
-    from forewarn.respond.store import is_imported, measures, vetoes
-
     out = []
     for v in vetoes(session, iso3):
         if is_imported(v):  # the veto file's rows are shipped facts, not findings
@@ -226,8 +226,6 @@ def council(year: int | None = None, session: Session | None = None,
     out = facts_un.council_in(year, _raw_dir(session, raw_dir))
     # Terms an editor added or corrected in the app (newer than the shipped data) count too.
     if session is not None:
-        from forewarn.data import countries
-
         held = {m["iso3"] for m in out["elected"]}
         for f in current(recorded_facts(session)):
             term = _term(f.subject) if f.kind == "council_member" else None
@@ -340,10 +338,6 @@ def add_fact(session: Session, principal, *, kind: str, iso3: str, subject: str,
              source: str = "recorded", note: str = "", organisation: str = ""):
     """Store a correction (source 'corrected', replaces the shipped fact of the same key) or
     a finding ('recorded'), audited as the principal. Checks run before the first write."""
-    from forewarn.data import countries
-    from forewarn.respond.models import RespondFact
-    from forewarn.security import audit
-
     if source not in ("recorded", "corrected"):
         raise FactError("source", "must be 'recorded' (a finding) or 'corrected'")
     if kind not in KINDS:

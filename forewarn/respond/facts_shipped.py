@@ -23,6 +23,7 @@ from forewarn.respond.catalog import (
 )
 from forewarn.respond.catalog_shapes import ReferenceFactsIn
 from forewarn.respond.fact import KINDS, Fact
+from forewarn.respond.treaties import HR_DIR, HR_NAMES, HR_SOURCE, hr_status
 
 REFERENCE_FILE = "reference_facts.yaml"
 ICJ_CASES = "un/courts/icj_case_names_1_190_cdicj.csv"
@@ -119,8 +120,6 @@ def treaty_list_facts(iso3: str) -> list[Fact]:
 
 def hr_treaty_facts(iso3: str, raw_dir: Path | None) -> list[Fact]:
     """The human-rights treaty status files (UN Treaty Collection, about August 2022)."""
-    from forewarn.respond.treaties import HR_DIR, HR_NAMES, HR_SOURCE, hr_status
-
     if raw_dir is None or not (Path(raw_dir) / HR_DIR).is_dir():
         return []
     out = []

@@ -16,8 +16,9 @@ from pathlib import Path
 
 from forewarn.data import countries
 from forewarn.data.errors import DataError
+from forewarn.respond.catalog import load_partners
 from forewarn.respond.fact import Fact
-from forewarn.respond.facts_shipped import reference_model
+from forewarn.respond.facts_shipped import reference_data, reference_model
 
 EVENTS = "un/events/genocide_unsc_key_events_1992_2023.csv"
 COUNCIL = "un/events/unsc_membership_terms_1991_2024.csv"
@@ -112,8 +113,6 @@ def read_council_terms(path: Path) -> list[dict]:
 
 
 def _catalogue() -> dict:
-    from forewarn.respond.facts_shipped import reference_data
-
     return reference_data()
 
 
@@ -192,8 +191,6 @@ def council_terms(raw_dir: Path | None) -> list[dict]:
 
 def _permanent() -> list[str]:
     """The permanent members as organisations.yaml lists them (the planner's one source)."""
-    from forewarn.respond.catalog import load_partners
-
     return sorted(load_partners().permanent_members)
 
 

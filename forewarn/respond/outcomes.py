@@ -16,10 +16,14 @@ from datetime import date
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import select
 
 from forewarn.data import countries, readers
 from forewarn.data.memo import FileMemo
+from forewarn.respond.models import RespondOutcome
 from forewarn.respond.planner import load_rules
+from forewarn.respond.store import measures
+from forewarn.store.models import Country, DisplacementCountryYear, ViolenceCountryYear
 
 PANEL_COLUMNS = ["iso3", "year", "deaths", "displaced", "risk"]
 
@@ -64,10 +68,6 @@ def cached_panel_from_raw(raw_dir: Path) -> pd.DataFrame:
 
 def panel_from_session(session) -> pd.DataFrame:
     """The same panel from the imported tables (no forecast risk unless the raw file is read)."""
-    from sqlalchemy import select
-
-    from forewarn.store.models import Country, DisplacementCountryYear, ViolenceCountryYear
-
     v = session.execute(select(Country.iso3, ViolenceCountryYear.year,
                                ViolenceCountryYear.state_based_deaths,
                                ViolenceCountryYear.non_state_deaths,
@@ -150,8 +150,6 @@ def outcomes_for(panel: pd.DataFrame, iso3: str, on: date, rules: dict | None = 
 
 def store_outcomes(session, measure, panel: pd.DataFrame) -> int:
     """(Re)compute and store what followed one measure; returns how many rows."""
-    from forewarn.respond.models import RespondOutcome
-
     measure.outcomes.clear()
     session.flush()
     found = outcomes_for(panel, measure.situation.country.iso3, measure.date)
@@ -162,8 +160,6 @@ def store_outcomes(session, measure, panel: pd.DataFrame) -> int:
 
 def refresh_outcomes(session, panel: pd.DataFrame) -> int:
     """Recompute and store the outcomes of every recorded measure; returns how many rows."""
-    from forewarn.respond.store import measures
-
     return sum(store_outcomes(session, m, panel) for m in measures(session))
 
 

@@ -14,6 +14,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from forewarn.catalog.validation import fail, validate
+from forewarn.data import countries
 from forewarn.respond.catalog import (
     PHASES,
     STATE_ROLES,
@@ -375,7 +376,6 @@ def _council_route(p: SituationProfile) -> dict:
     if seat:
         # Charter Art. 27(3): a party to a dispute abstains on Chapter VI decisions (and Art.
         # 52(3)); it votes, and as a permanent member may veto, under Chapter VII.
-        from forewarn.data import countries
 
         known = countries.get(p.iso3) if p.iso3 else None
         who = known.name if known else (p.iso3 or "The state")

@@ -10,18 +10,27 @@ inferred is marked in `profile.inferred` with how it was inferred.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import lru_cache
 from pathlib import Path
 
 import pandas as pd
+from sqlalchemy import inspect, select
+from sqlalchemy.orm import Session
 
+from forewarn.assess import service
 from forewarn.data import countries, readers
+from forewarn.forecast import risk_change, risk_history
+from forewarn.monitor.models import MonitorAlert
 from forewarn.respond.catalog import load_partners
 from forewarn.respond.facts import planner_facts
 from forewarn.respond.planner import SituationProfile, load_rules
-from forewarn.respond.store import GA_DEBATE_RULE_FROM
+from forewarn.respond.store import GA_DEBATE_RULE_FROM, vetoes_for_country
 from forewarn.respond.treaties import treaty_status
 from forewarn.respond.vetoes import VETO_FILE, Veto, veto_record, vetoes_from
+from forewarn.security import principal_of
+from forewarn.settings import get_settings
+from forewarn.store.models import Country, MassKillingEpisode, ViolenceCountryYear
 
 EWP_CITATION = "Early Warning Project (USHMM), 2025 Statistical Risk Assessment"
 UCDP_CITATION = "UCDP Country-Year Dataset on Organized Violence v25.1"
@@ -96,10 +105,6 @@ def _episode_facts(f: CountryFacts, ep: pd.DataFrame, iso3: str, aftermath_years
 def facts_from_session(session, iso3: str, raw_dir: Path | None,
                        aftermath_years: int = 3) -> CountryFacts:
     """Deaths and episodes from the imported tables; the forecast from raw files if present."""
-    from sqlalchemy import select
-
-    from forewarn.store.models import Country, MassKillingEpisode, ViolenceCountryYear
-
     f = facts_from_raw(raw_dir, iso3, aftermath_years) if raw_dir else CountryFacts()
     stored = stored_forecast(session, iso3)
     if stored is not None:  # Forewarn's own forecast wins over the EWP file
@@ -128,8 +133,6 @@ def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | Non
     citation), or None when no forecast run is stored for it. Both figures come from
     forewarn.forecast.risk_change, the one change figure the country page's headline and the
     home page's movers show, so the planner's trend cannot disagree with them."""
-    from forewarn.forecast import risk_change, risk_history
-
     change = risk_change(session, iso3)
     if change is None or change["risk"] is None:
         return None
@@ -143,16 +146,12 @@ def stored_forecast(session, iso3: str) -> tuple[float, float | None, str] | Non
 
 def forecast_change(session, iso3: str) -> dict | None:
     """The forecast's change figure for ISO3 (forewarn.forecast.risk_change), or None."""
-    from forewarn.forecast import risk_change
-
     return risk_change(session, iso3) if session is not None else None
 
 
 def published_foa(session, iso3: str) -> tuple[dict[str, int], str] | None:
     """Risk-factor levels (RF id -> 0 absent / 1 present / 2 serious) from the country's latest
     published assessment that the session's principal may read, with its citation."""
-    from forewarn.assess import service
-
     published = service.latest_published_profile(session, iso3)
     return None if published is None else (published.points, published.citation())
 
@@ -162,14 +161,6 @@ def monitor_alerts(session, iso3: str, days: int, today=None) -> list[dict]:
     DAYS days, newest first: [{day, signal, count, expected, status}]. Monitoring is internal
     (as on the country page and the situation profile): a reader who may not read internal
     material gets none, not even a count."""
-    from datetime import date, timedelta
-
-    from sqlalchemy import inspect, select
-
-    from forewarn.monitor.models import MonitorAlert
-    from forewarn.security import principal_of
-    from forewarn.store.models import Country
-
     principal = principal_of(session)
     if principal is None or not principal.can("read:internal"):
         return []
@@ -232,8 +223,6 @@ def _trend(f: CountryFacts, rules: dict) -> str | None:
 
 def recorded_vetoes(session, iso3: str) -> list[Veto]:
     """Vetoes recorded in Forewarn (respond_veto) for the country's situations."""
-    from forewarn.respond.store import vetoes_for_country
-
     return vetoes_for_country(session, iso3)
 
 
@@ -275,8 +264,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
                         state_role: str | None = None, foa: dict[str, int] | None = None,
                         raw_dir: Path | None = None) -> SituationProfile:
     """The planner profile for ISO3 from what exists (see module docstring)."""
-    from sqlalchemy.orm import Session
-
     iso3 = iso3.upper()
     rules = load_rules()
     inf = rules["inference"]
@@ -284,8 +271,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     if session is None:
         raw_dir = Path(source)
     elif raw_dir is None:
-        from forewarn.settings import get_settings
-
         raw_dir = get_settings().raw_dir
     raw_dir = Path(raw_dir) if raw_dir else None
     f = (facts_from_session(session, iso3, raw_dir, inf["aftermath_years"]) if session
@@ -327,7 +312,6 @@ def profile_for_country(source, iso3: str, phase: str | None = None,
     vetoes = vetoes_from(raw_dir) if raw_dir and (raw_dir / VETO_FILE).exists() else None
     history = []
     if vetoes is None and session is not None:  # no file here: the history `setup` imported
-        from forewarn.respond.store import vetoes_for_country
 
         history = vetoes_for_country(session, iso3, imported=True)
     veto_likely, veto_reasons, veto_cast = None, [], False

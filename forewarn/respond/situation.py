@@ -9,6 +9,7 @@ the options page, the brief and the dossier read the same ones.
 
 from __future__ import annotations
 
+from forewarn.evidence.service import derive_profile as derive
 from forewarn.respond import store
 from forewarn.respond.catalog import PHASES, STATE_ROLES, load_court_orders, load_partners
 from forewarn.respond.facts import planner_facts
@@ -113,8 +114,6 @@ def profile_for_situation(session, sit, settings=None, principal=None,
     """The planner's profile for an evidence-register situation: the derived values (with
     the analyst's overrides) over the country's data; PHASE/STATE_ROLE given in a request
     win over both, for a what-if."""
-    from forewarn.evidence.service import derive_profile as derive
-
     derived = derive(session, sit, principal, settings)
     values = derived["values"]
     phase = phase or values["phase"]["value"]

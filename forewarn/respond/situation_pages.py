@@ -6,6 +6,7 @@ from __future__ import annotations
 from fastapi import APIRouter, HTTPException, Query, Request
 from fastapi.responses import Response
 
+from forewarn.evidence.models import Situation
 from forewarn.respond.brief import build_brief, record_issue, situation_options, to_pdf
 from forewarn.respond.catalog import PHASES, STATE_ROLES
 from forewarn.security import principal_of
@@ -17,8 +18,6 @@ TAGS = ["respond"]
 
 
 def _situation(session, situation_id: int):
-    from forewarn.evidence.models import Situation
-
     s = session.get(Situation, situation_id)
     if s is None:
         raise HTTPException(404, f"No situation #{situation_id} (or you may not read it).")

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from forewarn.respond import store
 from forewarn.respond.documented import documented
+from forewarn.respond.outcomes import combinations, panel_from_session
 from forewarn.respond.planner import load_rules
 
 
@@ -46,8 +47,6 @@ def measure_out(m, outcomes_note: str) -> dict:
 def record_data(session) -> dict:
     """Measures with their outcomes, the combinations that preceded de-escalation, and the
     recorded vetoes (the payload of /respond/record and its JSON twin)."""
-    from forewarn.respond.outcomes import combinations, panel_from_session
-
     rows = store.measures(session)
     records = [{"iso3": m.situation.country.iso3, "situation": m.situation.name, "date": m.date,
                 "tool_id": m.tool_id} for m in rows]

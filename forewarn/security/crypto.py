@@ -16,12 +16,15 @@ import stat
 from functools import cache
 from pathlib import Path
 
+from cryptography.exceptions import InvalidTag
 from cryptography.fernet import Fernet, InvalidToken, MultiFernet
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Text, event, inspect
 from sqlalchemy.orm import Mapper, attributes
 from sqlalchemy.types import TypeDecorator
 
 from forewarn.security.principal import ANONYMOUS, Principal
+from forewarn.settings import get_settings
 
 REDACTED = "[redacted]"
 KEY_FILE = "secret.key"
@@ -37,8 +40,6 @@ def configure(settings) -> None:
 
 def _settings():
     if "settings" not in _active:
-        from forewarn.settings import get_settings
-
         _active["settings"] = get_settings()
     return _active["settings"]
 
@@ -158,8 +159,6 @@ def seal_bytes(data: bytes, context: bytes = b"") -> bytes:
     """DATA encrypted with AES-256-GCM under the current key (files at rest, e.g. originals of
     witness media); CONTEXT (e.g. the sha256 the file is stored under) is authenticated too,
     so a sealed file cannot be swapped for another."""
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     nonce = os.urandom(12)
     return SEALED + nonce + AESGCM(derive("sealed-file")).encrypt(nonce, data, context)
 
@@ -170,9 +169,6 @@ def is_sealed(blob: bytes) -> bool:
 
 def open_sealed(blob: bytes, context: bytes = b"") -> bytes:
     """The plain bytes of a sealed file (any configured key may have sealed it)."""
-    from cryptography.exceptions import InvalidTag
-    from cryptography.hazmat.primitives.ciphers.aead import AESGCM
-
     body = blob[len(SEALED):]
     nonce, token = body[:12], body[12:]
     for secret in _secrets():

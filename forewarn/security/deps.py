@@ -11,6 +11,7 @@ the public (e.g. a witness submission form); the authorisation-matrix test enfor
 
 from __future__ import annotations
 
+import secrets
 import threading
 import time
 import zlib
@@ -18,6 +19,9 @@ from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
 
+from forewarn.security import crypto, sequence
+from forewarn.security.accounts import SESSION_COOKIE, resolve
+from forewarn.security.models import RateLimitBucket
 from forewarn.security.principal import SYSTEM, Principal
 from forewarn.security.sensitivity import set_principal
 
@@ -29,7 +33,6 @@ def resolve_request(request: Request) -> Principal:
     cached = getattr(request.state, PRINCIPAL_STATE, None)
     if cached is not None:
         return cached
-    from forewarn.security.accounts import SESSION_COOKIE, resolve
 
     with request.app.state.sessions() as session:
         set_principal(session, SYSTEM)
@@ -110,9 +113,6 @@ class TokenBucket:
             return wait
 
     def _take_shared(self, key: str, sessions) -> float:
-        from forewarn.security import crypto, sequence
-        from forewarn.security.models import RateLimitBucket
-
         hashed = crypto.sign(f"{self.epoch}:{key}", "rate-limit")
         name = self.name[:60] or "default"
         with sessions() as s:
@@ -131,8 +131,6 @@ class TokenBucket:
         return wait
 
     def reset(self) -> None:
-        import secrets
-
         with self._lock:
             self._buckets.clear()
             self.epoch = secrets.token_hex(4)

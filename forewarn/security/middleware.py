@@ -18,12 +18,14 @@ import hashlib
 import hmac
 import re
 import secrets
-from urllib.parse import urlsplit
+from urllib.parse import parse_qs, urlsplit
 
 from fastapi import FastAPI, Request
+from sqlalchemy.exc import DataError
 from starlette.concurrency import run_in_threadpool
 
 from forewarn.security import crypto
+from forewarn.security.accounts import SESSION_COOKIE
 from forewarn.security.deps import resolve_request
 from forewarn.security.sensitivity import AccessDenied
 
@@ -82,8 +84,6 @@ def cross_site(request: Request) -> str | None:
 
 def _session_cookie_set(headers) -> str | None:
     """The new session cookie's value when the response sets (or clears: '') it."""
-    from forewarn.security.accounts import SESSION_COOKIE
-
     prefix = f"{SESSION_COOKIE}=".encode()
     for name, value in headers:
         if name.lower() == b"set-cookie" and value.startswith(prefix):
@@ -130,7 +130,6 @@ async def _submitted_token(request: Request, receive):
     if ctype.startswith("multipart/"):
         found = _MULTIPART_TOKEN.search(body)
         return (found.group(1).decode() if found else None), replay
-    from urllib.parse import parse_qs
 
     values = parse_qs(body.decode("latin-1")).get(CSRF_FIELD)
     return (values[0] if values else None), replay
@@ -149,7 +148,6 @@ class SecurityMiddleware:
             return await _error(request, 404, "Not found.")(scope, receive, send)
         static = path.startswith("/static/")
         principal = None if static else await run_in_threadpool(resolve_request, request)
-        from forewarn.security.accounts import SESSION_COOKIE
 
         cookie = request.cookies.get(CSRF_COOKIE)
         fresh = not csrf_token_valid(cookie, session_binding(request.cookies.get(
@@ -225,7 +223,6 @@ def install(app: FastAPI, error_response) -> None:
     crypto.configure(app.state.settings)
     app.add_middleware(SecurityMiddleware)
     app.add_exception_handler(AccessDenied, _access_denied)
-    from sqlalchemy.exc import DataError
 
     app.add_exception_handler(OverflowError, _out_of_range)
     app.add_exception_handler(DataError, _out_of_range)

@@ -14,6 +14,8 @@ import ipaddress
 import socket
 from urllib.parse import urlsplit
 
+from forewarn.settings import Settings
+
 ALLOW_ENV = "FOREWARN_OUTBOUND_ALLOW"  # settings.outbound_allow
 
 
@@ -24,7 +26,6 @@ class OutboundRefused(ValueError):
 
 def allow_list() -> tuple[set[str], list]:
     hosts, nets = set(), []
-    from forewarn.settings import Settings
 
     # Read afresh (not the cached settings): an administrator's change applies without restart.
     for item in Settings().outbound_allow.split(","):

@@ -61,8 +61,8 @@ def seed_factory(model: type):
 
 def discover() -> None:
     """Import every capability's models and seeds (factories)."""
-    import forewarn
-    from forewarn.store.db import all_models
+    import forewarn  # lazy: test-only
+    from forewarn.store.db import all_models  # lazy: test-only
 
     all_models()
     for _ in forewarn.capability_modules("seeds"):
@@ -71,7 +71,7 @@ def discover() -> None:
 
 def sensitive_models(*bases) -> list[type]:
     if not bases:
-        from forewarn.store.base import Base
+        from forewarn.store.base import Base  # lazy: test-only
 
         bases = (Base,)
     found = {m.class_ for b in bases for m in b.registry.mappers
@@ -139,7 +139,7 @@ def _parent(session, table, level, parents):
 
 
 def _all_mappers():
-    from forewarn.store.base import Base
+    from forewarn.store.base import Base  # lazy: test-only
 
     return list(Base.registry.mappers)
 
@@ -170,8 +170,8 @@ def auto_instance(session, cls, level, mark, parents=None):
 
 
 def seed_country(session):
-    from forewarn.data import countries
-    from forewarn.store.models import Country
+    from forewarn.data import countries  # lazy: test-only
+    from forewarn.store.models import Country  # lazy: test-only
 
     found = session.scalar(select(Country).where(Country.iso3 == "MMR"))
     if found:

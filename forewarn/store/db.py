@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib
 from collections.abc import Iterator
 from contextlib import contextmanager
 from functools import lru_cache
@@ -10,6 +11,8 @@ from pathlib import Path
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.orm import Session, sessionmaker
+
+import forewarn
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -50,7 +53,7 @@ def transaction(engine: Engine) -> Iterator[Session]:
 
 
 def alembic_config(engine: Engine):
-    from alembic.config import Config
+    from alembic.config import Config  # heavy: alembic
 
     cfg = Config()
     cfg.set_main_option("script_location", str(resources.files("forewarn.store") / "migrations"))
@@ -60,17 +63,13 @@ def alembic_config(engine: Engine):
 
 def upgrade(engine: Engine, revision: str = "heads") -> None:
     """Bring the schema up to date: every sub-package's migration branch."""
-    from alembic import command
+    from alembic import command  # heavy: alembic
 
     command.upgrade(alembic_config(engine), revision)
 
 
 def all_models() -> None:
     """Import every module that defines tables, so Base.metadata is complete."""
-    import importlib
-
-    import forewarn
-
     importlib.import_module("forewarn.store.models")
     for _ in forewarn.capability_modules("models"):
         pass  # importing registers the tables

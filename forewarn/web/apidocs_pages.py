@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import lru_cache
 from pathlib import Path
 
+import fastapi_offline
 from fastapi import FastAPI, Request
 from fastapi.openapi.docs import (
     get_redoc_html,
@@ -22,8 +23,6 @@ ASSETS_URL = "/static-apidocs"  # not under /static, which another mount owns
 
 
 def assets_dir() -> Path:
-    import fastapi_offline
-
     return Path(fastapi_offline.__file__).parent / "static"
 
 

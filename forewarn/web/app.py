@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import logging
 from importlib import resources
 
 from fastapi import FastAPI, Request
@@ -62,7 +63,6 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     @app.exception_handler(Exception)
     async def server_error(request: Request, exc: Exception):
         # Never show a stack trace to users; the server log has it.
-        import logging
 
         logging.getLogger("forewarn").exception("unhandled error on %s", request.url.path)
         if wants_json(request, error=True):

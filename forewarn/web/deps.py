@@ -9,6 +9,7 @@ from fastapi import Depends, Request
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session
 
+from forewarn.security.deps import resolve_request
 from forewarn.settings import Settings
 
 
@@ -21,8 +22,6 @@ def get_engine(request: Request) -> Engine:
 
 
 def get_session(request: Request) -> Iterator[Session]:
-    from forewarn.security.deps import resolve_request
-
     with request.app.state.sessions() as session:
         # Every query on this session is filtered to what the caller may read.
         session.info["principal"] = resolve_request(request)

@@ -9,6 +9,7 @@ from __future__ import annotations
 from markupsafe import Markup
 
 from forewarn.web.charts import Series, bar_rows, fmt_count, fmt_pct, line_chart, nice_ticks
+from forewarn.web.country_page import DISPLACEMENT, VIOLENCE
 from forewarn.web.sections import section_template
 
 
@@ -124,8 +125,6 @@ def by_year(rows: list[dict]) -> dict[int, dict]:
 
 
 def install(env) -> None:
-    from forewarn.web.country_page import DISPLACEMENT, VIOLENCE
-
     env.globals.update(by_year=by_year, violence_columns=VIOLENCE,
                        displacement_columns=DISPLACEMENT, risk_figure=risk_figure,
                        trend_figure=trend_figure,

@@ -30,6 +30,7 @@ from itertools import chain
 from sqlalchemy import delete, event, insert, inspect, select, text
 from sqlalchemy.orm import Session
 
+from forewarn.security import SYSTEM, principal_of
 from forewarn.web.models import SearchEntry
 
 log = logging.getLogger("forewarn.web")
@@ -79,8 +80,6 @@ def entry(*, title: str, url: str, body: str = "", sensitivity="public", part: s
 
 # -- writing -----------------------------------------------------------------------------------
 def _system_session(conn) -> Session:
-    from forewarn.security import SYSTEM
-
     s = Session(bind=conn)
     s.info["principal"] = SYSTEM
     s.info["search_indexing"] = True
@@ -139,7 +138,7 @@ def discover() -> None:
     global _discovered
     if not _discovered:
         _discovered = True
-        from forewarn.web import search
+        from forewarn.web import search  # cycle: web.search imports web.fulltext
 
         search.discover()
 
@@ -253,8 +252,6 @@ def _visible(principal, row: SearchEntry) -> bool:
 
 
 def _load(session: Session, ids: list[int]) -> list[SearchEntry]:
-    from forewarn.security import principal_of
-
     if not ids:
         return []
     rows = {r.id: r for r in session.scalars(select(SearchEntry).where(SearchEntry.id.in_(ids)))}
@@ -296,7 +293,7 @@ def find(session: Session, q: str, kinds: list[str], limit: int) -> tuple[list[S
 
 def results(session: Session, q: str, kinds: list[str], limit: int) -> list[dict]:
     """find() as search-page results."""
-    from forewarn.web.search import snippet
+    from forewarn.web.search import snippet  # cycle: web.search imports web.fulltext
 
     rows, fuzzy = find(session, q, kinds, limit)
     return [{"title": r.title, "url": r.url, "snippet": snippet(r.excerpt, q),

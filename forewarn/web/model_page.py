@@ -15,7 +15,15 @@ from sqlalchemy.orm import Session
 
 from forewarn.data import readers
 from forewarn.data.sources import load_sources
-from forewarn.forecast import TOP_SHARE
+from forewarn.forecast import (
+    TOP_SHARE,
+    calibration_table,
+    catch_by_year,
+    read_foos,
+    score_all,
+    top_share_caught,
+    year_cutoffs,
+)
 from forewarn.web import forecast_source as fs
 from forewarn.web.watchlist import SOURCE_LABELS
 
@@ -48,15 +56,6 @@ def _num(v):
 
 @lru_cache(maxsize=2)
 def _ewp_scores(path: str, _mtime: float) -> dict:
-    from forewarn.forecast import (
-        calibration_table,
-        catch_by_year,
-        read_foos,
-        score_all,
-        top_share_caught,
-        year_cutoffs,
-    )
-
     foos = read_foos(Path(path))
     y, p, r = foos["mk_onset"].to_numpy(), foos["risk"].to_numpy(), foos["rank"].to_numpy()
     scores = score_all(y, p, r)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import pkgutil
 from importlib import resources
 from typing import Any
 
@@ -17,16 +18,13 @@ from fastapi.encoders import jsonable_encoder
 from fastapi.responses import HTMLResponse, JSONResponse
 from fastapi.templating import Jinja2Templates
 
+import forewarn
 from forewarn.web import menu
 
 
 def _template_dirs() -> list[str]:
     """forewarn/web/templates first, then each capability's own `templates/` folder, so every
     page can extend base.html and include any capability's partials."""
-    import pkgutil
-
-    import forewarn
-
     dirs = [str(resources.files("forewarn.web") / "templates")]
     for mod in sorted(pkgutil.iter_modules(forewarn.__path__), key=lambda m: m.name):
         folder = resources.files("forewarn") / mod.name / "templates"

@@ -21,6 +21,7 @@ from pathlib import Path
 from sqlalchemy.orm import Session, sessionmaker
 
 import forewarn
+from forewarn.security import SYSTEM
 from forewarn.settings import Settings
 
 log = logging.getLogger("forewarn.scheduler")
@@ -47,8 +48,6 @@ class Scheduler:
     def run_due(self, now: float | None = None) -> list[str]:
         """Run every job whose interval has passed; returns the names run. Tests call this
         directly; the thread calls it in a loop."""
-        from forewarn.security import SYSTEM
-
         now = time.monotonic() if now is None else now
         ran = []
         for job in self.jobs:

@@ -31,7 +31,9 @@ from dataclasses import dataclass
 from sqlalchemy import or_
 from sqlalchemy.orm import Session
 
+import forewarn
 from forewarn.data import countries
+from forewarn.web import fulltext
 
 log = logging.getLogger("forewarn.web")
 MIN_LENGTH, MAX_LENGTH = 2, 200
@@ -64,8 +66,6 @@ def register_search(key: str, title: str, permission: str | None = None, order: 
 
 def discover() -> None:
     """Import every capability's `search.py`, so its providers register."""
-    import forewarn
-
     for _ in forewarn.capability_modules("search"):
         pass  # importing registers the providers
 
@@ -112,8 +112,6 @@ def search_all(session: Session, principal, q: str, limit: int) -> list[dict]:
 
 @register_search("countries", "Countries", order=10)
 def _countries(session: Session, q: str, limit: int) -> list[dict]:
-    from forewarn.web import fulltext
-
     needle = fulltext.fold(q)
     words = needle.split()
     found = []

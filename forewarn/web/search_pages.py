@@ -7,6 +7,8 @@ from typing import Any
 
 from fastapi import APIRouter, HTTPException, Query, Request
 
+from forewarn.security import principal_of
+from forewarn.web import fulltext
 from forewarn.web.deps import SessionDep
 from forewarn.web.render import twin
 from forewarn.web.search import MAX_LENGTH, MIN_LENGTH, search_all
@@ -25,12 +27,9 @@ def search_page(request: Request, session: SessionDep,
     q = " ".join(q.split())
     if q and len(q) < MIN_LENGTH:
         raise HTTPException(422, f"q: at least {MIN_LENGTH} characters, please")
-    from forewarn.security import principal_of
 
     principal = principal_of(session)
     if q:
-        from forewarn.web import fulltext
-
         fulltext.ensure_built(session)
     groups = search_all(session, principal, q, limit) if q else []
     return {"q": q, "limit": limit, "groups": groups,

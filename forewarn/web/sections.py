@@ -34,6 +34,8 @@ from typing import Any
 from sqlalchemy import event
 from sqlalchemy.orm import Session
 
+import forewarn
+from forewarn.security import principal_of
 from forewarn.web.forecast_source import dependent_cache
 
 log = logging.getLogger("forewarn.web")
@@ -60,8 +62,6 @@ def _forget_rolled_back_write(session) -> None:
 
 
 def _is_anonymous(session: Session) -> bool:
-    from forewarn.security import principal_of
-
     principal = principal_of(session)
     return not principal.is_authenticated and principal.via == "anonymous"
 
@@ -99,16 +99,12 @@ def discover() -> None:
     """Import every capability's `country.py` (in forewarn.CAPABILITIES order), whose
     `register_country_section` calls add its sections; the app factory calls this. Sections
     registered in a capability's `web.py` are added when the factory includes its router."""
-    import forewarn
-
     for _ in forewarn.capability_modules("country"):
         pass
 
 
 def build_sections(session: Session, country: dict) -> list[dict]:
     """Every registered section for one country, in order, ready for template and JSON."""
-    from forewarn.security import principal_of
-
     out = []
     anonymous = _is_anonymous(session)
     principal = principal_of(session)
