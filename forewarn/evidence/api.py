@@ -205,7 +205,6 @@ def api_incidents(session: SessionDep, principal: CurrentPrincipal, country: str
     """Incidents you may read, newest first (LIMIT at most 1000)."""
     q = select(Incident).order_by(Incident.date_start.desc(), Incident.id.desc())
     if country:
-
         q = q.join(Incident.country).where(Country.iso3 == country.upper())
     rows = session.scalars(q.limit(min(max(limit, 1), 1000)).offset(max(offset, 0)))
     return {"incidents": [incident_dict(i, principal) for i in rows]}

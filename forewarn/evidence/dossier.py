@@ -247,7 +247,6 @@ def build(session: Session, sit: Situation, principal=None, settings=None,
     the response planner) default to the process settings."""
     principal = principal or ANONYMOUS
     if settings is None:
-
         settings = get_settings()
     v = vocabulary()
     withheld = {"findings": 0, "incidents": 0, "uncited_incidents": []}

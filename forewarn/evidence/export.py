@@ -124,6 +124,6 @@ def _no_fetch(url: str, *args, **kwargs):
 
 
 def to_pdf(d: dict) -> bytes:
-    import weasyprint
+    import weasyprint  # heavy: weasyprint, only for a PDF export
 
     return weasyprint.HTML(string=to_print_html(d), url_fetcher=_no_fetch).write_pdf()

@@ -26,8 +26,6 @@ from forewarn.evidence.incidents import IncidentError
 from forewarn.evidence.legal import latest_decisions, propose
 from forewarn.evidence.models import Incident, ProfileOverride, Situation
 from forewarn.monitor.models import MonitorAlert
-from forewarn.respond import service as rp
-from forewarn.respond.service import court_orders, load_rules
 from forewarn.store.models import Country
 
 log = logging.getLogger("forewarn.evidence")
@@ -222,14 +220,16 @@ def country_facts(session: Session, iso3: str, settings=None, principal=None) ->
     """What the country's other capabilities say (forecast, episodes, assessment, monitor
     alerts, court orders), each read through its own interface; empty when unavailable."""
     out: dict = {}
-    try:
+    # cycle: respond.service → respond.situation → evidence.service → this module
+    from forewarn.respond import service as rp  # cycle: see above
 
-        rules = load_rules()
+    try:
+        rules = rp.load_rules()
         raw = getattr(settings, "raw_dir", None)
         f = rp.facts_from_session(session, iso3, raw if raw and Path(raw).exists() else None,
                                   rules["inference"]["aftermath_years"])
 
-        out["court_orders"] = court_orders()
+        out["court_orders"] = rp.court_orders()
         out["ongoing_episodes"] = (f.ongoing_state_led or []) + (f.ongoing_non_state_led or [])
         out["state_based_deaths"], out["last_year"] = f.state_based_deaths, f.last_year
         out["armed_conflict_min_deaths"] = rules["inference"]["armed_conflict_min_deaths"]
@@ -244,7 +244,6 @@ def country_facts(session: Session, iso3: str, settings=None, principal=None) ->
     if principal is None or not principal.can("read:internal"):
         return out  # monitoring is internal (as on the country page): not even counts
     try:
-
         days = situation_rules()["phase"]["monitor_alert_days"]
         cid = session.scalar(select(Country.id).where(Country.iso3 == iso3))
         since = date.today() - timedelta(days=days)

@@ -88,11 +88,9 @@ def _animated_gif(im) -> bytes:
 
 
 def _pdf(filename: str, data: bytes) -> Stripped:
-    try:
-        from pypdf import PdfReader, PdfWriter
-        from pypdf.generic import NameObject
-    except ImportError:  # pragma: no cover - pypdf is a dependency
-        return Stripped(data, False, "pypdf is not installed; PDF metadata not removed")
+    from pypdf import PdfReader, PdfWriter  # heavy: pypdf, only for PDF attachments
+    from pypdf.generic import NameObject  # heavy: as above
+
     try:
         reader = PdfReader(io.BytesIO(data))
         writer = PdfWriter(clone_from=reader)

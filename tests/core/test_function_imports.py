@@ -16,28 +16,9 @@ import forewarn
 ROOT = Path(forewarn.__file__).resolve().parent
 TAGS = ("# cycle:", "# heavy:", "# optional:", "# lazy:")
 
-# Files that may still hold unannotated function-level imports: forewarn/evidence and
-# forewarn/reports are still to be annotated (issue 18, item 8). The test fails for an entry
-# that no longer needs listing, so the set only shrinks.
-PENDING = {
-    "evidence/api.py",
-    "evidence/dossier.py",
-    "evidence/export.py",
-    "evidence/fetch.py",
-    "evidence/hooks.py",
-    "evidence/incidents.py",
-    "evidence/pages.py",
-    "evidence/profile.py",
-    "evidence/sources.py",
-    "reports/challenge.py",
-    "reports/channels.py",
-    "reports/email_intake.py",
-    "reports/media.py",
-    "reports/models.py",
-    "reports/protection.py",
-    "reports/similar.py",
-    "reports/strip.py",
-}
+# Files that may still hold unannotated function-level imports (none left); the test fails
+# for an entry that no longer needs listing, so the set only shrinks.
+PENDING: set[str] = set()
 
 
 def unannotated(path: Path) -> list[tuple[int, str]]:
