@@ -11,7 +11,9 @@ from pydantic import ConfigDict, Field, StrictBool, StrictInt, model_validator
 from forewarn.catalog.validation import Shape, Text
 
 FACTOR_IDS = tuple(f"RF{n}" for n in range(1, 15))
-CONFIDENCE = ("high", "medium", "low")
+# The order of ratings.CONFIDENCES: typing caches equal Literals, so another order here would
+# reorder the enum in the OpenAPI schema of the ratings API.
+CONFIDENCE = ("low", "medium", "high")
 IndicatorId = Annotated[str, Field(strict=True, pattern=r"^RF\d{1,2}\.\d{1,2}$")]
 LABELS = {"risk_factors": "risk factor", "indicators": "indicator"}
 

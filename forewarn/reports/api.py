@@ -21,7 +21,7 @@ from forewarn.reports.schemas import ReportAccepted, ReportIn
 from forewarn.reports.submit import read_uploads, save
 from forewarn.security.deps import CurrentPrincipal
 
-router = APIRouter(tags=["reports"])
+router = APIRouter()  # tagged "reports" where web.py includes it
 
 
 class ApiReportIn(ReportIn):

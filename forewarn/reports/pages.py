@@ -28,7 +28,7 @@ from forewarn.security.deps import CurrentPrincipal
 from forewarn.store.models import Country
 from forewarn.web.render import templates
 
-router = APIRouter(tags=["reports"])
+router = APIRouter()  # tagged "reports" where web.py includes it
 ACCEPT = ("image/*,audio/*,video/*,.pdf,.docx,.xlsx,.pptx,.odt,.ods,.txt,.mp3,.m4a,.wav,.ogg,"
           ".amr,.mp4,.mov,.3gp,.webm")
 # Why each field was refused, in words a reporter understands (gettext message ids).

@@ -3,7 +3,10 @@ forewarn.catalog.validation: the shipped files load, and a broken one is refused
 CatalogError naming the file, the entry and the field."""
 
 import copy
+import subprocess
+import sys
 from importlib import resources
+from pathlib import Path
 
 import pytest
 import yaml
@@ -95,3 +98,21 @@ def test_profile_rule_names_every_crime_view_and_a_bad_minimum_is_refused():
     with pytest.raises(CatalogError, match=r"^profile_rule.yaml: top level, field "
                                            r"'minimum_coverage.genocide.required\[2\]'"):
         validate(ProfileRuleIn, data, "profile_rule.yaml")
+
+
+def test_the_catalogue_shapes_leave_the_ratings_api_schema_as_it_was(tmp_path):
+    # typing caches equal Literals whatever their order: loaded first, the catalogue's
+    # confidence Literal once reordered the enum of the ratings API's published schema.
+    # A fresh process imports in the app's order (this one's order depends on the tests run).
+    code = ("import sys\n"
+            "from forewarn.settings import Settings\n"
+            "from forewarn.web.app import create_app\n"
+            "from forewarn.assess.ratings import CONFIDENCES\n"
+            "app = create_app(Settings(data_dir=sys.argv[1], "
+            "database_url='sqlite:///' + sys.argv[1] + '/f.db'))\n"
+            "rating = app.openapi()['components']['schemas']['Rating']\n"
+            "enum = rating['properties']['confidence']['anyOf'][0]['enum']\n"
+            "assert tuple(enum) == CONFIDENCES, enum\n")
+    done = subprocess.run([sys.executable, "-c", code, str(tmp_path)], capture_output=True,
+                          text=True, cwd=Path(__file__).resolve().parents[2])
+    assert done.returncode == 0, done.stderr
