@@ -42,7 +42,7 @@ def _factor(data, n=0):
     (lambda d: _factor(d)["indicators"][0].update(confirmed=False, confidence=None),
      "indicator 'RF1.1', field 'confidence'", "unconfirmed indicators need confidence"),
     (lambda d: _factor(d)["indicators"][0].update(confidence="certain"),
-     "indicator 'RF1.1', field 'confidence'", "'high', 'medium' or 'low'"),
+     "indicator 'RF1.1', field 'confidence'", "'low', 'medium' or 'high'"),
     (lambda d: _factor(d, 1).update(id="RF1"), "RF1: listed twice", ""),          # duplicate
     (lambda d: (_factor(d)["indicators"].append(dict(_factor(d, 1)["indicators"][0])),
                 _factor(d).pop("indicator_count")), "does not belong to RF1", ""),  # dangling

@@ -72,10 +72,14 @@ def test_the_app_stops_its_scheduler_at_shutdown(tmp_path):
     # gone, and kept the lock another worker needed.
     app = create_app(Settings(data_dir=tmp_path, database_url=f"sqlite:///{tmp_path / 'f.db'}",
                               scheduler=True))
+    # Other tests' apps may have left their own scheduler threads: watch only this app's.
+    before = set(threading.enumerate())
     with TestClient(app):
         assert app.state.scheduler is not None
         assert sched._hold_lock(tmp_path / "scheduler.lock") is None  # held by the app
-    threads = [t for t in threading.enumerate() if t.name == "forewarn-scheduler"]
+        threads = [t for t in set(threading.enumerate()) - before
+                   if t.name == "forewarn-scheduler"]
+    assert len(threads) == 1
     for t in threads:
         t.join(timeout=10)
     assert not any(t.is_alive() for t in threads)
