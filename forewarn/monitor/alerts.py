@@ -30,7 +30,7 @@ from sqlalchemy import Engine, func, select
 
 from forewarn.data import countries
 from forewarn.monitor import notify, spike
-from forewarn.monitor.catalog_shapes import cameo_signal_file
+from forewarn.monitor.catalog_shapes import cameo_signal_file, starter_alert_rules
 from forewarn.monitor.models import (
     MonitorAlert,
     MonitorAlertRule,
@@ -40,7 +40,7 @@ from forewarn.monitor.models import (
 )
 from forewarn.monitor.signals import SCORE_SIGNALS, compute, series
 from forewarn.monitor.store import update_audited
-from forewarn.security.audit import record
+from forewarn.security.audit import AuditEntry, record
 from forewarn.security.outbound import OutboundRefused, check_url
 from forewarn.settings import get_settings
 from forewarn.store.db import transaction
@@ -126,6 +126,19 @@ def create_rule(engine: Engine, name: str, signal: str, countries_: list[str] | 
         record(s, created_by or "system", "monitor.rule.create", "monitor_alert_rule", rule.id,
                after=rule)
         return rule.id
+
+
+def install_starter_rules(engine: Engine) -> list[int]:
+    """The catalogue's starter rules (forewarn/catalog/monitor_alert_rules.yaml), created once
+    per database: nothing is created where any rule was ever created (the audit log says), so
+    rules an admin changed or deleted are never brought back. Returns the new rules' ids."""
+    with transaction(engine) as s:
+        if s.scalar(select(AuditEntry.id).where(AuditEntry.action == "monitor.rule.create")
+                    .limit(1)) is not None:
+            return []
+    return [create_rule(engine, r["name"], r["signal"], mode=r["mode"],
+                        threshold=r["threshold"], min_count=r["min_count"], created_by="setup")
+            for r in starter_alert_rules()["rules"]]
 
 
 def update_rule(engine: Engine, rule_id: int, by: str = "", **changes) -> MonitorAlertRule:

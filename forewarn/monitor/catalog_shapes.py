@@ -16,6 +16,7 @@ from forewarn.catalog.validation import Shape, Text, validate
 CUES = "monitor_risk_factor_cues.yaml"
 CAMEO = "monitor_cameo_signals.yaml"
 COUNTRY_TERMS = "monitor_country_terms.yaml"
+ALERT_RULES = "monitor_alert_rules.yaml"
 
 FactorId = Annotated[str, Field(strict=True, pattern=r"^RF([1-9]|1[0-4])$")]
 IndicatorId = Annotated[str, Field(strict=True, pattern=r"^RF([1-9]|1[0-4])\.\d{1,2}$")]
@@ -47,6 +48,19 @@ class CountryTermsIn(RootModel[dict[Iso3, list[Text]]]):
     pass
 
 
+class StarterRuleIn(Shape):
+    name: Text
+    signal: Text
+    mode: Annotated[str, Field(strict=True, pattern=r"^(spike|threshold)$")]
+    threshold: Annotated[float, Field(gt=0)]
+    min_count: Annotated[int, Field(ge=1)]
+    indicators: Annotated[list[IndicatorId], Field(min_length=1)]
+
+
+class StarterRulesIn(Shape):
+    rules: Annotated[list[StarterRuleIn], Field(min_length=1)]
+
+
 def _read(name: str, model: type[BaseModel]) -> dict:
     data = yaml.safe_load(resources.files("forewarn.catalog").joinpath(name).read_text("utf-8"))
     validate(model, data, name)
@@ -66,3 +80,8 @@ def cameo_signal_file() -> dict:
 @lru_cache(maxsize=1)
 def country_terms() -> dict:
     return _read(COUNTRY_TERMS, CountryTermsIn)
+
+
+@lru_cache(maxsize=1)
+def starter_alert_rules() -> dict:
+    return _read(ALERT_RULES, StarterRulesIn)

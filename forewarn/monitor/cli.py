@@ -369,6 +369,13 @@ def setup(con: Console) -> None:
     from forewarn.monitor.datasets import FILES
     from forewarn.monitor.model import versions
 
+    from forewarn.monitor.alerts import install_starter_rules
+
+    rules = install_starter_rules(_engine())
+    if rules:
+        con.print(f"monitor: {len(rules)} starter alert rules created (incitement, "
+                  "dehumanising language, intent to destroy, hate speech; edit them at "
+                  "/monitor/rules)")
     root = model_root()
     if versions(root):
         con.print(f"monitor: classifier {versions(root)[-1]} present")

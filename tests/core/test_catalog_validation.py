@@ -145,6 +145,12 @@ def test_forecast_and_monitor_catalogues_validate_and_a_broken_entry_is_named():
     assert len(risk_factors()) > 50
     assert monitor.risk_factor_cues()["indicators"] and monitor.cameo_signal_file()["signals"]
     assert len(monitor.country_terms()) > 100
+    assert len(monitor.starter_alert_rules()["rules"]) >= 4
+    rule = {"name": "x", "signal": "incitement", "mode": "spike", "threshold": 0.01,
+            "min_count": 3, "indicators": ["RF10"]}
+    with pytest.raises(CatalogError, match=r"^monitor_alert_rules.yaml: rules #1, field "
+                                           r"'indicators\[0\]'.*\(got 'RF10'\)"):
+        validate(monitor.StarterRulesIn, {"rules": [rule]}, monitor.ALERT_RULES)
     bad = {**risk_factors(), "x": {"label": "X", "file": "ewp", "risk_factor": "RF2",
                                    "indicator": "RF3.1"}}
     with pytest.raises(CatalogError, match=r"^predictor_risk_factors.yaml: top level, field "

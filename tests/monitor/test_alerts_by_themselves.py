@@ -201,3 +201,30 @@ def test_cli_lists_alerts_with_country_codes_and_refuses_unknown_signals(engine,
         assert runner.invoke(app, ["monitor", "rule-delete", "1"]).exit_code == 0
     finally:
         get_settings.cache_clear()
+
+
+def test_the_starter_rules_alert_a_first_burst_with_nobody_writing_a_rule(engine):
+    """A fresh database with only the catalogue's starter rules: four documents with an intent
+    to destroy, stored into a country never seen before, raise an alert as they are stored.
+    Every starter rule names a known signal and real Framework indicators."""
+    from importlib import resources
+
+    import yaml
+
+    from forewarn.monitor.catalog_shapes import starter_alert_rules
+
+    framework = yaml.safe_load(resources.files("forewarn.catalog").joinpath(
+        "framework_of_analysis.yaml").read_text("utf-8"))
+    known = {i["id"] for rf in framework["risk_factors"] for i in rf["indicators"]}
+    for r in starter_alert_rules()["rules"]:
+        assert alerts.normalise_signal(r["signal"]) in alerts.known_signals(), r["name"]
+        assert set(r["indicators"]) <= known, r["name"]
+    assert len(alerts.install_starter_rules(engine)) == len(starter_alert_rules()["rules"])
+    today = datetime.now(UTC).replace(hour=9)
+    docs = [RawDocument(text=text, source_kind="api", source="wire", title=f"Attack {k}",
+                        published_at=today, country_iso3="CAF")
+            for k, text in enumerate(VIOLENT)]
+    report = store.settle(engine, store.store_documents(engine, docs, None))
+    assert len(report.alerts) >= 1
+    fired = {a.rule_name for a in alerts.inbox(engine)}
+    assert "Expressions of intent to destroy (RF10)" in fired

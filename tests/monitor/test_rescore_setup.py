@@ -38,8 +38,14 @@ def test_rescore_scores_only_unscored_documents(engine, small_model):
 
 @pytest.fixture
 def data_dir(tmp_path, monkeypatch):
+    """A data directory with a migrated database, as `forewarn setup` finds it after `db init`."""
+    from forewarn.store.db import make_engine, upgrade
+
     monkeypatch.setenv("FOREWARN_DATA_DIR", str(tmp_path))
     get_settings.cache_clear()
+    engine = make_engine(get_settings().db_url)
+    upgrade(engine)
+    engine.dispose()
     yield tmp_path
     get_settings.cache_clear()
 
@@ -91,3 +97,24 @@ def test_web_app_picks_up_a_model_trained_after_it_started(small_model_root, tmp
     model = _model(str(root))
     assert model is not None and model.meta["version"] == "vtest"
     assert _model(str(root)) is model  # loaded once, then reused
+
+
+def test_setup_creates_the_starter_alert_rules_once_per_database(data_dir):
+    """A fresh database watches incitement, dehumanisation, intent to destroy and hate speech
+    from the first run; a second setup adds nothing, and rules an admin deleted stay deleted."""
+    from forewarn.monitor import alerts
+    from forewarn.monitor.catalog_shapes import starter_alert_rules
+    from forewarn.store.db import engine_for
+
+    said = _setup_says(data_dir)
+    assert "4 starter alert rules created" in said
+    engine = engine_for(get_settings().db_url)
+    rules = alerts.rules(engine)
+    assert sorted(r.signal for r in rules) == ["dehumanising", "hateful", "incitement", "rf:RF10"]
+    assert {r.name for r in rules} == {r["name"] for r in starter_alert_rules()["rules"]}
+    assert "starter alert rules" not in _setup_says(data_dir)
+    assert len(alerts.rules(engine)) == 4
+    for r in rules:
+        alerts.delete_rule(engine, r.id, by="admin")
+    assert "starter alert rules" not in _setup_says(data_dir)
+    assert alerts.rules(engine) == []
