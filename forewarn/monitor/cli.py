@@ -366,10 +366,9 @@ def setup(con: Console) -> None:
     import subprocess
     import sys
 
+    from forewarn.monitor.alerts import install_starter_rules
     from forewarn.monitor.datasets import FILES
     from forewarn.monitor.model import versions
-
-    from forewarn.monitor.alerts import install_starter_rules
 
     rules = install_starter_rules(_engine())
     if rules:
