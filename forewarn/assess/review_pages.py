@@ -16,7 +16,7 @@ from forewarn.assess.catalog import load_framework
 from forewarn.assess.models import Assessment, AssessmentVersion
 from forewarn.assess.views import WORKFLOW_ERRORS, assessment_dict, http_error
 from forewarn.security.deps import CurrentPrincipal, require
-from forewarn.web.deps import SessionDep, SettingsDep
+from forewarn.web.deps import SessionDep, SettingsDep, request_session
 from forewarn.web.menu import COUNTS
 from forewarn.web.render import templates, twin
 
@@ -28,8 +28,7 @@ def queue_count(request: Request) -> int:
     principal = getattr(request.state, "principal", None)
     if principal is None or not principal.can("review"):
         return 0
-    with request.app.state.sessions() as session:
-        session.info["principal"] = principal
+    with request_session(request) as session:
         return session.scalar(select(func.count(Assessment.id)).where(
             Assessment.status == "in_review")) or 0
 
@@ -39,8 +38,7 @@ def returned_count(request: Request) -> int:
     principal = getattr(request.state, "principal", None)
     if principal is None or principal.user_id is None or not principal.can("create"):
         return 0
-    with request.app.state.sessions() as session:
-        session.info["principal"] = principal
+    with request_session(request) as session:
         return session.scalar(
             select(func.count(Assessment.id)).join(AssessmentVersion, (
                 AssessmentVersion.assessment_id == Assessment.id) & (

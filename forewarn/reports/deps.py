@@ -4,16 +4,14 @@ or administer."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, Request
-from sqlalchemy.orm import Session
 
 from forewarn.reports import custom_form
 from forewarn.reports.config import get_report_settings
 from forewarn.reports.i18n import negotiate
-from forewarn.security import Principal, set_principal
+from forewarn.security import Principal
 from forewarn.security.deps import (
     LIMITERS,
     CurrentPrincipal,
@@ -23,6 +21,7 @@ from forewarn.security.deps import (
     require_login,
     shared_sessions,
 )
+from forewarn.web.deps import SessionDep
 
 RATE_LIMIT = "reports-submit"
 
@@ -69,12 +68,8 @@ def deployment_form(request: Request) -> custom_form.FormConfig:
     return custom_form.load(request.app.state.settings.data_dir)
 
 
-def principal_session(request: Request, principal: CurrentPrincipal) -> Iterator[Session]:
-    with request.app.state.sessions() as session:
-        set_principal(session, principal)
-        yield session
-
-
-ReportSession = Annotated[Session, Depends(principal_session)]
+# The web layer's request session: filtered by the reader's clearance, and the one session
+# the menu and page fragments read through (forewarn.web.deps.request_session).
+ReportSession = SessionDep
 Reader = Annotated[Principal, Depends(require_login)]
 Admin = Annotated[Principal, Depends(require("manage:users"))]

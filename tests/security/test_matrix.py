@@ -163,6 +163,39 @@ def test_nobody_reads_above_their_clearance(world):
     assert not problems, "\n".join(problems[:50])
 
 
+def test_no_request_holds_two_database_connections_at_once(world):
+    """Each request reads through one connection. A second one taken while the first is held
+    (the menu's review badges once opened their own session while the page rendered)
+    deadlocks the pool as soon as as many requests run at once as it has connections: 20
+    signed-in clients waited out its 30 s timeout on /countries/SDN."""
+    from sqlalchemy import event
+
+    engine = world["app"].state.engine
+    held, peak, current = [0], {}, [""]
+
+    def checkout(*_):
+        held[0] += 1
+        peak[current[0]] = max(peak.get(current[0], 0), held[0])
+
+    def checkin(*_):
+        held[0] -= 1
+
+    event.listen(engine, "checkout", checkout)
+    event.listen(engine, "checkin", checkin)
+    try:
+        for name in ("admin", "analyst", "anonymous"):
+            for route in app_routes(world["app"]):
+                if "GET" in route.methods:
+                    for url in urls_for(route, world["objects"]):
+                        current[0] = f"{name} GET {url}"
+                        world["clients"][name].get(url, headers={"accept": "*/*"})
+    finally:
+        event.remove(engine, "checkout", checkout)
+        event.remove(engine, "checkin", checkin)
+    assert len(peak) > 100
+    assert not [k for k, n in peak.items() if n > 1], sorted(k for k, n in peak.items() if n > 1)
+
+
 def test_the_check_sees_what_cleared_readers_may_see(world):
     """Positive control: markers do reach cleared readers, so their absence above means
     filtering, not a blind test."""
