@@ -18,7 +18,9 @@ def country_response(session, country: dict) -> dict:
     return options_summary(session, settings, country["iso3"])
 
 
-@register_country_section("facts", "Reference facts", "respond/facts_section.html", order=410)
+# Reads the registry and findings through the filtered session, never who is asking.
+@register_country_section("facts", "Reference facts", "respond/facts_section.html", order=410,
+                          class_cache=True)
 def country_facts(session, country: dict) -> dict:
     """Council vetoes, ICC, ICJ, sanctions, memberships and treaty facts in force for the
     country, with findings that contradict a shipped fact flagged."""

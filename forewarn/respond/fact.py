@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import asdict, dataclass, field
+from functools import cached_property
 
 # What the registry holds, with the label the pages show.
 KINDS = {
@@ -46,7 +47,7 @@ class Fact:
     superseded_by: int | None = None   # a shipped fact replaced by this correction's id
     flags: tuple[str, ...] = field(default_factory=tuple)
 
-    @property
+    @cached_property  # read several times per fact whenever the registry is resolved
     def key(self) -> tuple[str, str, str]:
         """Facts with the same key are about the same thing (a correction replaces, a finding
         is compared with, the shipped fact of the same key)."""

@@ -142,6 +142,11 @@ def _case_number(text: str) -> str | None:
 
 def court_facts() -> list[Fact]:
     """Court orders (with compliance) and the ICJ cases they belong to."""
+    return list(_court_facts())
+
+
+@lru_cache(maxsize=1)  # a packaged file: read once (every facts_for call needs it)
+def _court_facts() -> tuple[Fact, ...]:
     as_of = str(read_yaml(catalog_path("court_orders.yaml")).get("as_of", ""))
     out = []
     for o in load_court_orders():
@@ -158,7 +163,7 @@ def court_facts() -> list[Fact]:
                                     subject=f"ICJ General List {number}", date=None,
                                     status=f"pending, {role}", citation=o["source"],
                                     as_of=as_of, source="shipped", summary=o["case"]))
-    return out
+    return tuple(out)
 
 
 @lru_cache

@@ -25,6 +25,7 @@ import re
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
+from functools import lru_cache
 from itertools import chain
 
 from sqlalchemy import delete, event, insert, inspect, select, text
@@ -42,7 +43,12 @@ EXCERPT = 2000
 
 def fold(value: object) -> str:
     """Lower case, accents removed, words only: 'Côte d’Ivoire' → 'cote d ivoire'."""
-    raw = unicodedata.normalize("NFKD", str(value or ""))
+    return _fold(str(value or ""))
+
+
+@lru_cache(maxsize=16384)  # the in-memory catalogues fold the same texts for every query
+def _fold(value: str) -> str:
+    raw = unicodedata.normalize("NFKD", value)
     raw = "".join(c for c in raw if not unicodedata.combining(c)).casefold()
     return " ".join(re.findall(r"\w+", raw))
 
@@ -221,26 +227,35 @@ def _ranked_ids(session: Session, words: list[str], kinds: list[str]) -> list[in
     return [row[0] for row in session.execute(text(sql), params)]
 
 
-def _vocabulary(session: Session, first: str) -> list[str]:
+def _vocabulary(session: Session, word: str) -> list[str]:
+    """Indexed words that could be within difflib's 0.8 ratio of WORD: same first letter, and
+    a length from 2/3 to 3/2 of its own (a ratio of 0.8 is impossible outside)."""
     if session.get_bind().dialect.name == "postgresql":
         sql = ("SELECT word FROM ts_stat('SELECT to_tsvector(''simple'', title_terms || '' '' "
-               "|| body_terms) FROM search_entry') WHERE word LIKE :p")
+               "|| body_terms) FROM search_entry') WHERE word LIKE :p "
+               "AND length(word) BETWEEN :lo AND :hi")
     else:
-        sql = "SELECT term FROM search_vocab WHERE term LIKE :p"
-    return [row[0] for row in session.execute(text(sql), {"p": first + "%"})]
+        sql = ("SELECT term FROM search_vocab WHERE term LIKE :p "
+               "AND length(term) BETWEEN :lo AND :hi")
+    bounds = {"p": word[0] + "%", "lo": -(-2 * len(word) // 3), "hi": 3 * len(word) // 2}
+    return [row[0] for row in session.execute(text(sql), bounds)]
 
 
 def corrected(session: Session, words: list[str]) -> list[str]:
-    """Each word the index does not hold replaced by its closest indexed word, if close."""
-    out = []
-    for w in words:
-        vocab = _vocabulary(session, w[0]) if len(w) >= 4 else []
-        if w in vocab or not vocab:
-            out.append(w)
-            continue
-        close = difflib.get_close_matches(w, vocab, n=1, cutoff=0.8)
-        out.append(close[0] if close else w)
-    return out
+    """Each word the index does not hold replaced by its closest indexed word, if close.
+    Worked out once per request: every search group asks for the same words."""
+    memo = session.info.setdefault("forewarn.web.fulltext:corrected", {})
+    if tuple(words) not in memo:
+        out = []
+        for w in words:
+            vocab = _vocabulary(session, w) if len(w) >= 4 else []
+            if w in vocab or not vocab:
+                out.append(w)
+                continue
+            close = difflib.get_close_matches(w, vocab, n=1, cutoff=0.8)
+            out.append(close[0] if close else w)
+        memo[tuple(words)] = out
+    return memo[tuple(words)]
 
 
 def _visible(principal, row: SearchEntry) -> bool:
@@ -302,18 +317,28 @@ def results(session: Session, q: str, kinds: list[str], limit: int) -> list[dict
 
 
 # -- matching small in-memory catalogues (countries, toolbox, framework) the same way ---------
+@lru_cache(maxsize=16384)
+def _vocab(folded: str) -> frozenset[str]:
+    return frozenset(folded.split())
+
+
+@lru_cache(maxsize=65536)  # a query's words against the same catalogue texts, page after page
+def _close(word: str, vocab: frozenset[str]) -> bool:
+    return bool(difflib.get_close_matches(word, vocab, n=1, cutoff=0.8))
+
+
 def text_score(words: list[str], folded: str) -> float | None:
     """How well WORDS match FOLDED text (all must: exactly 2, as a prefix 1.5, fuzzily 1)."""
     if not words:
         return None
-    vocab = set(folded.split())
+    vocab = _vocab(folded)
     score = 0.0
     for w in words:
         if w in vocab:
             score += 2
         elif any(v.startswith(w) for v in vocab):
             score += 1.5
-        elif len(w) >= 4 and difflib.get_close_matches(w, vocab, n=1, cutoff=0.8):
+        elif len(w) >= 4 and _close(w, vocab):
             score += 1
         else:
             return None
