@@ -111,8 +111,9 @@ def ewp_published(session: Session, iso3: str) -> dict | None:
     return {**base, "risk": row.risk if row else None, "rank": row.rank if row else None}
 
 
+# Public forecast data only, never who is asking: one copy per permission set.
 @register_country_section("forecast-context", "Forecast in context",
-                          "forecast/country_section.html", order=110)
+                          "forecast/country_section.html", order=110, class_cache=True)
 def forecast_context(session: Session, country: dict) -> dict | None:
     iso3 = country["iso3"]
     fc = trend.latest_run(session, "forecast")
