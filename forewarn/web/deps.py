@@ -41,7 +41,7 @@ def get_session(request: Request) -> Iterator[Session]:
 @contextmanager
 def request_session(request: Request) -> Iterator[Session]:
     """The request's own session (SessionDep) if it has one, else a new one for its principal.
-    Code that runs while a page renders (menu badges, form lists) reads through this: a second
+    Code that runs while a page renders (the menu badges) reads through this: a second
     connection taken while the request's first is still held deadlocks the pool once as many
     requests run at once as it has connections."""
     current = getattr(request.state, _REQUEST_SESSION, None)
