@@ -22,6 +22,7 @@ from forewarn.assess.review_mail import notify_submitted
 from forewarn.assess.views import (
     WORKFLOW_ERRORS,
     assessment_dict,
+    get_or_404,
     http_error,
     suggestions_dict,
 )
@@ -56,13 +57,6 @@ class StepIn(BaseModel):
 
 class SensitivityIn(BaseModel):
     sensitivity: Level
-
-
-def _load(session, assessment_id: int):
-    try:
-        return service.get(session, assessment_id)
-    except service.NotFound as exc:
-        raise http_error(exc) from None
 
 
 @router.get("/assessments")
@@ -141,7 +135,7 @@ def read(assessment_id: int, session: SessionDep, settings: SettingsDep,
     actor = actor_from_principal(principal)
     try:
         return assessment_dict(session, actor, load_framework(settings.data_dir),
-                               _load(session, assessment_id))
+                               get_or_404(session, assessment_id))
     except WORKFLOW_ERRORS as exc:
         raise http_error(exc) from None
 
@@ -152,7 +146,7 @@ def save(assessment_id: int, body: ContentIn, session: SessionDep, settings: Set
     """Replace the ratings and summary (a new version; unchanged content adds none)."""
     actor = actor_from_principal(principal)
     framework = load_framework(settings.data_dir)
-    a = _load(session, assessment_id)
+    a = get_or_404(session, assessment_id)
     try:
         service.save(session, actor, framework, a,
                      Content(summary=body.summary, ratings=body.ratings), note=body.note,
@@ -171,7 +165,7 @@ def _step(name: str):
     def endpoint(assessment_id: int, session: SessionDep, settings: SettingsDep,
                  principal: CurrentPrincipal, body: StepIn | None = None):
         actor = actor_from_principal(principal)
-        a = _load(session, assessment_id)
+        a = get_or_404(session, assessment_id)
         try:
             step(session, actor, a, body.note if body else "")
             session.commit()
@@ -200,7 +194,7 @@ def set_sensitivity(assessment_id: int, body: SensitivityIn, session: SessionDep
                     principal: CurrentPrincipal):
     """Change who may read the assessment (lowering it needs `publish`)."""
     actor = actor_from_principal(principal)
-    a = _load(session, assessment_id)
+    a = get_or_404(session, assessment_id)
     try:
         service.set_sensitivity(session, actor, a, body.sensitivity)
         session.commit()
@@ -215,7 +209,7 @@ def versions(assessment_id: int, session: SessionDep, principal: CurrentPrincipa
     actor = actor_from_principal(principal)
     if not service.is_editor(actor):
         raise HTTPException(403, "Version history is for analysts and reviewers.")
-    a = _load(session, assessment_id)
+    a = get_or_404(session, assessment_id)
     return [{"number": v.number, "kind": v.kind, "status": v.status, "editor": v.editor_name,
              "note": v.note, "created_at": v.created_at.isoformat()}
             for v in service.versions(session, a)]
@@ -228,7 +222,7 @@ def read_version(assessment_id: int, number: int, session: SessionDep, settings:
     actor = actor_from_principal(principal)
     try:
         return assessment_dict(session, actor, load_framework(settings.data_dir),
-                               _load(session, assessment_id), number)
+                               get_or_404(session, assessment_id), number)
     except WORKFLOW_ERRORS as exc:
         raise http_error(exc) from None
 
@@ -241,7 +235,7 @@ def diff(assessment_id: int, session: SessionDep, principal: CurrentPrincipal,
     if not service.is_editor(actor_from_principal(principal)):
         raise HTTPException(403, "Comparing versions is for analysts and reviewers.")
     try:
-        return service.diff_versions(session, _load(session, assessment_id), first, second)
+        return service.diff_versions(session, get_or_404(session, assessment_id), first, second)
     except WORKFLOW_ERRORS as exc:
         raise http_error(exc) from None
 

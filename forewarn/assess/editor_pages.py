@@ -15,7 +15,13 @@ from forewarn.assess import evidence_form, review_mail, service
 from forewarn.assess.access import actor_from_principal
 from forewarn.assess.catalog import load_framework
 from forewarn.assess.ratings import CONFIDENCES, RATINGS, TRENDS, Content, Rating
-from forewarn.assess.views import WORKFLOW_ERRORS, assessment_dict, http_error, suggestions_dict
+from forewarn.assess.views import (
+    WORKFLOW_ERRORS,
+    assessment_dict,
+    get_or_404,
+    http_error,
+    suggestions_dict,
+)
 from forewarn.security.deps import CurrentPrincipal, require
 from forewarn.store.models import Country
 from forewarn.web.deps import SessionDep, SettingsDep
@@ -32,13 +38,6 @@ async def form_fields(request: Request) -> dict[str, str]:
 
 
 FormDep = Annotated[dict[str, str], Depends(form_fields)]
-
-
-def _get(session, assessment_id: int):
-    try:
-        return service.get(session, assessment_id)
-    except service.NotFound as exc:
-        raise http_error(exc) from None
 
 
 @twin(router, "/assessments", "assess/list.html")
@@ -90,7 +89,7 @@ def assessment_page(request: Request, assessment_id: int, session: SessionDep,
     actor = actor_from_principal(principal)
     try:
         data = assessment_dict(session, actor, load_framework(settings.data_dir),
-                               _get(session, assessment_id))
+                               get_or_404(session, assessment_id))
     except WORKFLOW_ERRORS as exc:
         raise http_error(exc) from None
     data["levels"] = LEVELS
@@ -162,7 +161,7 @@ def edit_page(request: Request, assessment_id: int, session: SessionDep,
         raise HTTPException(401 if actor.id is None else 403, "Sign in as an analyst to edit.")
     try:
         return _editor(request, session, load_framework(settings.data_dir), actor,
-                       _get(session, assessment_id), factor)
+                       get_or_404(session, assessment_id), factor)
     except WORKFLOW_ERRORS as exc:
         raise http_error(exc) from None
 
@@ -190,7 +189,7 @@ def save_from_form(request: Request, assessment_id: int, session: SessionDep,
     stored and the form comes back with every input as entered and each problem marked."""
     actor = actor_from_principal(principal)
     framework = load_framework(settings.data_dir)
-    a = _get(session, assessment_id)
+    a = get_or_404(session, assessment_id)
     factor = form.get("factor") or None
     shown = [i for i in form.get("shown", "").split(",") if framework.has(i)]
     try:
@@ -232,7 +231,7 @@ def save_from_form(request: Request, assessment_id: int, session: SessionDep,
             problems.append(("", str(exc)))
     session.rollback()
     errors = [{"field": f, "message": m} for f, m in problems]
-    return _editor(request, session, framework, actor, _get(session, assessment_id), factor,
+    return _editor(request, session, framework, actor, get_or_404(session, assessment_id), factor,
                    ratings=merged, summary=summary, errors=errors, status_code=422,
                    field_errors=field_errors, kept=kept)
 
@@ -244,7 +243,7 @@ def workflow_from_form(request: Request, assessment_id: int, session: SessionDep
     """Submit for review, return to draft, or publish (the button's `action`). A refused step
     shows the assessment again with the reason and the note as typed."""
     actor = actor_from_principal(principal)
-    a = _get(session, assessment_id)
+    a = get_or_404(session, assessment_id)
     steps = {"submit": service.submit, "return": service.return_to_draft,
              "publish": service.publish}
     action = form.get("action", "")
@@ -263,7 +262,7 @@ def workflow_from_form(request: Request, assessment_id: int, session: SessionDep
         if error.status_code == 404:
             raise error from None
         framework = load_framework(settings.data_dir)
-        a = _get(session, assessment_id)
+        a = get_or_404(session, assessment_id)
         data = assessment_dict(session, actor, framework, a)
         data.update({"levels": LEVELS, "kept_notes": {action: note},
                      "refused": {"action": action, "message": str(exc).split(": ")[0],
@@ -279,7 +278,7 @@ def workflow_from_form(request: Request, assessment_id: int, session: SessionDep
 def sensitivity_from_form(request: Request, assessment_id: int, session: SessionDep,
                           principal: CurrentPrincipal, form: FormDep):
     actor = actor_from_principal(principal)
-    a = _get(session, assessment_id)
+    a = get_or_404(session, assessment_id)
     level = form.get("sensitivity", "")
     if level not in LEVELS:
         raise HTTPException(422, f"sensitivity must be one of {', '.join(LEVELS)}")
@@ -298,7 +297,7 @@ def version_page(request: Request, assessment_id: int, number: int, session: Ses
     actor = actor_from_principal(principal)
     try:
         return assessment_dict(session, actor, load_framework(settings.data_dir),
-                               _get(session, assessment_id), number)
+                               get_or_404(session, assessment_id), number)
     except WORKFLOW_ERRORS as exc:
         raise http_error(exc) from None
 
@@ -309,7 +308,7 @@ def diff_page(request: Request, assessment_id: int, session: SessionDep,
               a_: int = Query(..., alias="from", ge=1), b_: int = Query(..., alias="to", ge=1)):
     """What changed between two versions (status, summary, each rating's fields)."""
     actor = actor_from_principal(principal)
-    a = _get(session, assessment_id)
+    a = get_or_404(session, assessment_id)
     if not service.is_editor(actor):
         raise HTTPException(403, "Comparing versions is for analysts and reviewers.")
     try:

@@ -35,6 +35,14 @@ WORKFLOW_ERRORS = (service.NotFound, service.Forbidden, AccessDenied, service.Wo
                    ContentError, TransferError, ValidationError)
 
 
+def get_or_404(session, assessment_id: int):
+    """The assessment the reader may see, or the HTTP error (404) its absence gives."""
+    try:
+        return service.get(session, assessment_id)
+    except service.NotFound as exc:
+        raise http_error(exc) from None
+
+
 def permissions(actor: Actor, a) -> dict:
     return {"edit": service.may_edit(actor, a) and a.status != "in_review",
             "submit": service.may_edit(actor, a) and a.status == "draft",
