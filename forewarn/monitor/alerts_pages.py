@@ -81,6 +81,21 @@ def rules_page(request: Request, engine: EngineDep, principal=Depends(READ)):
             "modes": alerts_mod.MODES, "error": request.query_params.get("error")}
 
 
+def _change(principal, what: str, op: str, delete, update, changes) -> None:
+    """The form ops on an existing rule or feed (WHAT): delete, enable, disable, update with
+    CHANGES(); all need edit:any."""
+    if not principal.can("edit:any"):
+        raise HTTPException(403, f"Changing {what} needs edit:any.")
+    if op == "delete":
+        delete()
+    elif op in ("enable", "disable"):
+        update(active=op == "enable")
+    elif op == "update":
+        update(**changes())
+    else:
+        raise HTTPException(422, f"unknown op {op!r}")
+
+
 @router.post("/monitor/rules", include_in_schema=False)
 async def rule_form(request: Request, engine: EngineDep, principal=Depends(require("create"))):
     """Form posts: op = create | update | enable | disable | delete (rule_id for the others)."""
@@ -95,19 +110,12 @@ async def rule_form(request: Request, engine: EngineDep, principal=Depends(requi
                                    int(f.get("min_count") or 3), f.get("webhook_url", ""),
                                    f.get("email_to", ""), principal.username)
         else:
-            if not principal.can("edit:any"):
-                raise HTTPException(403, "Changing rules needs edit:any.")
             rule_id = int(form.get("rule_id", "0"))
-            if op == "delete":
-                alerts_mod.delete_rule(engine, rule_id, principal.username)
-            elif op in ("enable", "disable"):
-                alerts_mod.update_rule(engine, rule_id, principal.username,
-                                       active=op == "enable")
-            elif op == "update":
-                alerts_mod.update_rule(engine, rule_id, principal.username,
-                                       **rule_fields(form, True))
-            else:
-                raise HTTPException(422, f"unknown op {op!r}")
+            _change(principal, "rules", op,
+                    lambda: alerts_mod.delete_rule(engine, rule_id, principal.username),
+                    lambda **changes: alerts_mod.update_rule(engine, rule_id,
+                                                             principal.username, **changes),
+                    lambda: rule_fields(form, True))
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
     except (alerts_mod.RuleError, ValueError) as exc:
@@ -136,21 +144,15 @@ async def feed_form(request: Request, engine: EngineDep, principal=Depends(requi
                                int(fields.get("interval_minutes", 60)),
                                fields.get("country_iso3"), principal.username)
         else:
-            if not principal.can("edit:any"):
-                raise HTTPException(403, "Changing feeds needs edit:any.")
             feed_id = int(form.get("feed_id", "0"))
-            if op == "delete":
-                feeds_mod.delete_feed(engine, feed_id, principal.username)
-            elif op in ("enable", "disable"):
-                feeds_mod.update_feed(engine, feed_id, principal.username,
-                                      active=op == "enable")
-            elif op == "update":
-                fields.pop("active", None)
-                if "country_iso3" in form and not form["country_iso3"]:
-                    fields["country_iso3"] = None
-                feeds_mod.update_feed(engine, feed_id, principal.username, **fields)
-            else:
-                raise HTTPException(422, f"unknown op {op!r}")
+            fields.pop("active", None)
+            if "country_iso3" in form and not form["country_iso3"]:
+                fields["country_iso3"] = None  # an emptied country: the feed covers any
+            _change(principal, "feeds", op,
+                    lambda: feeds_mod.delete_feed(engine, feed_id, principal.username),
+                    lambda **changes: feeds_mod.update_feed(engine, feed_id,
+                                                            principal.username, **changes),
+                    lambda: fields)
     except LookupError as exc:
         raise HTTPException(404, str(exc)) from exc
     except ValueError as exc:

@@ -130,3 +130,39 @@ def test_feeds_page_lists_and_the_api_refuses_bad_feeds(client, engine):
     (f,) = c.get("/monitor/feeds.json", headers=auth["viewer"]).json()["feeds"]
     assert f["country"] == {"iso3": "KEN", "name": "Kenya"} and f["active"] is True
     assert c.get("/monitor/feeds", headers=auth["viewer"]).status_code == 200
+
+
+def test_the_rules_and_feeds_forms_edit_disable_and_delete(client, engine):
+    """The HTML forms' ops on rules and feeds: only edit:any changes them, an unknown op is
+    refused, and each op reaches the record."""
+    from forewarn.monitor import alerts, feeds
+
+    c, auth = client
+    rid = alerts.create_rule(engine, "inc", "incitement")
+    fid = feeds.add_feed(engine, "https://example.org/rss", "wire", 30, "KEN")
+
+    def post(path, data, who="reviewer"):
+        return c.post(path, data=data, headers=auth[who], follow_redirects=False)
+
+    assert post("/monitor/rules", {"op": "disable", "rule_id": rid}, "analyst").status_code \
+        == 403
+    assert post("/monitor/rules", {"op": "bogus", "rule_id": rid}).status_code == 422
+    assert post("/monitor/rules", {"op": "disable", "rule_id": rid}).status_code == 303
+    assert [r.active for r in alerts.rules(engine)] == [False]
+    assert post("/monitor/rules", {"op": "update", "rule_id": rid, "name": "Incitement",
+                                   "min_count": "5"}).status_code == 303
+    (rule,) = alerts.rules(engine)
+    assert (rule.name, rule.min_count) == ("Incitement", 5)
+    assert post("/monitor/rules", {"op": "delete", "rule_id": rid}).status_code == 303
+    assert alerts.rules(engine) == []
+
+    assert post("/monitor/feeds", {"op": "delete", "feed_id": fid}, "analyst").status_code \
+        == 403
+    assert post("/monitor/feeds", {"op": "update", "feed_id": fid, "name": "agency",
+                                   "country_iso3": ""}).status_code == 303
+    (f,) = feeds.list_feeds(engine)
+    assert (f.name, f.country_iso3) == ("agency", None)
+    assert post("/monitor/feeds", {"op": "disable", "feed_id": fid}).status_code == 303
+    assert [f.active for f in feeds.list_feeds(engine)] == [False]
+    assert post("/monitor/feeds", {"op": "delete", "feed_id": fid}).status_code == 303
+    assert feeds.list_feeds(engine) == []
