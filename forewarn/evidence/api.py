@@ -244,19 +244,26 @@ def api_link(incident_id: int, body: LinkIn, session: SessionDep, principal: Cur
     return incident_dict(i, principal)
 
 
+def _add_finding(session, principal, body: FindingIn, owner: str, **where):
+    """A finding on an incident or a situation (WHERE), if the caller may edit OWNER's
+    record: (finding, [(source, locator)])."""
+    check_edit(principal, owner)
+    cites = [(get_source(session, c.source_id), c.locator) for c in body.citations]
+    try:
+        f = inc_mod.add_finding(session, body.text, cites, principal, section=body.section,
+                                sensitivity=body.sensitivity, **where)
+    except IncidentError as exc:
+        raise unprocessable(exc) from None
+    session.commit()
+    return f, cites
+
+
 @router.post("/evidence/incidents/{incident_id}/findings", status_code=201, dependencies=CREATE)
 def api_finding(incident_id: int, body: FindingIn, session: SessionDep,
                 principal: CurrentPrincipal):
     """Add a finding of fact (one sentence) with at least one citation."""
     i = get_incident(session, incident_id)
-    check_edit(principal, i.created_by)
-    cites = [(get_source(session, c.source_id), c.locator) for c in body.citations]
-    try:
-        f = inc_mod.add_finding(session, body.text, cites, principal, incident=i,
-                                section=body.section, sensitivity=body.sensitivity)
-    except IncidentError as exc:
-        raise unprocessable(exc) from None
-    session.commit()
+    f, cites = _add_finding(session, principal, body, i.created_by, incident=i)
     return {"id": f.id, "text": f.text, "incident_id": i.id,
             "citations": [{"source_id": s.id, "locator": loc} for s, loc in cites]}
 
@@ -345,14 +352,7 @@ def api_situation_finding(situation_id: int, body: FindingIn, session: SessionDe
     """Add a situation-wide finding (e.g. section `obligation`: a court order's terms), with at
     least one citation."""
     sit = get_situation(session, situation_id)
-    check_edit(principal, sit.created_by)
-    cites = [(get_source(session, c.source_id), c.locator) for c in body.citations]
-    try:
-        f = inc_mod.add_finding(session, body.text, cites, principal, situation=sit,
-                                section=body.section, sensitivity=body.sensitivity)
-    except IncidentError as exc:
-        raise unprocessable(exc) from None
-    session.commit()
+    f, cites = _add_finding(session, principal, body, sit.created_by, situation=sit)
     return {"id": f.id, "text": f.text, "situation_id": sit.id, "section": f.section,
             "citations": [{"source_id": s.id, "locator": loc} for s, loc in cites]}
 

@@ -31,7 +31,8 @@ router = APIRouter()
 TAGS = ["evidence pages"]
 
 
-def _see_other(url: str) -> RedirectResponse:
+def see_other(url: str) -> RedirectResponse:
+    """The redirect after a form post (303: the browser then GETs URL)."""
     return RedirectResponse(url, status_code=303)
 
 
@@ -111,7 +112,7 @@ async def source_submit(request: Request, session: SessionDep, store: StoreDep,
                             "may not read; ask its custodian.")
     session.commit()
     suffix = "?duplicate=1" if result.duplicate else ""
-    return _see_other(f"/evidence/sources/{result.source.id}{suffix}")
+    return see_other(f"/evidence/sources/{result.source.id}{suffix}")
 
 
 @twin(router, "/evidence/sources/{source_id}", "evidence/source.html", tags=TAGS)
@@ -194,7 +195,7 @@ async def incident_submit(request: Request, session: SessionDep,
                       {"vocabulary": form_vocab(), "sources": recent, "error": str(exc),
                        "values": values}, status_code=422)
     session.commit()
-    return _see_other(f"/situations/{sit.id}/profile" if sit is not None
+    return see_other(f"/situations/{sit.id}/profile" if sit is not None
                       else f"/evidence/incidents/{i.id}")
 
 
@@ -233,7 +234,7 @@ async def _form_decision(request: Request, session, principal, crime_id: str, ba
     except legal.DecisionError as exc:
         raise HTTPException(422, str(exc)) from None
     session.commit()
-    return _see_other(f"{back}#{crime_id}")
+    return see_other(f"{back}#{crime_id}")
 
 
 @router.post("/evidence/incidents/{incident_id}/proposals/{crime_id}",
@@ -272,7 +273,7 @@ async def situation_submit(request: Request, session: SessionDep,
         raise HTTPException(422, str(exc)) from None
     session.commit()
     # From the situations page: its profile; from an incident's "generate dossier": the dossier.
-    return _see_other(f"/situations/{s.id}/profile" if form.get("next") == "profile"
+    return see_other(f"/situations/{s.id}/profile" if form.get("next") == "profile"
                       else f"/situations/{s.id}")
 
 

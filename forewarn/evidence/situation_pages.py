@@ -5,7 +5,6 @@ back; the JSON API they share is situation_api.py)."""
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
-from fastapi.responses import RedirectResponse
 from sqlalchemy import select
 
 from forewarn.evidence import incidents as inc_mod
@@ -21,7 +20,7 @@ from forewarn.evidence.deps import (
 )
 from forewarn.evidence.incidents import IncidentError
 from forewarn.evidence.models import Incident
-from forewarn.evidence.pages import form_vocab, incident_from_form
+from forewarn.evidence.pages import form_vocab, incident_from_form, see_other
 from forewarn.evidence.situation_api import (
     change_status,
     edit_incident,
@@ -34,10 +33,6 @@ from forewarn.web.render import render, twin
 
 router = APIRouter()
 TAGS = ["evidence pages"]
-
-
-def _see_other(url: str) -> RedirectResponse:
-    return RedirectResponse(url, status_code=303)
 
 
 @twin(router, "/situations/{situation_id}/profile", "evidence/situation_profile.html", tags=TAGS)
@@ -74,7 +69,7 @@ async def override_submit(request: Request, situation_id: int, session: SessionD
     except IncidentError as exc:
         raise unprocessable(exc) from None
     session.commit()
-    return _see_other(f"/situations/{s.id}/profile")
+    return see_other(f"/situations/{s.id}/profile")
 
 
 @router.post("/situations/{situation_id}/edit", include_in_schema=False)
@@ -89,7 +84,7 @@ async def situation_edit_submit(request: Request, situation_id: int, session: Se
         changes["incident_ids"] = [i.id for i in s.incidents] + [
             int(i) for i in form["incident_ids"] if str(i).isdigit()]
     edit_situation(session, principal, situation_id, changes, form.get("reason") or "")
-    return _see_other(f"/situations/{situation_id}/profile")
+    return see_other(f"/situations/{situation_id}/profile")
 
 
 @router.post("/situations/{situation_id}/status", include_in_schema=False)
@@ -98,7 +93,7 @@ async def situation_status_submit(request: Request, situation_id: int, session: 
     form = await _form(request)
     change_status(session, principal, situation_id, form.get("status") or "",
             form.get("reason") or "")
-    return _see_other(f"/situations/{situation_id}/profile")
+    return see_other(f"/situations/{situation_id}/profile")
 
 
 def _form_values(inc: Incident) -> dict:
@@ -142,6 +137,6 @@ async def incident_edit_submit(request: Request, incident_id: int, session: Sess
     data["external_ref"] = inc.external_ref
     edit_incident(session, principal, incident_id, data, form.get("reason") or "",
                    replace=True)
-    return _see_other(f"/evidence/incidents/{incident_id}")
+    return see_other(f"/evidence/incidents/{incident_id}")
 
 
